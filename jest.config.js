@@ -1,0 +1,11 @@
+/** Unit tests: run without a real n8n (the real-n8n suite is test/e2e, started by `npm run test:e2e`). */
+module.exports = {
+	testEnvironment: 'node',
+	roots: ['<rootDir>/test'],
+	testMatch: ['**/test/unit/**/*.test.ts', '**/test/simulator/**/*.test.js'],
+	transform: {
+		'^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json' }],
+	},
+	moduleFileExtensions: ['ts', 'js', 'json'],
+	testTimeout: 20000,
+};

@@ -1,0 +1,174 @@
+/**
+ * The one place that sends HTTP to Telesign: n8n's request helper with the Telesign Voice API credential
+ * applied (Basic or TSA signing happens in the credential's authenticate()), the body serialised exactly once,
+ * bounded retries on 429 only, and failures classified so callers can tell "not placed" from "maybe placed".
+ */
+import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, IHttpRequestOptions } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
+
+import { parseRetryAfter } from './errors';
+
+export const TELESIGN_CREDENTIAL_TYPE = 'telesignVoiceApi';
+export const JSON_CONTENT_TYPE = 'application/json';
+export const DEFAULT_TIMEOUT_MS = 30_000;
+export const MAX_RETRY_WAIT_SECONDS = 120;
+
+export interface TelesignRequest {
+	method: IHttpRequestMethods;
+	/** Path below the credential's base URL, e.g. "/v2/voice". */
+	path: string;
+	body?: IDataObject;
+	qs?: IDataObject;
+	timeoutMs?: number;
+}
+
+export interface TelesignResponse {
+	statusCode: number;
+	headers: Record<string, unknown>;
+	body: unknown;
+	/** How many HTTP requests were sent in all (1 + rate-limit retries). */
+	attempts: number;
+}
+
+/**
+ * A request that got no HTTP answer. `sent` says whether Telesign may have received it: "no" when the
+ * connection was never made (nothing can have happened), "unknown" otherwise (timeout, reset, …).
+ */
+export class TransportError extends Error {
+	constructor(
+		message: string,
+		readonly sent: 'no' | 'unknown',
+		readonly code: string | undefined,
+	) {
+		super(message);
+		this.name = 'TransportError';
+	}
+}
+
+/** Errors that prove the request never reached a server. */
+const NOT_SENT_CODES = new Set([
+	'ECONNREFUSED',
+	'ENOTFOUND',
+	'EAI_AGAIN',
+	'EHOSTUNREACH',
+	'ENETUNREACH',
+	'CERT_HAS_EXPIRED',
+	'DEPTH_ZERO_SELF_SIGNED_CERT',
+	'SELF_SIGNED_CERT_IN_CHAIN',
+	'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+	'ERR_TLS_CERT_ALTNAME_INVALID',
+	'ERR_INVALID_URL',
+]);
+
+function findErrorCode(error: unknown): string | undefined {
+	let current: unknown = error;
+	for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
+		const code = (current as { code?: unknown }).code;
+		if (typeof code === 'string' && /^[A-Z_]+$/.test(code)) return code;
+		current = (current as { cause?: unknown }).cause;
+	}
+	return undefined;
+}
+
+function describeNetworkError(code: string | undefined, timeoutMs: number): string {
+	switch (code) {
+		case 'ECONNABORTED':
+		case 'ETIMEDOUT':
+		case 'ESOCKETTIMEDOUT':
+			return `no answer within ${Math.round(timeoutMs / 1000)} s (timeout)`;
+		case 'ECONNRESET':
+			return 'the connection was reset before Telesign answered';
+		case 'ECONNREFUSED':
+			return 'the connection was refused';
+		case 'ENOTFOUND':
+		case 'EAI_AGAIN':
+			return 'the host name of the Base URL could not be resolved';
+		case undefined:
+			return 'the request failed without an HTTP answer';
+		default:
+			return `the request failed without an HTTP answer (${code})`;
+	}
+}
+
+/** Sends one request; never throws for an HTTP status, only for a missing answer (TransportError). */
+export async function sendTelesignRequestOnce(
+	this: IExecuteFunctions,
+	request: TelesignRequest,
+): Promise<Omit<TelesignResponse, 'attempts'>> {
+	const timeoutMs = request.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+	const options: IHttpRequestOptions = {
+		method: request.method,
+		url: request.path,
+		headers: { Accept: JSON_CONTENT_TYPE },
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		timeout: timeoutMs,
+		json: true,
+	};
+	if (request.qs && Object.keys(request.qs).length > 0) options.qs = request.qs;
+	if (request.body !== undefined) {
+		// Serialised once here; the credential signs exactly this string and it is sent unchanged.
+		options.body = JSON.stringify(request.body);
+		options.headers = { ...options.headers, 'Content-Type': JSON_CONTENT_TYPE };
+	}
+	let response: { statusCode: number; headers?: Record<string, unknown>; body: unknown };
+	try {
+		response = (await this.helpers.httpRequestWithAuthentication.call(
+			this,
+			TELESIGN_CREDENTIAL_TYPE,
+			options,
+		)) as typeof response;
+	} catch (error) {
+		// The caught error may carry the request configuration (with the Authorization header), so only
+		// its code is kept.
+		const code = findErrorCode(error);
+		const sent = code !== undefined && NOT_SENT_CODES.has(code) ? 'no' : 'unknown';
+		throw new TransportError(describeNetworkError(code, timeoutMs), sent, code);
+	}
+	return { statusCode: response.statusCode, headers: response.headers ?? {}, body: response.body };
+}
+
+export interface RetryPolicy {
+	/** How many times a 429 answer is retried (0 = never). */
+	maxRetries: number;
+	/** First back-off step when Telesign sends no Retry-After, in ms (doubles each retry, with jitter). */
+	baseDelayMs?: number;
+	maxDelayMs?: number;
+	random?: () => number;
+}
+
+/** Wait before the retry number `retry` (0-based): Retry-After when given, else exponential with jitter. */
+export function retryDelayMs(retry: number, retryAfterHeader: unknown, policy: RetryPolicy): number {
+	const retryAfter = parseRetryAfter(retryAfterHeader);
+	if (retryAfter !== undefined) return Math.min(retryAfter, MAX_RETRY_WAIT_SECONDS) * 1000;
+	const base = policy.baseDelayMs ?? 1000;
+	const cap = policy.maxDelayMs ?? 30_000;
+	const ceiling = Math.min(cap, base * 2 ** retry);
+	const random = policy.random ?? Math.random;
+	// "Equal jitter": at least half the step, so retries spread out but never hammer.
+	return Math.round(ceiling / 2 + random() * (ceiling / 2));
+}
+
+function headerOf(headers: Record<string, unknown>, name: string): unknown {
+	const wanted = name.toLowerCase();
+	for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === wanted) return value;
+	return undefined;
+}
+
+/**
+ * Sends a request, retrying only when Telesign answers 429 (the request was refused, so nothing happened).
+ * Timeouts, resets and 5xx are never retried here: for a dial they may mean the call was placed.
+ */
+export async function sendTelesignRequest(
+	this: IExecuteFunctions,
+	request: TelesignRequest,
+	policy: RetryPolicy,
+): Promise<TelesignResponse> {
+	for (let attempt = 0; ; attempt++) {
+		const response = await sendTelesignRequestOnce.call(this, request);
+		if (response.statusCode !== 429 || attempt >= policy.maxRetries) {
+			return { ...response, attempts: attempt + 1 };
+		}
+		await sleep(retryDelayMs(attempt, headerOf(response.headers, 'retry-after'), policy));
+	}
+}

@@ -1,0 +1,163 @@
+/**
+ * Input validation shared by every operation: phone numbers, DTMF strings, numbers in ranges, URLs.
+ * Each failure is a ValidationError that names the field, shows the offending value and says what is allowed,
+ * so the node can turn it into an item-level error before any request is sent.
+ */
+
+export class ValidationError extends Error {
+	constructor(
+		readonly field: string,
+		message: string,
+		readonly hint?: string,
+	) {
+		super(message);
+		this.name = 'ValidationError';
+	}
+}
+
+const MAX_SHOWN = 40;
+
+/** Quotes a user value for an error message, shortened so a huge value cannot flood the message. */
+export function showValue(value: unknown): string {
+	let text: string;
+	if (typeof value === 'string') text = value;
+	else if (value === undefined) text = 'undefined';
+	else {
+		try {
+			text = JSON.stringify(value) ?? String(value);
+		} catch {
+			text = String(value);
+		}
+	}
+	return text.length > MAX_SHOWN ? `"${text.slice(0, MAX_SHOWN)}…" (${text.length} characters)` : `"${text}"`;
+}
+
+/** Telesign wants digits only, country code first, no "+", spaces or punctuation (E.164 without "+"). */
+export const PHONE_MIN_DIGITS = 7;
+export const PHONE_MAX_DIGITS = 15;
+const PHONE_EXAMPLE = 'use the full international number with country code, e.g. 15555551212 or +1 (555) 555-1212';
+
+/**
+ * Normalises a phone number to Telesign's format: accepts "+", spaces, dashes, dots and parentheses
+ * (and a leading international "00"), returns digits only.
+ */
+export function normalizePhoneNumber(value: unknown, field: string): string {
+	if (typeof value === 'number' && Number.isSafeInteger(value) && value > 0) value = String(value);
+	if (typeof value !== 'string' || value.trim() === '') {
+		throw new ValidationError(field, `${field} is required: ${PHONE_EXAMPLE}`);
+	}
+	const raw = value.trim();
+	if (/[a-z]/i.test(raw)) {
+		throw new ValidationError(field, `${field} ${showValue(raw)} is not a phone number: it contains letters; ${PHONE_EXAMPLE}`);
+	}
+	const withoutSeparators = raw.replace(/[\s\-.()\u00a0]/g, '');
+	let digits: string;
+	if (withoutSeparators.startsWith('+')) digits = withoutSeparators.slice(1);
+	else if (withoutSeparators.startsWith('00')) digits = withoutSeparators.slice(2);
+	else digits = withoutSeparators;
+	if (!/^\d+$/.test(digits)) {
+		throw new ValidationError(
+			field,
+			`${field} ${showValue(raw)} is not a phone number: only digits, a leading "+", spaces, dashes, dots and parentheses are allowed; ${PHONE_EXAMPLE}`,
+		);
+	}
+	if (digits.startsWith('0')) {
+		throw new ValidationError(
+			field,
+			`${field} ${showValue(raw)} looks like a national number (leading 0): ${PHONE_EXAMPLE}`,
+		);
+	}
+	if (digits.length < PHONE_MIN_DIGITS) {
+		throw new ValidationError(
+			field,
+			`${field} ${showValue(raw)} is too short (${digits.length} digits; at least ${PHONE_MIN_DIGITS} with the country code): ${PHONE_EXAMPLE}`,
+		);
+	}
+	if (digits.length > PHONE_MAX_DIGITS) {
+		throw new ValidationError(
+			field,
+			`${field} ${showValue(raw)} is too long (${digits.length} digits; at most ${PHONE_MAX_DIGITS}): ${PHONE_EXAMPLE}`,
+		);
+	}
+	return digits;
+}
+
+/** DTMF as Telesign documents it: 0-9, A-D, * and #, plus "w" for a half-second pause. */
+export function validateDtmf(value: unknown, field: string): string {
+	if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) value = String(value);
+	if (typeof value !== 'string' || value.trim() === '') {
+		throw new ValidationError(field, `${field} is required: use the digits 0-9, A-D, * and #, and "w" for a half-second pause`);
+	}
+	const compact = value.replace(/\s/g, '');
+	const normalised = compact.replace(/[a-d]/g, (c) => c.toUpperCase()).replace(/W/g, 'w');
+	const bad = normalised.match(/[^0-9A-D*#w]/);
+	if (bad) {
+		throw new ValidationError(
+			field,
+			`${field} ${showValue(value)} contains "${bad[0]}", which is not a DTMF tone: use the digits 0-9, A-D, * and #, and "w" for a half-second pause`,
+		);
+	}
+	return normalised;
+}
+
+/** An integer within [min, max]; accepts numeric strings ("600") since expressions often produce them. */
+export function validateInteger(value: unknown, field: string, min: number, max: number): number {
+	const n = typeof value === 'string' && value.trim() !== '' ? Number(value.trim()) : value;
+	if (typeof n !== 'number' || !Number.isInteger(n)) {
+		throw new ValidationError(field, `${field} ${showValue(value)} must be a whole number from ${min} to ${max}`);
+	}
+	if (n < min || n > max) {
+		throw new ValidationError(field, `${field} ${showValue(value)} is out of range: allowed ${min} to ${max}`);
+	}
+	return n;
+}
+
+export function requireText(value: unknown, field: string, what: string): string {
+	if (typeof value !== 'string' || value.trim() === '') {
+		throw new ValidationError(field, `${field} is required: ${what}`);
+	}
+	return value;
+}
+
+/** An absolute http(s) URL, e.g. of an audio file Telesign should fetch. */
+export function validateHttpUrl(value: unknown, field: string): string {
+	const text = requireText(value, field, 'enter an http:// or https:// URL').trim();
+	let url: URL;
+	try {
+		url = new URL(text);
+	} catch {
+		throw new ValidationError(field, `${field} ${showValue(text)} is not a URL: enter an http:// or https:// URL`);
+	}
+	if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+		throw new ValidationError(field, `${field} ${showValue(text)} must start with https:// or http://`);
+	}
+	return text;
+}
+
+/** Parses a JSON object given as text or as an object (n8n JSON parameters can be either). */
+export function parseJsonObject(value: unknown, field: string): Record<string, unknown> {
+	let parsed: unknown = value;
+	if (typeof value === 'string') {
+		if (value.trim() === '') return {};
+		try {
+			parsed = JSON.parse(value);
+		} catch (error) {
+			throw new ValidationError(field, `${field} is not valid JSON (${(error as Error).message}): enter a JSON object such as {"url": "https://…"}`);
+		}
+	}
+	if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+		throw new ValidationError(field, `${field} must be a JSON object ({ … }), not ${Array.isArray(parsed) ? 'an array' : parsed === null ? 'null' : `a ${typeof parsed}`}`);
+	}
+	return parsed as Record<string, unknown>;
+}
+
+/** Recording API dates: UTC "YYYY-MM-DDThh:mm:ss" (accepts any ISO date and converts it). */
+export function toTelesignUtc(value: unknown, field: string): string {
+	const text = requireText(typeof value === 'string' ? value : value instanceof Date ? value.toISOString() : '', field, 'enter a date and time, e.g. 2026-11-01T00:00:00');
+	const hasZone = /(Z|[+-]\d{2}:?\d{2})$/i.test(text.trim());
+	const date = new Date(hasZone ? text.trim() : `${text.trim().replace(' ', 'T')}Z`);
+	if (Number.isNaN(date.getTime())) {
+		throw new ValidationError(field, `${field} ${showValue(text)} is not a date: use e.g. 2026-11-01T00:00:00 (UTC)`);
+	}
+	return date.toISOString().slice(0, 19);
+}
