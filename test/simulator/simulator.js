@@ -41,6 +41,11 @@ const LEGAL_ACTIONS = Object.freeze({
 const PHONE_RE = /^[1-9][0-9]{7,14}$/;
 const DTMF_RE = /^[0-9A-Dw*#]*$/;
 const REC_DATE_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/;
+const KNOWN_OPTIONS = new Set([
+	'accounts', 'ownedNumbers', 'webhookUrl', 'callees', 'blocked', 'faults', 'rateLimit', 'latencyMs', 'ringMs', 'mediaMs',
+	'deterministic', 'seed', 'clockStart', 'clockStepMs', 'eventSigning', 'webhookTimeoutMs', 'maxEventsPerCall', 'clockSkewMs',
+	'recordAll', 'recordings', 'recordingsPageSize', 'acceptArrayResponses', 'requireJsonContentType', 'port', 'host', '$comment',
+]);
 const MAX_WAIT_MS = 4 * 3600 * 1000;
 const DEFAULT_CLOCK_START = '2024-01-01T00:00:00.000Z';
 
@@ -189,6 +194,7 @@ class TelesignSimulator extends EventEmitter {
 		this._inflight = new Set();
 		this._waiters = new Set();
 		const o = { ...options };
+		for (const k of Object.keys(o)) if (!KNOWN_OPTIONS.has(k)) throw new TypeError(`unknown simulator option "${k}"`);
 		if (o.seed !== undefined) o.deterministic = true;
 		if (o.deterministic !== undefined) this.cfg.deterministic = !!o.deterministic;
 		if (o.seed !== undefined) this.cfg.seed = Number(o.seed) >>> 0;
