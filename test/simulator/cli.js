@@ -16,6 +16,7 @@ Usage: node test/simulator/cli.js [options]      (or: npm run simulator -- [opti
   --port <n>            port to listen on (default 8089; 0 = any free port)
   --host <addr>         address to bind (default 127.0.0.1)
   --webhook <url>       where call events are POSTed (your n8n Telesign Voice Trigger URL)
+  --inbound-webhook <url>  where events of inbound calls go instead (default: --webhook)
   --config <file.json>  JSON config (same keys as the JS options; see example-config.json)
   --customer-id <id>    account customer id accepted (default ${DEFAULT_ACCOUNT.customerId})
   --api-key <key>       account API key (base64 text) accepted
@@ -49,7 +50,7 @@ function parseArgs(argv) {
 		}
 		out[k] = v;
 	}
-	const known = new Set(['port', 'host', 'webhook', 'config', 'customer-id', 'api-key', 'owned', 'latency', 'seed', ...flags]);
+	const known = new Set(['port', 'host', 'webhook', 'inbound-webhook', 'config', 'customer-id', 'api-key', 'owned', 'latency', 'seed', ...flags]);
 	for (const k of Object.keys(out)) if (!known.has(k)) throw new Error(`unknown option --${k}`);
 	return out;
 }
@@ -69,6 +70,7 @@ function buildOptions(args) {
 		opts.accounts = [acct, ...(opts.accounts || []).filter((a) => a.customerId !== acct.customerId)];
 	}
 	if (args.webhook) opts.webhookUrl = String(args.webhook);
+	if (args['inbound-webhook']) opts.inboundWebhookUrl = String(args['inbound-webhook']);
 	if (args.owned) opts.ownedNumbers = String(args.owned).split(',').map((s) => s.trim()).filter(Boolean);
 	if (args.latency !== undefined) opts.latencyMs = Number(args.latency);
 	if (args.deterministic) opts.deterministic = true;

@@ -131,3 +131,17 @@ test('inbound to a number we do not own / invalid numbers → error', async () =
 	expect(r.status).toBe(400);
 	expect(r.json.code).toBe('invalid_phone_number');
 });
+
+test('inboundWebhookUrl routes inbound calls to their own URL; outbound calls keep webhookUrl', async () => {
+	const ivrRecv = await startReceiver(ivr);
+	try {
+		sim.configure({ inboundWebhookUrl: ivrRecv.url });
+		const ref = sim.startInboundCall({ from: '15553330003', to: MAIN });
+		await sim.waitForCall(ref);
+		expect(ivrRecv.events().map((e) => e.event)).toEqual(['incoming_call', 'speak_completed', 'call_completed']);
+		expect(recv.events()).toHaveLength(0);
+		expect(sim.publicConfig().inboundWebhookUrl).toBe(ivrRecv.url);
+	} finally {
+		await ivrRecv.close();
+	}
+});

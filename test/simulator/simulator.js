@@ -42,7 +42,7 @@ const PHONE_RE = /^[1-9][0-9]{7,14}$/;
 const DTMF_RE = /^[0-9A-Dw*#]*$/;
 const REC_DATE_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/;
 const KNOWN_OPTIONS = new Set([
-	'accounts', 'ownedNumbers', 'webhookUrl', 'callees', 'blocked', 'faults', 'rateLimit', 'latencyMs', 'ringMs', 'mediaMs',
+	'accounts', 'ownedNumbers', 'webhookUrl', 'inboundWebhookUrl', 'callees', 'blocked', 'faults', 'rateLimit', 'latencyMs', 'ringMs', 'mediaMs',
 	'deterministic', 'seed', 'clockStart', 'clockStepMs', 'eventSigning', 'webhookTimeoutMs', 'maxEventsPerCall', 'clockSkewMs',
 	'recordAll', 'recordings', 'recordingsPageSize', 'acceptArrayResponses', 'requireJsonContentType', 'port', 'host', '$comment',
 ]);
@@ -165,6 +165,7 @@ class TelesignSimulator extends EventEmitter {
 			accounts: [DEFAULT_ACCOUNT],
 			ownedNumbers: [...DEFAULT_OWNED],
 			webhookUrl: null,
+			inboundWebhookUrl: null,
 			callees: {},
 			blocked: {},
 			rateLimit: null,
@@ -236,6 +237,10 @@ class TelesignSimulator extends EventEmitter {
 		if (p.webhookUrl !== undefined) {
 			if (p.webhookUrl !== null) new URL(p.webhookUrl); // throws on a bad URL
 			cfg.webhookUrl = p.webhookUrl;
+		}
+		if (p.inboundWebhookUrl !== undefined) {
+			if (p.inboundWebhookUrl !== null) new URL(p.inboundWebhookUrl);
+			cfg.inboundWebhookUrl = p.inboundWebhookUrl;
 		}
 		if (p.callees !== undefined) {
 			if (!isObj(p.callees)) throw new TypeError('callees must be an object keyed by number');
@@ -911,7 +916,9 @@ class TelesignSimulator extends EventEmitter {
 		if (call.external_id !== undefined) body.external_id = call.external_id;
 		body.data = data;
 		const raw = JSON.stringify(body);
-		const url = this.cfg.webhookUrl;
+		// Telesign can register more than one event URL for an account; the simulator models one default
+		// and, optionally, another for inbound calls (so an outbound flow and an IVR can run side by side).
+		const url = (call.direction === 'inbound' && this.cfg.inboundWebhookUrl) || this.cfg.webhookUrl;
 		const signing = this._signingFor(call);
 		const entry = { type: 'event', event, body: clone(body), signing: signing.mode, webhookUrl: url, webhookStatus: null, responseBody: null };
 		if (!url) {

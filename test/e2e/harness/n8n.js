@@ -197,17 +197,18 @@ class N8nServer {
 		return `${this.baseUrl}/webhook/${node.webhookId}/${pathSuffix}`;
 	}
 
-	/** POSTs until the freshly activated webhook stops answering 404 (n8n registers it asynchronously). */
+	/**
+	 * Waits until a freshly activated POST webhook is registered (n8n registers it asynchronously): a GET to a
+	 * registered POST webhook answers "not registered for GET requests", an unknown one "is not registered".
+	 */
 	async waitForWebhook(url, timeoutMs = 30_000) {
 		const started = Date.now();
 		for (;;) {
 			const res = await axios.get(url, { validateStatus: () => true, timeout: 5000 });
-			// A registered POST webhook answers other methods with 404 "not registered for GET" but says so;
-			// an unregistered one says the webhook is not registered at all.
 			const text = JSON.stringify(res.data || '');
-			if (!/is not registered/i.test(text) || /GET/.test(text)) return;
+			if (res.status !== 404 || /not registered for GET requests/i.test(text)) return;
 			if (Date.now() - started > timeoutMs) throw new Error(`webhook ${url} not registered after ${timeoutMs} ms`);
-			await delay(300);
+			await delay(250);
 		}
 	}
 
