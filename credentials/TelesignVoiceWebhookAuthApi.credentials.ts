@@ -1,13 +1,14 @@
 import type { ICredentialType, INodeProperties } from 'n8n-workflow';
 
 /**
- * User name and password that Telesign must present when it posts events to the trigger's URL
+ * User name and password that Telesign must present when it posts events to the Telesign Voice Trigger's URL
  * (HTTP Basic or Digest auth). Give the same values to Telesign support when registering the URL.
+ * There is no remote service to test against: the trigger node checks it locally (testedBy).
  */
 export class TelesignVoiceWebhookAuthApi implements ICredentialType {
 	name = 'telesignVoiceWebhookAuthApi';
 
-	displayName = 'Telesign Voice Webhook Auth';
+	displayName = 'Telesign Voice Webhook Auth API';
 
 	icon = { light: 'file:telesign.svg', dark: 'file:telesign.dark.svg' } as const;
 
@@ -15,12 +16,19 @@ export class TelesignVoiceWebhookAuthApi implements ICredentialType {
 
 	properties: INodeProperties[] = [
 		{
+			displayName:
+				'Telesign sends this user and password with every event to the trigger URL. Agree on them with Telesign support when you give them the URL.',
+			name: 'notice',
+			type: 'notice',
+			default: '',
+		},
+		{
 			displayName: 'User',
 			name: 'user',
 			type: 'string',
 			default: '',
 			required: true,
-			description: 'User name Telesign sends with every event',
+			description: 'User name Telesign sends with every event (no ":" and no leading or trailing spaces)',
 		},
 		{
 			displayName: 'Password',
@@ -29,7 +37,7 @@ export class TelesignVoiceWebhookAuthApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
-			description: 'Password Telesign sends with every event (at least 12 characters)',
+			description: 'Password Telesign sends with every event: at least 12 characters, no leading or trailing spaces',
 		},
 	];
 }

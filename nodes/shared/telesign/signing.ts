@@ -117,9 +117,10 @@ export interface CallbackSignatureHeader {
 	source: 'authorization' | 'x-ts-authorization';
 }
 
-type HeaderBag = Record<string, string | string[] | undefined>;
+export type HeaderBag = Record<string, string | string[] | undefined>;
 
-function headerValue(headers: HeaderBag, name: string): string | undefined {
+/** The first non-empty value of a header, matched case-insensitively and trimmed. */
+export function headerValue(headers: HeaderBag, name: string): string | undefined {
 	const wanted = name.toLowerCase();
 	for (const [key, value] of Object.entries(headers)) {
 		if (key.toLowerCase() !== wanted) continue;
