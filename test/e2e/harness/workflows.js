@@ -1,0 +1,90 @@
+'use strict';
+/** Small builders and readers for workflows and executions used by the e2e suites. */
+const crypto = require('crypto');
+
+const TRIGGER_TYPE = 'n8n-nodes-telesign-voice.telesignVoiceTrigger';
+const ACTION_TYPE = 'n8n-nodes-telesign-voice.telesignVoice';
+
+let position = 0;
+function nextPosition() {
+	position += 220;
+	return [position, 300];
+}
+
+/** A Telesign Voice Trigger node (signature verification with the workflow's Telesign credential). */
+function telesignTrigger(name, parameters = {}) {
+	return {
+		id: crypto.randomUUID(),
+		name,
+		type: TRIGGER_TYPE,
+		typeVersion: 1,
+		position: nextPosition(),
+		webhookId: crypto.randomUUID(),
+		parameters: { events: ['*'], authentication: 'telesignSignature', respond: 'lastNode', ...parameters },
+		credentials: { telesignVoiceApi: { id: 'set-by-test', name: 'set-by-test' } },
+	};
+}
+
+/** A Telesign Voice node with resource "respond" and the given operation. */
+function respondNode(name, operation, parameters = {}) {
+	return {
+		id: crypto.randomUUID(),
+		name,
+		type: ACTION_TYPE,
+		typeVersion: 1,
+		position: nextPosition(),
+		parameters: { resource: 'respond', operation, ...parameters },
+	};
+}
+
+/**
+ * Copies a workflow with fresh node ids, webhook ids and webhook paths (suffixed), so it can be active next to
+ * the original.
+ */
+function cloneWorkflow(workflow, suffix) {
+	const copy = JSON.parse(JSON.stringify(workflow));
+	copy.name = `${workflow.name} (${suffix})`;
+	for (const node of copy.nodes) {
+		node.id = crypto.randomUUID();
+		if (node.webhookId) node.webhookId = crypto.randomUUID();
+		if (node.type === 'n8n-nodes-base.webhook') node.parameters.path = `${node.parameters.path}-${suffix}`;
+	}
+	return copy;
+}
+
+/** Tracks the executions of a workflow that start after this call. */
+async function newExecutions(n8n, workflowId) {
+	const existing = new Set((await n8n.executions(workflowId, { includeData: false })).map((e) => e.id));
+	const fresh = async (includeData) => (await n8n.executions(workflowId, { includeData })).filter((e) => !existing.has(e.id));
+	return {
+		/** Waits for at least n finished new executions; returns them oldest first. */
+		async waitFor(n, timeoutMs = 60_000) {
+			const started = Date.now();
+			for (;;) {
+				const list = (await fresh(true)).filter((e) => e.finished || e.stoppedAt);
+				if (list.length >= n) return list.sort((a, b) => Number(a.id) - Number(b.id));
+				if (Date.now() - started > timeoutMs) {
+					throw new Error(`workflow ${workflowId}: ${list.length}/${n} new executions after ${timeoutMs} ms`);
+				}
+				await new Promise((resolve) => setTimeout(resolve, 250));
+			}
+		},
+		async count() {
+			return (await fresh(false)).length;
+		},
+	};
+}
+
+function nodesRun(execution) {
+	return Object.keys(execution?.data?.resultData?.runData || {});
+}
+
+/** First output item JSON of a node in an execution (any output branch). */
+function output(execution, nodeName, index = 0) {
+	const runs = execution?.data?.resultData?.runData?.[nodeName];
+	const main = runs?.[0]?.data?.main || [];
+	for (const branch of main) if (branch && branch[index]) return branch[index].json;
+	return undefined;
+}
+
+module.exports = { telesignTrigger, respondNode, cloneWorkflow, newExecutions, nodesRun, output, TRIGGER_TYPE, ACTION_TYPE };
