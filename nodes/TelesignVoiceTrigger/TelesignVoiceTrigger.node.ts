@@ -1,0 +1,136 @@
+import type {
+	ICredentialTestFunctions,
+	ICredentialsDecrypted,
+	IHookFunctions,
+	INodeCredentialTestResult,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { MIN_WEBHOOK_PASSWORD_LENGTH, webhookCredentialProblems } from '../shared/telesign/webhookAuth';
+import type { AuthenticationMethod } from './description';
+import { triggerProperties } from './description';
+import {
+	WEBHOOK_PATH,
+	assertTriggerConfiguration,
+	authenticateRequest,
+	buildItemJson,
+	checkMethod,
+	filterEvent,
+	getRawBody,
+	parseEvent,
+	respondModeOf,
+	sendReply,
+} from './webhookSteps';
+
+export class TelesignVoiceTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Telesign Voice Trigger',
+		name: 'telesignVoiceTrigger',
+		icon: { light: 'file:telesignTrigger.svg', dark: 'file:telesignTrigger.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '=Events: {{$parameter["events"].includes("*") ? "any" : $parameter["events"].join(", ")}}',
+		description: 'Starts the workflow on Telesign Voice events and answers Telesign with the next call action',
+		defaults: { name: 'Telesign Voice Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{
+				name: 'telesignVoiceApi',
+				required: true,
+				displayOptions: { show: { authentication: ['telesignSignature'] } },
+			},
+			{
+				name: 'telesignVoiceWebhookAuthApi',
+				required: true,
+				displayOptions: { show: { authentication: ['basicAuth', 'digestAuth'] } },
+				testedBy: 'telesignVoiceWebhookAuthTest',
+			},
+		],
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				path: WEBHOOK_PATH,
+				responseMode:
+					'={{ $parameter["respond"] === "immediately" ? "onReceived" : $parameter["respond"] === "responseNode" ? "responseNode" : "lastNode" }}',
+				// Must be "" outside lastNode: n8n's default "firstEntryJson" would otherwise be sent as a literal string.
+				responseData: '={{ $parameter["respond"] === "lastNode" ? "firstEntryJson" : "" }}',
+			},
+		],
+		properties: triggerProperties,
+	};
+
+	methods = {
+		credentialTest: {
+			/** The webhook credential has nothing remote to test against: check it locally and say so. */
+			async telesignVoiceWebhookAuthTest(
+				this: ICredentialTestFunctions,
+				credential: ICredentialsDecrypted,
+			): Promise<INodeCredentialTestResult> {
+				const problems = webhookCredentialProblems(credential.data?.user, credential.data?.password);
+				if (problems.length > 0) return { status: 'Error', message: `${problems.join('. ')}.` };
+				return {
+					status: 'OK',
+					message: `User and password are usable (password of at least ${MIN_WEBHOOK_PASSWORD_LENGTH} characters). There is nothing remote to test: give the same values to Telesign support with the webhook URL.`,
+				};
+			},
+		},
+	};
+
+	/**
+	 * Telesign support registers the URL by hand (there is no API for it), so there is nothing remote to look
+	 * up, create or delete. checkExists validates what can be checked locally, so a broken configuration
+	 * fails activation with a clear message instead of rejecting every call later.
+	 */
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				await assertTriggerConfiguration.call(this);
+				return true;
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				await assertTriggerConfiguration.call(this);
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const req = this.getRequestObject();
+		const methodReply = checkMethod(req.method);
+		if (methodReply) return sendReply.call(this, methodReply);
+
+		const authentication = this.getNodeParameter('authentication', 'telesignSignature') as AuthenticationMethod;
+		try {
+			const authReply = await authenticateRequest.call(this, authentication, req);
+			if (authReply) return sendReply.call(this, authReply);
+		} catch (error) {
+			// A credential that is missing or unusable: fail closed, start nothing, tell the operator in the log.
+			this.logger.error(`Telesign Voice Trigger cannot check requests: ${(error as Error).message}`, {
+				node: this.getNode().name,
+			});
+			return sendReply.call(this, { status: 500, body: { message: 'Webhook authentication is not configured' } });
+		}
+
+		const parsed = parseEvent(getRawBody(req));
+		if ('reply' in parsed) return sendReply.call(this, parsed.reply);
+
+		const filtered = filterEvent(parsed.event, this.getNodeParameter('events', []));
+		if (filtered) return sendReply.call(this, filtered);
+
+		const options = this.getNodeParameter('options', {}) as { includeHeaders?: boolean };
+		const workflowData = [this.helpers.returnJsonArray(buildItemJson(parsed.event, req, options.includeHeaders === true))];
+		if (respondModeOf(this.getNodeParameter('respond', 'lastNode')) === 'immediately') {
+			return { workflowData, webhookResponse: {} };
+		}
+		return { workflowData };
+	}
+}
