@@ -38,6 +38,39 @@ export const MAX_COLLECT_DIGITS = 64;
 export const DEFAULT_TTS_LANGUAGE = 'en-US';
 
 /**
+ * Language tags offered as suggestions for speak (tts.language). Telesign's v2 table was not public; these are
+ * the legacy voice list without its "f-" prefix (telesign-voice-api.md §10), so any other tag is accepted too.
+ */
+export const SUGGESTED_TTS_LANGUAGES: ReadonlyArray<{ code: string; name: string }> = [
+	{ code: 'ca-ES', name: 'Catalan (Spain)' },
+	{ code: 'zh-CN', name: 'Chinese (China)' },
+	{ code: 'zh-HK', name: 'Chinese (Hong Kong)' },
+	{ code: 'zh-TW', name: 'Chinese (Taiwan)' },
+	{ code: 'da-DK', name: 'Danish' },
+	{ code: 'nl-NL', name: 'Dutch' },
+	{ code: 'en-AU', name: 'English (Australia)' },
+	{ code: 'en-CA', name: 'English (Canada)' },
+	{ code: 'en-IN', name: 'English (India)' },
+	{ code: 'en-GB', name: 'English (United Kingdom)' },
+	{ code: 'en-US', name: 'English (United States)' },
+	{ code: 'fi-FI', name: 'Finnish' },
+	{ code: 'fr-CA', name: 'French (Canada)' },
+	{ code: 'fr-FR', name: 'French (France)' },
+	{ code: 'de-DE', name: 'German' },
+	{ code: 'it-IT', name: 'Italian' },
+	{ code: 'ja-JP', name: 'Japanese' },
+	{ code: 'ko-KR', name: 'Korean' },
+	{ code: 'nb-NO', name: 'Norwegian (Bokmål)' },
+	{ code: 'pl-PL', name: 'Polish' },
+	{ code: 'pt-BR', name: 'Portuguese (Brazil)' },
+	{ code: 'pt-PT', name: 'Portuguese (Portugal)' },
+	{ code: 'ru-RU', name: 'Russian' },
+	{ code: 'es-MX', name: 'Spanish (Mexico)' },
+	{ code: 'es-ES', name: 'Spanish (Spain)' },
+	{ code: 'sv-SE', name: 'Swedish' },
+];
+
+/**
  * Telesign documents `send_dtmf` as an action but its parameter name was not public when this was written
  * (telesign-voice-api.md §3.5). This is the package's assumption; users can change it per node.
  */
@@ -55,13 +88,13 @@ export interface DialInput {
 	maxCallDuration?: unknown;
 }
 
-export interface DialParams {
+export type DialParams = {
 	to: string;
 	caller_id_number: string;
 	external_id?: string;
 	send_dtmf?: string;
 	max_call_duration?: string;
-}
+};
 
 export function buildDialAction(input: DialInput): TelesignAction & { params: DialParams } {
 	const params: DialParams = {

@@ -201,3 +201,85 @@ export function redactSecret(text: string, secrets: Array<string | undefined>): 
 	}
 	return out;
 }
+
+/**
+ * Whether a failed dial may nevertheless have placed a call: Telesign may have acted before a 5xx (or an
+ * answer this package does not understand). 4xx and refusals (200 *_rejected / *_blocked_*) place no call.
+ */
+export function dialMayHaveBeenPlaced(kind: ErrorKind, httpCode: number): boolean {
+	if (kind === 'server') return true;
+	if (kind === 'unexpected') return httpCode < 400 || httpCode >= 500;
+	return false;
+}
+
+/** Message for a dial whose outcome is unknown (timeout, reset after sending, 5xx): never retried. */
+export function callMayHaveBeenPlacedMessage(whatHappened: string, externalId: string): string {
+	return (
+		`The call may have been placed: ${whatHappened}. It was not retried, to avoid calling twice. ` +
+		`Reconcile with external_id "${externalId}" (it appears on dial_completed / call_completed events) before dialing again.`
+	);
+}
+
+/** Message for a dial that provably never reached Telesign. */
+export function callNotPlacedMessage(reason: string): string {
+	return `No call was placed: ${reason}. Check the Base URL of the Telesign Voice API credential and the network connection.`;
+}
+
+export const RECORDINGS_API = 'Telesign Recordings API';
+
+/** The answer for a call without recordings (Recordings API 404, or an empty list). */
+export function recordingsNotFound(referenceId: string, httpCode = 404): Outcome<never> & { ok: false } {
+	return {
+		ok: false,
+		kind: 'not_found',
+		httpCode,
+		referenceId,
+		message: `No recordings found for reference ID ${referenceId}`,
+		description:
+			'Telesign has no recordings for this call: recording may not be enabled for your account, the recording may not be ready yet, or it was deleted. Check the reference ID (the reference_id of the Dial output or of the call events).',
+	};
+}
+
+/**
+ * Interprets an answer of the Recordings API for one call (GET or DELETE /v2/call_recording/{reference_id}):
+ * 404 means Telesign has no recordings for that call; a 503 with failed_delete is a partial delete.
+ */
+export function interpretRecordingResponse(httpCode: number, body: unknown, referenceId: string): Outcome {
+	if (httpCode === 404) return { ...recordingsNotFound(referenceId, httpCode), status: readStatus(body) };
+	const record = asRecord(body);
+	if (httpCode === 503 && record && Array.isArray(record.failed_delete)) {
+		const failed = record.failed_delete.map(String);
+		const succeeded = Array.isArray(record.succeed_delete) ? record.succeed_delete.map(String) : [];
+		return {
+			ok: false,
+			kind: 'server',
+			httpCode,
+			status: readStatus(body),
+			referenceId,
+			message: `Telesign deleted only some recordings of reference ID ${referenceId}: failed to delete ${failed.join(', ') || 'unknown files'}`,
+			description: `${succeeded.length > 0 ? `Deleted: ${succeeded.join(', ')}. ` : ''}Run Delete again later to remove the rest.`,
+		};
+	}
+	return interpretResponse(httpCode, body, RECORDINGS_API);
+}
+
+/**
+ * Interprets a page of the recordings list (GET /v2/call_recording). Telesign answers 404 when nothing was
+ * found, which for a list simply means no recordings in the date range.
+ */
+export function interpretRecordingListResponse(
+	httpCode: number,
+	body: unknown,
+): Outcome<{ recordings: Array<Record<string, unknown>>; token?: string }> {
+	if (httpCode === 404) return { ok: true, body: { recordings: [] } };
+	const outcome = interpretResponse(httpCode, body, RECORDINGS_API);
+	if (!outcome.ok) return outcome;
+	const record = asRecord(body) ?? {};
+	const recordings = Array.isArray(record.call_recordings)
+		? record.call_recordings.filter(
+				(entry): entry is Record<string, unknown> => entry !== null && typeof entry === 'object' && !Array.isArray(entry),
+			)
+		: [];
+	const token = typeof record.token === 'string' && record.token !== '' ? record.token : undefined;
+	return { ok: true, body: { recordings, token } };
+}

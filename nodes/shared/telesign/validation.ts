@@ -161,3 +161,16 @@ export function toTelesignUtc(value: unknown, field: string): string {
 	}
 	return date.toISOString().slice(0, 19);
 }
+
+/** Telesign's reference_id is opaque (hex, UUID or shorter); required, one token, at most 128 characters. */
+export function validateReferenceId(value: unknown, field: string): string {
+	const text = requireText(
+		typeof value === 'number' ? String(value) : value,
+		field,
+		'enter the reference_id of the call, e.g. from the Dial output or a call_completed event',
+	).trim();
+	if (/\s/.test(text) || text.length > 128) {
+		throw new ValidationError(field, `${field} ${showValue(text)} is not a reference ID: use the reference_id of the call, one word without spaces, at most 128 characters`);
+	}
+	return text;
+}

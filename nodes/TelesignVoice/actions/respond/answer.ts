@@ -1,0 +1,100 @@
+/**
+ * What every Respond operation shares: the action is the item's JSON, and (option "Answer Telesign Now") the
+ * first action is also sent at once as the HTTP answer to a Telesign Voice Trigger that waits for a respond node.
+ */
+import type {
+	IDataObject,
+	IDisplayOptions,
+	IExecuteFunctions,
+	IN8nHttpFullResponse,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
+
+import type { TelesignAction } from '../../../shared/telesign/actions';
+import { MAX_COLLECT_DIGITS } from '../../../shared/telesign/actions';
+import { validateInteger } from '../../../shared/telesign/validation';
+import { getOptions, runEachItem } from '../common';
+
+export const answerTelesignNowOption: INodeProperties = {
+	displayName: 'Answer Telesign Now',
+	name: 'answerTelesignNow',
+	type: 'boolean',
+	default: true,
+	description:
+		'Whether to send this action to Telesign at once when the Telesign Voice Trigger waits for a respond node, so the rest of the workflow runs after the call has its next action. Has no effect in the other response modes, where the output of the node is the answer.',
+};
+
+export function collectDigitsFields(displayOptions: { show: NonNullable<IDisplayOptions['show']> }): INodeProperties[] {
+	return [
+		{
+			displayName: 'Collect Digits',
+			name: 'collectDigits',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to collect the keys the caller presses. They arrive as collected_digits on the event that follows (speak_completed or play_completed).',
+			displayOptions,
+		},
+		{
+			displayName: 'Max Digits',
+			name: 'maxDigits',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: MAX_COLLECT_DIGITS },
+			default: 1,
+			description: 'The largest number of key presses to collect',
+			displayOptions: { show: { ...displayOptions.show, collectDigits: [true] } },
+		},
+	];
+}
+
+/** The number of digits to collect, or undefined when collecting is off. */
+export function readCollectDigits(this: IExecuteFunctions, itemIndex: number): number | undefined {
+	if (!this.getNodeParameter('collectDigits', itemIndex, false)) return undefined;
+	return validateInteger(this.getNodeParameter('maxDigits', itemIndex, 1), 'Max Digits', 1, MAX_COLLECT_DIGITS);
+}
+
+/**
+ * Answers a Telesign Voice Trigger in "respond node" mode. In n8n 2.41, sendResponse only resolves the
+ * response a webhook execution is waiting for, and does nothing otherwise (manual runs, other response modes).
+ * A failure here must not fail the item (the action is still output, and a "last node" trigger still answers
+ * with it), so it is logged rather than thrown.
+ */
+export async function answerTelesign(this: IExecuteFunctions, action: TelesignAction): Promise<boolean> {
+	if (typeof this.sendResponse !== 'function') {
+		this.logger.debug('Telesign Voice: no sendResponse in this context (e.g. run as a tool); Telesign not answered from here');
+		return false;
+	}
+	try {
+		const response: IN8nHttpFullResponse = {
+			body: JSON.parse(JSON.stringify(action)) as IDataObject,
+			headers: { 'content-type': 'application/json' },
+			statusCode: 200,
+		};
+		await this.sendResponse(response);
+		return true;
+	} catch (error) {
+		this.logger.debug(`Telesign Voice: answering Telesign with sendResponse failed: ${(error as Error).message}`);
+		return false;
+	}
+}
+
+/**
+ * Runs a Respond operation: builds one action per item (output unchanged as the item's JSON) and answers
+ * Telesign with the first action built, unless that item turned "Answer Telesign Now" off.
+ */
+export async function runRespondOperation(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+	build: (this: IExecuteFunctions, itemIndex: number) => TelesignAction,
+): Promise<INodeExecutionData[]> {
+	let answered = false;
+	return await runEachItem.call(this, items, async (itemIndex) => {
+		const action = build.call(this, itemIndex);
+		if (!answered) {
+			answered = true;
+			if (getOptions.call(this, itemIndex).answerTelesignNow !== false) await answerTelesign.call(this, action);
+		}
+		return action as unknown as IDataObject;
+	});
+}

@@ -1,0 +1,31 @@
+/** Respond → Dial: connects the caller of an inbound call to another number (a dial in answer to incoming_call). */
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { buildDialAction } from '../../../shared/telesign/actions';
+import { getOptions } from '../common';
+import { dialNumberFields, externalIdOption, maxCallDurationOption, readDialInput, sendDtmfOption } from '../dialFields';
+import { answerTelesignNowOption, runRespondOperation } from './answer';
+
+const displayOptions = { show: { resource: ['respond'], operation: ['dial'] } };
+
+export const description: INodeProperties[] = [
+	...dialNumberFields(
+		displayOptions,
+		"When bridging an inbound call, this may be the caller's number from the incoming_call event ({{ $json.data.from }}) or a number your account leases from Telesign",
+	),
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		displayOptions,
+		options: [answerTelesignNowOption, externalIdOption, maxCallDurationOption, sendDtmfOption],
+	},
+];
+
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	return await runRespondOperation.call(this, items, function (itemIndex) {
+		return buildDialAction(readDialInput.call(this, itemIndex, getOptions.call(this, itemIndex)));
+	});
+}

@@ -1,0 +1,39 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { buildPlayAction } from '../../../shared/telesign/actions';
+import { answerTelesignNowOption, collectDigitsFields, readCollectDigits, runRespondOperation } from './answer';
+
+const displayOptions = { show: { resource: ['respond'], operation: ['play'] } };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Audio URL',
+		name: 'audioUrl',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'https://example.com/audio/menu.wav',
+		description: 'The address of the audio file Telesign plays to the caller (http or https)',
+		hint: 'Telesign fetches the file itself: it must be publicly reachable, preferably over HTTPS. WAV (8 kHz, mono) is the safest format.',
+		displayOptions,
+	},
+	...collectDigitsFields(displayOptions),
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		displayOptions,
+		options: [answerTelesignNowOption],
+	},
+];
+
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	return await runRespondOperation.call(this, items, function (itemIndex) {
+		return buildPlayAction({
+			url: this.getNodeParameter('audioUrl', itemIndex),
+			collectDigits: readCollectDigits.call(this, itemIndex),
+		});
+	});
+}

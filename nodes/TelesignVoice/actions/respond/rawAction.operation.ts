@@ -1,0 +1,48 @@
+/** Respond → Raw Action: any action by name (play_multiple, or whatever the typed operations do not cover). */
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { buildRawAction } from '../../../shared/telesign/actions';
+import { parseJsonObject } from '../../../shared/telesign/validation';
+import { answerTelesignNowOption, runRespondOperation } from './answer';
+
+const displayOptions = { show: { resource: ['respond'], operation: ['rawAction'] } };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Method',
+		name: 'method',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'play_multiple',
+		description: 'The name of the Telesign action, as in Telesign\'s reference (lower case, e.g. play_multiple)',
+		displayOptions,
+	},
+	{
+		displayName: 'Params',
+		name: 'params',
+		type: 'json',
+		default: '{}',
+		description: 'The "params" object of the action, as JSON',
+		hint: 'Sent as written: check the field names in Telesign\'s reference for your account',
+		displayOptions,
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		displayOptions,
+		options: [answerTelesignNowOption],
+	},
+];
+
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	return await runRespondOperation.call(this, items, function (itemIndex) {
+		return buildRawAction({
+			method: this.getNodeParameter('method', itemIndex),
+			params: parseJsonObject(this.getNodeParameter('params', itemIndex, '{}'), 'Params'),
+		});
+	});
+}

@@ -1,0 +1,49 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { DEFAULT_SEND_DTMF_PARAM, buildSendDtmfAction } from '../../../shared/telesign/actions';
+import { getOptions } from '../common';
+import { answerTelesignNowOption, runRespondOperation } from './answer';
+
+const displayOptions = { show: { resource: ['respond'], operation: ['sendDtmf'] } };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Digits',
+		name: 'digits',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: '1234#',
+		description: 'The key presses to send on the call: 0-9, A-D, * and #; each "w" waits half a second',
+		hint: 'Telesign accepts Send DTMF in answer to dial_completed',
+		displayOptions,
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		displayOptions,
+		options: [
+			answerTelesignNowOption,
+			{
+				displayName: 'Parameter Name',
+				name: 'parameterName',
+				type: 'string',
+				default: DEFAULT_SEND_DTMF_PARAM,
+				description: 'The name of the field in "params" that carries the digits',
+				hint: `Telesign has not published this name; "${DEFAULT_SEND_DTMF_PARAM}" is this node's assumption. If Telesign's reference for your account names it differently, change it here or use Raw Action.`,
+			},
+		],
+	},
+];
+
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	return await runRespondOperation.call(this, items, function (itemIndex) {
+		return buildSendDtmfAction({
+			digits: this.getNodeParameter('digits', itemIndex),
+			paramName: getOptions.call(this, itemIndex).parameterName,
+		});
+	});
+}

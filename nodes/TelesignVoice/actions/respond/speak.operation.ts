@@ -1,0 +1,82 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { DEFAULT_TTS_LANGUAGE, SUGGESTED_TTS_LANGUAGES, buildSpeakAction } from '../../../shared/telesign/actions';
+import { answerTelesignNowOption, collectDigitsFields, readCollectDigits, runRespondOperation } from './answer';
+
+const displayOptions = { show: { resource: ['respond'], operation: ['speak'] } };
+
+const defaultLanguage = SUGGESTED_TTS_LANGUAGES.find((language) => language.code === DEFAULT_TTS_LANGUAGE);
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Message',
+		name: 'message',
+		type: 'string',
+		typeOptions: { rows: 3 },
+		required: true,
+		default: '',
+		placeholder: 'The web shop is down. Press 1 to acknowledge.',
+		description: 'The text Telesign reads out to the caller (text-to-speech)',
+		hint: 'Speak answers the events incoming_call, dial_completed, speak_completed and play_completed. Telesign waits for the answer, so keep the nodes before this one fast.',
+		displayOptions,
+	},
+	{
+		displayName: 'Language',
+		name: 'language',
+		type: 'resourceLocator',
+		default: { mode: 'list', value: DEFAULT_TTS_LANGUAGE, cachedResultName: defaultLanguage?.name },
+		description: 'The language (and accent) of the voice, as a language tag such as en-US',
+		hint: 'Pick a suggestion or type any language tag your Telesign account supports',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: 'searchLanguages', searchable: true },
+			},
+			{
+				displayName: 'By Code',
+				name: 'code',
+				type: 'string',
+				placeholder: 'en-US',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$',
+							errorMessage: 'Not a language tag: use e.g. en-US, en-GB or fr-FR',
+						},
+					},
+				],
+			},
+		],
+		displayOptions,
+	},
+	...collectDigitsFields(displayOptions),
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		displayOptions,
+		options: [answerTelesignNowOption],
+	},
+];
+
+function readLanguage(this: IExecuteFunctions, itemIndex: number): unknown {
+	const value = this.getNodeParameter('language', itemIndex, DEFAULT_TTS_LANGUAGE, { extractValue: true });
+	// A resource locator normally arrives as its value; accept the whole object too.
+	if (value !== null && typeof value === 'object' && 'value' in value) return (value as { value: unknown }).value;
+	return value;
+}
+
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	return await runRespondOperation.call(this, items, function (itemIndex) {
+		return buildSpeakAction({
+			message: this.getNodeParameter('message', itemIndex),
+			language: readLanguage.call(this, itemIndex),
+			collectDigits: readCollectDigits.call(this, itemIndex),
+		});
+	});
+}

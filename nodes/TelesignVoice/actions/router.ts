@@ -1,0 +1,46 @@
+/** Sends the node's items to the operation chosen by Resource and Operation. */
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import * as call from './call/Call.resource';
+import type { OperationExecute, TelesignVoiceResource } from './node.type';
+import * as recording from './recording/Recording.resource';
+import * as respond from './respond/Respond.resource';
+
+const operations: Record<TelesignVoiceResource, Record<string, OperationExecute>> = {
+	call: { dial: call.dial.execute },
+	respond: {
+		speak: respond.speak.execute,
+		play: respond.play.execute,
+		sendDtmf: respond.sendDtmf.execute,
+		hangup: respond.hangup.execute,
+		dial: respond.dial.execute,
+		rawAction: respond.rawAction.execute,
+	},
+	recording: {
+		getAll: recording.getAll.execute,
+		get: recording.get.execute,
+		delete: recording.delete.execute,
+	},
+};
+
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	// Resource and Operation take no expressions, so item 0 decides for the whole run.
+	const resource = this.getNodeParameter('resource', 0) as string;
+	const operation = this.getNodeParameter('operation', 0) as string;
+	const execute = Object.prototype.hasOwnProperty.call(operations, resource)
+		? operations[resource as TelesignVoiceResource][operation]
+		: undefined;
+	if (execute === undefined) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`The operation "${operation}" of resource "${resource}" is not supported by Telesign Voice`,
+			{
+				description:
+					'For a Telesign API call this node does not offer, use the HTTP Request node with the Telesign Voice API credential.',
+			},
+		);
+	}
+	return [await execute.call(this, items)];
+}
