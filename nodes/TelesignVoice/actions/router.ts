@@ -35,11 +35,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	if (execute === undefined) {
 		throw new NodeOperationError(
 			this.getNode(),
-			`The operation "${operation}" of resource "${resource}" is not supported by Telesign Voice`,
-			{
-				description:
-					'For a Telesign API call this node does not offer, use the HTTP Request node with the Telesign Voice API credential.',
-			},
+			`The operation "${operation}" of resource "${resource}" is not supported by Telesign Voice: for other Telesign API calls, use the HTTP Request node with the Telesign Voice API credential`,
 		);
 	}
 	return [await execute.call(this, items)];
