@@ -5,6 +5,7 @@
 import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 
 import { buildBasicAuthorization, buildTsaHeaders } from './signing';
+import { tryParseUrl } from './validation';
 
 export const DEFAULT_BASE_URL = 'https://rest-ww.telesign.com';
 
@@ -20,12 +21,8 @@ export interface TelesignCredentials {
 /** Validates a Base URL: http(s), a host, and no path beyond "/" (Telesign's paths are added per request). */
 export function normalizeBaseUrl(value: unknown): string {
 	const text = typeof value === 'string' && value.trim() !== '' ? value.trim() : DEFAULT_BASE_URL;
-	let url: URL;
-	try {
-		url = new URL(text);
-	} catch {
-		throw new Error(`Base URL "${text}" is not a URL: use e.g. ${DEFAULT_BASE_URL}`);
-	}
+	const url = tryParseUrl(text);
+	if (url === undefined) throw new Error(`Base URL "${text}" is not a URL: use e.g. ${DEFAULT_BASE_URL}`);
 	if (url.protocol !== 'https:' && url.protocol !== 'http:') {
 		throw new Error(`Base URL "${text}" must start with https:// (or http:// for a local simulator)`);
 	}

@@ -111,7 +111,8 @@ export async function sendTelesignRequestOnce(
 		options.body = JSON.stringify(request.body);
 		options.headers = { ...options.headers, 'Content-Type': JSON_CONTENT_TYPE };
 	}
-	let response: { statusCode: number; headers?: Record<string, unknown>; body: unknown };
+	let response: { statusCode: number; headers?: Record<string, unknown>; body: unknown } | undefined;
+	let failureCode: string | undefined;
 	try {
 		response = (await this.helpers.httpRequestWithAuthentication.call(
 			this,
@@ -119,9 +120,12 @@ export async function sendTelesignRequestOnce(
 			options,
 		)) as typeof response;
 	} catch (error) {
-		// The caught error may carry the request configuration (with the Authorization header), so only
-		// its code is kept.
-		const code = findErrorCode(error);
+		// The caught error may carry the request configuration (with the Authorization header): keep only
+		// its code.
+		failureCode = findErrorCode(error) ?? 'UNKNOWN';
+	}
+	if (response === undefined) {
+		const code = failureCode === 'UNKNOWN' ? undefined : failureCode;
 		const sent = code !== undefined && NOT_SENT_CODES.has(code) ? 'no' : 'unknown';
 		throw new TransportError(describeNetworkError(code, timeoutMs), sent, code);
 	}

@@ -119,13 +119,28 @@ export function requireText(value: unknown, field: string, what: string): string
 	return value;
 }
 
+/** Parses an absolute URL; undefined when it is not one. */
+export function tryParseUrl(text: string): URL | undefined {
+	try {
+		return new URL(text);
+	} catch {
+		return undefined;
+	}
+}
+
+function tryParseJson(text: string): { value: unknown } | { error: string } {
+	try {
+		return { value: JSON.parse(text) as unknown };
+	} catch (error) {
+		return { error: (error as Error).message };
+	}
+}
+
 /** An absolute http(s) URL, e.g. of an audio file Telesign should fetch. */
 export function validateHttpUrl(value: unknown, field: string): string {
 	const text = requireText(value, field, 'enter an http:// or https:// URL').trim();
-	let url: URL;
-	try {
-		url = new URL(text);
-	} catch {
+	const url = tryParseUrl(text);
+	if (url === undefined) {
 		throw new ValidationError(field, `${field} ${showValue(text)} is not a URL: enter an http:// or https:// URL`);
 	}
 	if (url.protocol !== 'https:' && url.protocol !== 'http:') {
@@ -139,11 +154,11 @@ export function parseJsonObject(value: unknown, field: string): Record<string, u
 	let parsed: unknown = value;
 	if (typeof value === 'string') {
 		if (value.trim() === '') return {};
-		try {
-			parsed = JSON.parse(value);
-		} catch (error) {
-			throw new ValidationError(field, `${field} is not valid JSON (${(error as Error).message}): enter a JSON object such as {"url": "https://…"}`);
+		const result = tryParseJson(value);
+		if ('error' in result) {
+			throw new ValidationError(field, `${field} is not valid JSON (${result.error}): enter a JSON object such as {"url": "https://…"}`);
 		}
+		parsed = result.value;
 	}
 	if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
 		throw new ValidationError(field, `${field} must be a JSON object ({ … }), not ${Array.isArray(parsed) ? 'an array' : parsed === null ? 'null' : `a ${typeof parsed}`}`);

@@ -184,12 +184,12 @@ class N8nServer {
 		};
 		const res = await this.api('POST', '/workflows', body);
 		const id = res.data.id;
-		if (activate) await this.api('POST', `/workflows/${id}/activate`);
+		if (activate) await this.api('POST', `/workflows/${id}/activate`, {});
 		return { id, nodes };
 	}
 
 	async deactivate(id) {
-		await this.api('POST', `/workflows/${id}/deactivate`);
+		await this.api('POST', `/workflows/${id}/deactivate`, {});
 	}
 
 	/** Webhook production URL of a trigger node (webhookId + path). */
