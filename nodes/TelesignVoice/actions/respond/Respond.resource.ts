@@ -12,7 +12,7 @@ export { dial, hangup, play, rawAction, sendDtmf, speak };
 export const description: INodeProperties[] = [
 	{
 		displayName:
-			'These operations build the action Telesign performs next on a call, as the output item. Use them after a Telesign Voice Trigger: it answers Telesign with this action (or this node answers at once, see Answer Telesign Now). No credential is needed.',
+			'These operations output the action Telesign performs next on a call. Use them after a Telesign Voice Trigger: it answers Telesign with this output ("With Action From Last Node"), or this node answers at once ("Using Telesign Voice Respond Operation", see Answer Telesign Now). No credential is needed.',
 		name: 'respondNotice',
 		type: 'notice',
 		default: '',

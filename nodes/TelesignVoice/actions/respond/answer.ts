@@ -22,7 +22,7 @@ export const answerTelesignNowOption: INodeProperties = {
 	type: 'boolean',
 	default: true,
 	description:
-		'Whether to send this action to Telesign at once when the Telesign Voice Trigger waits for a respond node, so the rest of the workflow runs after the call has its next action. Has no effect in the other response modes, where the output of the node is the answer.',
+		'Whether to send this action to Telesign at once when the Telesign Voice Trigger\'s Respond option is "Using Telesign Voice Respond Operation", so the rest of the workflow runs after the call has its next action. With the other Respond options it has no effect: the output of the workflow is the answer.',
 };
 
 export function collectDigitsFields(displayOptions: { show: NonNullable<IDisplayOptions['show']> }): INodeProperties[] {
