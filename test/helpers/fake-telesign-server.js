@@ -75,6 +75,9 @@ async function startFakeTelesign({ credentials, handler }) {
 			}
 			if (answer.delayMs) await new Promise((resolve) => setTimeout(resolve, answer.delayMs));
 			state.answered++;
+			// No longer in flight from here on: decremented before answering, so a client that sends its next
+			// request as soon as it has this answer can never be counted twice.
+			done();
 			if (answer.destroy) {
 				req.socket.destroy();
 				return;

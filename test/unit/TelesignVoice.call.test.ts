@@ -328,7 +328,7 @@ describe('Call → Dial against a local HTTP server (real requests, real signing
 	const acceptAll = (count: number) => (request: RecordedRequest): FakeAnswer => {
 		const to = (request.json as { params: { to: string } }).params.to;
 		const index = Number(to.slice(-4)) - 1000;
-		return { status: 202, delayMs: 10 + (count - index) * 3, body: { reference_id: `REF-${to}`, status: 'dial_accepted' } };
+		return { status: 202, delayMs: 50 + (count - index) * 2, body: { reference_id: `REF-${to}`, status: 'dial_accepted' } };
 	};
 
 	it('runs dials in parallel up to Concurrency (measured in flight on the server), output in input order', async () => {
