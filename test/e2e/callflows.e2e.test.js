@@ -146,8 +146,12 @@ describe('E) inbound IVR answered through the respond-node mode', () => {
 			const bridge = call.entries.find((e) => e.type === 'action' && e.method === 'dial');
 			expect(bridge.params).toMatchObject({ to: DEMO_NUMBERS.sales, caller_id_number: DEMO_NUMBERS.callerId });
 		}
-		const runs = await since.waitFor(events.length);
+		// The IVR's trigger does not listen to call_completed: that event is acknowledged and starts nothing.
+		const runs = await since.waitFor(events.length - 1);
 		expect(runs.every((r) => r.status === 'success')).toBe(true);
+		expect(runs.map((r) => output(r, 'Telesign Events').event)).toEqual(events.filter((e) => e !== 'call_completed'));
+		const completed = call.entries.find((e) => e.type === 'event' && e.event === 'call_completed');
+		expect(completed.webhookStatus).toBe(200);
 		// The workflow went on after answering: it logged the caller's choice.
 		const choiceRun = runs.find((r) => output(r, 'Telesign Events')?.event === 'speak_completed');
 		expect(output(choiceRun, 'Log the Choice')).toMatchObject({ reference_id: ref, choice: digit });
@@ -183,7 +187,12 @@ test('F) Digest (TSA-signed) dialing works as well as Basic', async () => {
 
 test('G) a forged event gets 401 and starts no execution', async () => {
 	const since = await newExecutions(n8n, outbound.id);
-	const body = JSON.stringify({ event: 'dial_completed', reference_id: 'FORGED', data: { status: 'answered', to: '1', from: '2' } });
+	const body = JSON.stringify({
+		event: 'dial_completed',
+		reference_id: 'FORGED',
+		external_id: 'Forged alert',
+		data: { status: 'answered', to: DEMO_NUMBERS.answers, from: DEMO_NUMBERS.callerId },
+	});
 	const wrongKey = Buffer.from('not-the-telesign-key').toString('base64');
 	const forged = await postEvent(outbound.webhookUrl, body, { apiKey: wrongKey, customerId: DEFAULT_ACCOUNT.customerId });
 	expect(forged.status).toBe(401);
@@ -198,7 +207,9 @@ test('G) a forged event gets 401 and starts no execution', async () => {
 	expect(genuine.status).toBe(200);
 	const runs = await since.waitFor(1);
 	expect(runs).toHaveLength(1);
+	expect(runs[0].status).toBe('success');
 	expect(output(runs[0], 'Telesign Events').reference_id).toBe('GENUINE');
+	expect(output(runs[0], 'Speak the Alert')).toMatchObject({ method: 'speak', params: { tts: { message: 'Forged alert' } } });
 	expect(await since.count()).toBe(1);
 });
 

@@ -7,4 +7,6 @@ module.exports = {
 	globalTeardown: '<rootDir>/test/e2e/global-teardown.js',
 	testTimeout: 180000,
 	maxWorkers: 1,
+	// n8n is a child process stopped by the global teardown; don't wait on its closing pipes.
+	forceExit: true,
 };
