@@ -62,6 +62,10 @@ async function main() {
  Call the IVR menu (the caller presses 1 → bridged to sales; use "from":"${DEMO_NUMBERS.presses2}" for 2):
    curl -s -X POST ${sim.url}/_sim/inbound -d '{"from":"${DEMO_NUMBERS.presses1}","to":"${DEMO_NUMBERS.callerId}"}'
 
+ Telesign posts all events of an account to one URL; the simulator sends outbound calls' events to the
+ outbound alert workflow and inbound calls' to the IVR. To feed the call log workflow instead:
+   curl -s -X POST ${sim.url}/_sim/config -d '{"webhookUrl":"${imported.callLogWebhookUrl}"}'
+
  Then open the workflows' Executions tab in n8n, the "telesign_call_log" Data Table, or ${sim.url}/_sim/calls.
 ──────────────────────────────────────────────────────────────────────────────
 `);
