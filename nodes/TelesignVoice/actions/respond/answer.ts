@@ -25,6 +25,22 @@ export const answerTelesignNowOption: INodeProperties = {
 		'Whether to send this action to Telesign at once when the Telesign Voice Trigger\'s Respond option is "Using Telesign Voice Respond Operation", so the rest of the workflow runs after the call has its next action. With the other Respond options it has no effect: the output of the workflow is the answer.',
 };
 
+/** The "Options" collection of a Respond operation: its own options plus Answer Telesign Now (sorted by name). */
+export function respondOptionsCollection(
+	displayOptions: IDisplayOptions,
+	extra: INodeProperties[] = [],
+): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		displayOptions,
+		options: [answerTelesignNowOption, ...extra].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+	};
+}
+
 export function collectDigitsFields(displayOptions: { show: NonNullable<IDisplayOptions['show']> }): INodeProperties[] {
 	return [
 		{

@@ -4,7 +4,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { buildDialAction } from '../../../shared/telesign/actions';
 import { getOptions } from '../common';
 import { dialNumberFields, externalIdOption, maxCallDurationOption, readDialInput, sendDtmfOption } from '../dialFields';
-import { answerTelesignNowOption, runRespondOperation } from './answer';
+import { respondOptionsCollection, runRespondOperation } from './answer';
 
 const displayOptions = { show: { resource: ['respond'], operation: ['dial'] } };
 
@@ -13,15 +13,7 @@ export const description: INodeProperties[] = [
 		displayOptions,
 		"When bridging an inbound call, this may be the caller's number from the incoming_call event ({{ $json.data.from }}) or a number your account leases from Telesign",
 	),
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		displayOptions,
-		options: [answerTelesignNowOption, externalIdOption, maxCallDurationOption, sendDtmfOption],
-	},
+	respondOptionsCollection(displayOptions, [externalIdOption, maxCallDurationOption, sendDtmfOption]),
 ];
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { buildPlayAction } from '../../../shared/telesign/actions';
-import { answerTelesignNowOption, collectDigitsFields, readCollectDigits, runRespondOperation } from './answer';
+import { respondOptionsCollection, collectDigitsFields, readCollectDigits, runRespondOperation } from './answer';
 
 const displayOptions = { show: { resource: ['respond'], operation: ['play'] } };
 
@@ -18,15 +18,7 @@ export const description: INodeProperties[] = [
 		displayOptions,
 	},
 	...collectDigitsFields(displayOptions),
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		displayOptions,
-		options: [answerTelesignNowOption],
-	},
+	respondOptionsCollection(displayOptions),
 ];
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {

@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { buildRawAction } from '../../../shared/telesign/actions';
 import { parseJsonObject } from '../../../shared/telesign/validation';
-import { answerTelesignNowOption, runRespondOperation } from './answer';
+import { respondOptionsCollection, runRespondOperation } from './answer';
 
 const displayOptions = { show: { resource: ['respond'], operation: ['rawAction'] } };
 
@@ -27,15 +27,7 @@ export const description: INodeProperties[] = [
 		hint: 'Sent as written: check the field names in Telesign\'s reference for your account',
 		displayOptions,
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		displayOptions,
-		options: [answerTelesignNowOption],
-	},
+	respondOptionsCollection(displayOptions),
 ];
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { DEFAULT_SEND_DTMF_PARAM, buildSendDtmfAction } from '../../../shared/telesign/actions';
 import { getOptions } from '../common';
-import { answerTelesignNowOption, runRespondOperation } from './answer';
+import { respondOptionsCollection, runRespondOperation } from './answer';
 
 const displayOptions = { show: { resource: ['respond'], operation: ['sendDtmf'] } };
 
@@ -18,25 +18,16 @@ export const description: INodeProperties[] = [
 		hint: 'Telesign accepts Send DTMF in answer to dial_completed',
 		displayOptions,
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		displayOptions,
-		options: [
-			answerTelesignNowOption,
-			{
-				displayName: 'Parameter Name',
-				name: 'parameterName',
-				type: 'string',
-				default: DEFAULT_SEND_DTMF_PARAM,
-				description: 'The name of the field in "params" that carries the digits',
-				hint: `Telesign has not published this name; "${DEFAULT_SEND_DTMF_PARAM}" is this node's assumption. If Telesign's reference for your account names it differently, change it here or use Raw Action.`,
-			},
-		],
-	},
+	respondOptionsCollection(displayOptions, [
+		{
+			displayName: 'Parameter Name',
+			name: 'parameterName',
+			type: 'string',
+			default: DEFAULT_SEND_DTMF_PARAM,
+			description: 'The name of the field in "params" that carries the digits',
+			hint: `Telesign has not published this name; "${DEFAULT_SEND_DTMF_PARAM}" is this node's assumption. If Telesign's reference for your account names it differently, change it here or use Raw Action.`,
+		},
+	]),
 ];
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { DEFAULT_TTS_LANGUAGE, SUGGESTED_TTS_LANGUAGES, buildSpeakAction } from '../../../shared/telesign/actions';
-import { answerTelesignNowOption, collectDigitsFields, readCollectDigits, runRespondOperation } from './answer';
+import { respondOptionsCollection, collectDigitsFields, readCollectDigits, runRespondOperation } from './answer';
 
 const displayOptions = { show: { resource: ['respond'], operation: ['speak'] } };
 
@@ -53,15 +53,7 @@ export const description: INodeProperties[] = [
 		displayOptions,
 	},
 	...collectDigitsFields(displayOptions),
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		displayOptions,
-		options: [answerTelesignNowOption],
-	},
+	respondOptionsCollection(displayOptions),
 ];
 
 function readLanguage(this: IExecuteFunctions, itemIndex: number): unknown {
