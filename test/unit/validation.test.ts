@@ -2,6 +2,7 @@ import {
 	ValidationError,
 	normalizePhoneNumber,
 	parseJsonObject,
+	requireText,
 	toTelesignUtc,
 	validateDtmf,
 	validateHttpUrl,
@@ -51,6 +52,15 @@ describe('normalizePhoneNumber', () => {
 		expect(error.field).toBe('To');
 	});
 
+	it.each([
+		[['15555551212'], /^To "\["15555551212"\]" is not a phone number: it is an array/],
+		[{ number: '15555551212' }, /is not a phone number: it is an object/],
+		[-15555551212, /is not a phone number: it is a number/],
+		[true, /is not a phone number: it is a boolean/],
+	])('refuses a non-text value %j as such, not as "required"', (input, message) => {
+		expect(errorOf(() => normalizePhoneNumber(input, 'To')).message).toMatch(message);
+	});
+
 	it('names the field it was given', () => {
 		expect(errorOf(() => normalizePhoneNumber('abc', 'Caller ID Number')).message).toMatch(/^Caller ID Number "abc"/);
 	});
@@ -80,6 +90,7 @@ describe('validateDtmf', () => {
 		['1E', /contains "E"/],
 		['1,2', /contains ","/],
 		['+1', /contains "\+"/],
+		[['1', '2'], /is an array, not DTMF tones/],
 	])('rejects %j', (input, message) => {
 		const error = errorOf(() => validateDtmf(input, 'Send DTMF'));
 		expect(error.message).toMatch(message);
@@ -116,5 +127,21 @@ describe('validateHttpUrl / parseJsonObject / toTelesignUtc', () => {
 		expect(toTelesignUtc('2026-11-01T10:00:00+02:00', 'Start')).toBe('2026-11-01T08:00:00');
 		expect(toTelesignUtc('2026-11-01 10:00:00', 'Start')).toBe('2026-11-01T10:00:00');
 		expect(errorOf(() => toTelesignUtc('yesterday', 'Start')).message).toMatch(/^Start "yesterday" is not a date/);
+	});
+	it('takes Dates and Luxon DateTimes (what {{ $now }} gives), refuses numbers and objects by name', () => {
+		expect(toTelesignUtc(new Date('2026-11-01T10:00:00Z'), 'Start')).toBe('2026-11-01T10:00:00');
+		const luxonLike = { isLuxonDateTime: true, isValid: true, toISO: () => '2026-11-01T12:00:00.000+02:00' };
+		expect(toTelesignUtc(luxonLike, 'End')).toBe('2026-11-01T10:00:00');
+		const invalidLuxon = { isLuxonDateTime: true, isValid: false, toISO: () => null };
+		expect(errorOf(() => toTelesignUtc(invalidLuxon, 'End')).message).toMatch(/^End is an invalid date/);
+		expect(errorOf(() => toTelesignUtc(new Date('nope'), 'Start')).message).toMatch(/^Start is an invalid date/);
+		expect(errorOf(() => toTelesignUtc(1790000000000, 'Start')).message).toMatch(/^Start "1790000000000" is a number, not a date/);
+		expect(errorOf(() => toTelesignUtc({ day: 1 }, 'Start')).message).toMatch(/^Start .* is an object, not a date/);
+		expect(errorOf(() => toTelesignUtc('', 'Start')).message).toMatch(/^Start is required/);
+	});
+	it('requireText takes numbers as text and refuses other non-text values by name', () => {
+		expect(requireText(42, 'Message', 'enter the text')).toBe('42');
+		expect(errorOf(() => requireText(['a'], 'Message', 'enter the text')).message).toMatch(/^Message "\["a"\]" must be text, not an array/);
+		expect(errorOf(() => requireText(null, 'Message', 'enter the text')).message).toMatch(/^Message is required/);
 	});
 });

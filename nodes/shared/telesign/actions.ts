@@ -6,8 +6,10 @@
  */
 import {
 	ValidationError,
+	describeKind,
 	normalizePhoneNumber,
 	requireText,
+	showValue,
 	validateDtmf,
 	validateHttpUrl,
 	validateInteger,
@@ -134,6 +136,9 @@ export interface SpeakInput {
 
 export function buildSpeakAction(input: SpeakInput): TelesignAction {
 	const message = requireText(input.message, 'Message', 'enter the text Telesign should speak');
+	if (input.language !== undefined && input.language !== null && typeof input.language !== 'string') {
+		throw new ValidationError('Language', `Language ${showValue(input.language)} is ${describeKind(input.language)}, not a language tag: use a code such as en-US, en-GB, fr-FR or es-MX`);
+	}
 	const language =
 		typeof input.language === 'string' && input.language.trim() !== ''
 			? input.language.trim()
@@ -173,8 +178,11 @@ export function buildHangupAction(): TelesignAction {
 
 /** Any action by name, for play_multiple and whatever the typed operations do not cover. */
 export function buildRawAction(input: { method: unknown; params: unknown }): TelesignAction {
-	if (typeof input.method !== 'string' || input.method.trim() === '') {
+	if (input.method === undefined || input.method === null || (typeof input.method === 'string' && input.method.trim() === '')) {
 		throw new ValidationError('Method', 'Method is required: the Telesign action name, e.g. play_multiple');
+	}
+	if (typeof input.method !== 'string') {
+		throw new ValidationError('Method', `Method ${showValue(input.method)} is ${describeKind(input.method)}, not an action name: use e.g. play_multiple`);
 	}
 	const method = input.method.trim();
 	if (!/^[a-z][a-z0-9_]*$/.test(method)) {

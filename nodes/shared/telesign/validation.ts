@@ -32,6 +32,20 @@ export function showValue(value: unknown): string {
 	return text.length > MAX_SHOWN ? `"${text.slice(0, MAX_SHOWN)}…" (${text.length} characters)` : `"${text}"`;
 }
 
+/** "an array", "an object", "a boolean", "null": what a value of the wrong type is, for error messages. */
+export function describeKind(value: unknown): string {
+	if (value === null) return 'null';
+	if (Array.isArray(value)) return 'an array';
+	if (value instanceof Date) return 'a date';
+	const type = typeof value;
+	return type === 'object' ? 'an object' : `a ${type}`;
+}
+
+/** Whether a value counts as "not given": undefined, null, or text that is empty or only spaces. */
+function isBlank(value: unknown): boolean {
+	return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+}
+
 /** Telesign wants digits only, country code first, no "+", spaces or punctuation (E.164 without "+"). */
 export const PHONE_MIN_DIGITS = 7;
 export const PHONE_MAX_DIGITS = 15;
@@ -43,8 +57,16 @@ const PHONE_EXAMPLE = 'use the full international number with country code, e.g.
  */
 export function normalizePhoneNumber(value: unknown, field: string): string {
 	if (typeof value === 'number' && Number.isSafeInteger(value) && value > 0) value = String(value);
-	if (typeof value !== 'string' || value.trim() === '') {
+	if (isBlank(value)) {
 		throw new ValidationError(field, `${field} is required: ${PHONE_EXAMPLE}`);
+	}
+	if (typeof value !== 'string') {
+		// A value was given, but it is not text (an array or object from an expression, a negative or
+		// fractional number): "required" would be misleading.
+		throw new ValidationError(
+			field,
+			`${field} ${showValue(value)} is not a phone number: it is ${describeKind(value)}; ${PHONE_EXAMPLE}`,
+		);
 	}
 	const raw = value.trim();
 	if (/[a-z]/i.test(raw)) {
@@ -85,8 +107,14 @@ export function normalizePhoneNumber(value: unknown, field: string): string {
 /** DTMF as Telesign documents it: 0-9, A-D, * and #, plus "w" for a half-second pause. */
 export function validateDtmf(value: unknown, field: string): string {
 	if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) value = String(value);
-	if (typeof value !== 'string' || value.trim() === '') {
+	if (isBlank(value)) {
 		throw new ValidationError(field, `${field} is required: use the digits 0-9, A-D, * and #, and "w" for a half-second pause`);
+	}
+	if (typeof value !== 'string') {
+		throw new ValidationError(
+			field,
+			`${field} ${showValue(value)} is ${describeKind(value)}, not DTMF tones: use the digits 0-9, A-D, * and #, and "w" for a half-second pause`,
+		);
 	}
 	const compact = value.replace(/\s/g, '');
 	const normalised = compact.replace(/[a-d]/g, (c) => c.toUpperCase()).replace(/W/g, 'w');
@@ -112,9 +140,17 @@ export function validateInteger(value: unknown, field: string, min: number, max:
 	return n;
 }
 
+/**
+ * Text that must be given. A number (e.g. from an expression such as {{ $json.code }}) is taken as its text;
+ * any other non-text value is refused as such, not as "required".
+ */
 export function requireText(value: unknown, field: string, what: string): string {
-	if (typeof value !== 'string' || value.trim() === '') {
+	if ((typeof value === 'number' && Number.isFinite(value)) || typeof value === 'bigint') return String(value);
+	if (isBlank(value)) {
 		throw new ValidationError(field, `${field} is required: ${what}`);
+	}
+	if (typeof value !== 'string') {
+		throw new ValidationError(field, `${field} ${showValue(value)} must be text, not ${describeKind(value)}: ${what}`);
 	}
 	return value;
 }
@@ -166,9 +202,41 @@ export function parseJsonObject(value: unknown, field: string): Record<string, u
 	return parsed as Record<string, unknown>;
 }
 
-/** Recording API dates: UTC "YYYY-MM-DDThh:mm:ss" (accepts any ISO date and converts it). */
+const DATE_EXAMPLE = 'enter a date and time, e.g. 2026-11-01T00:00:00, or an expression such as {{ $now.minus({ days: 1 }) }}';
+
+/** A Luxon DateTime (what n8n expressions such as {{ $now }} produce), recognised without importing Luxon. */
+function luxonIso(value: unknown): string | undefined {
+	if (value === null || typeof value !== 'object') return undefined;
+	const candidate = value as { isLuxonDateTime?: unknown; isValid?: unknown; toISO?: unknown };
+	if (typeof candidate.toISO !== 'function') return undefined;
+	if (candidate.isLuxonDateTime !== true && candidate.isValid === undefined) return undefined;
+	if (candidate.isValid === false) return '';
+	const iso = (candidate.toISO as () => unknown).call(value);
+	return typeof iso === 'string' ? iso : '';
+}
+
+/**
+ * Recording API dates: UTC "YYYY-MM-DDThh:mm:ss". Accepts ISO text (converted to UTC), a JavaScript Date and
+ * a Luxon DateTime (n8n's {{ $now }}, {{ $today }}, DateTime.fromISO(…)).
+ */
 export function toTelesignUtc(value: unknown, field: string): string {
-	const text = requireText(typeof value === 'string' ? value : value instanceof Date ? value.toISOString() : '', field, 'enter a date and time, e.g. 2026-11-01T00:00:00');
+	if (value instanceof Date) {
+		if (Number.isNaN(value.getTime())) throw new ValidationError(field, `${field} is an invalid date: ${DATE_EXAMPLE}`);
+		return value.toISOString().slice(0, 19);
+	}
+	const fromLuxon = luxonIso(value);
+	if (fromLuxon !== undefined) {
+		if (fromLuxon === '') throw new ValidationError(field, `${field} is an invalid date: ${DATE_EXAMPLE}`);
+		value = fromLuxon;
+	}
+	if (typeof value === 'number') {
+		// Seconds or milliseconds? Guessing could silently list the wrong range: ask for a date instead.
+		throw new ValidationError(field, `${field} ${showValue(value)} is a number, not a date: ${DATE_EXAMPLE}`);
+	}
+	if (!isBlank(value) && typeof value !== 'string') {
+		throw new ValidationError(field, `${field} ${showValue(value)} is ${describeKind(value)}, not a date: ${DATE_EXAMPLE}`);
+	}
+	const text = requireText(value, field, DATE_EXAMPLE);
 	const hasZone = /(Z|[+-]\d{2}:?\d{2})$/i.test(text.trim());
 	const date = new Date(hasZone ? text.trim() : `${text.trim().replace(' ', 'T')}Z`);
 	if (Number.isNaN(date.getTime())) {
