@@ -55,6 +55,8 @@ class N8nServer {
 			N8N_TEMPLATES_ENABLED: 'false',
 			N8N_HIRING_BANNER_ENABLED: 'false',
 			N8N_RUNNERS_ENABLED: 'false',
+			// Each instance its own task-broker port (default 5679), so several n8n can run side by side.
+			N8N_RUNNERS_BROKER_PORT: String(this.port + 10000),
 			N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
 			N8N_SECURE_COOKIE: 'false',
 			N8N_LOG_LEVEL: process.env.N8N_LOG_LEVEL || 'info',
@@ -131,6 +133,24 @@ class N8nServer {
 		if (!created.data?.data?.rawApiKey) throw new Error(`API key creation failed: HTTP ${created.status}`);
 		this.apiKey = created.data.data.rawApiKey;
 		fs.writeFileSync(keyFile, this.apiKey, { mode: 0o600 });
+	}
+
+	/** An axios client for n8n's internal REST API, logged in as the owner (what the editor UI uses). */
+	async restSession() {
+		const rest = axios.create({ baseURL: `${this.baseUrl}/rest`, validateStatus: () => true, timeout: 60_000 });
+		const res = await rest.post('/login', { emailOrLdapLoginId: OWNER.email, password: OWNER.password });
+		if (res.status !== 200) throw new Error(`login failed: HTTP ${res.status}`);
+		const cookie = (res.headers['set-cookie'] || []).map((c) => c.split(';')[0]).join('; ');
+		rest.defaults.headers.common.cookie = cookie;
+		return rest;
+	}
+
+	/** Runs the credential test of the editor's credential dialog ("Test" / "Retry"). */
+	async testCredential(credential, type, data) {
+		const rest = await this.restSession();
+		const res = await rest.post('/credentials/test', { credentials: { id: credential.id, name: credential.name, type, data } });
+		if (res.status !== 200) throw new Error(`credential test: HTTP ${res.status} ${JSON.stringify(res.data).slice(0, 300)}`);
+		return res.data.data;
 	}
 
 	/** Public API call; throws on an unexpected status. */
