@@ -231,6 +231,64 @@ describe('Call → Dial: Telesign answers', () => {
 	});
 });
 
+describe("Call → Dial: n8n's Retry On Fail runs the node again with the same execution data", () => {
+	/** The same context run twice, as n8n does on Retry On Fail: getExecuteData returns the same object. */
+	function retryingContext(items: Parameters[], http: ContextOptions['http']) {
+		const fake = dialContext(items, { http });
+		const executeData = { node: {}, data: {}, source: null };
+		(fake.context as unknown as { getExecuteData: () => object }).getExecuteData = () => executeData;
+		return fake;
+	}
+
+	it('never sends an accepted or ambiguous dial again; throws the same "may have been placed" error', async () => {
+		const fake = retryingContext(
+			[{ to: '15555551212', options: { externalId: 'ok-1', concurrency: 1 } }, { to: '15555551213', options: { externalId: 'maybe-2' } }, { to: '15555551214' }],
+			[accepted('REF1'), { statusCode: 500, body: { status: 'internal_server_error' } }, accepted('never'), accepted('never')],
+		);
+		const first = await dialError(fake.context);
+		expect(fake.requests).toHaveLength(2);
+		const second = await dialError(fake.context);
+		const third = await dialError(fake.context);
+		// The third item was never started (the node stops after a failure), and is not started by a retry either.
+		expect(fake.requests).toHaveLength(2);
+		for (const error of [second, third]) {
+			expect(error.message).toBe(first.message);
+			expect(error.description).toContain("The node ran again (n8n's Retry On Fail); this dial was not sent again.");
+			expect(error.description?.match(/other dial was accepted/g)).toHaveLength(1);
+		}
+	});
+
+	it('sends again a dial that provably placed nothing (429 after all retries), keeping its generated external_id', async () => {
+		const limited = { statusCode: 429, headers: { 'retry-after': '0' }, body: { status: 'rate_limit_exceeded' } };
+		const fake = retryingContext([{ to: '15555551212', options: { rateLimitRetries: 0 } }], [limited, accepted('REF9')]);
+		await dialError(fake.context);
+		const output = (await node.execute.call(fake.context))[0];
+		expect(fake.requests).toHaveLength(2);
+		const ids = fake.requests.map((r) => JSON.parse(r.options.body as string).params.external_id);
+		expect(ids[0]).toMatch(UUID);
+		expect(ids[1]).toBe(ids[0]);
+		expect(output[0].json).toMatchObject({ reference_id: 'REF9', external_id: ids[0], attempts: 1 });
+	});
+
+	it('an accepted dial is output again unchanged on a later try, without a request', async () => {
+		const fake = retryingContext([{ to: '15555551212', options: { externalId: 'same' } }], [accepted('REF5')]);
+		const first = (await node.execute.call(fake.context))[0];
+		const again = (await node.execute.call(fake.context))[0];
+		expect(fake.requests).toHaveLength(1);
+		expect(again).toEqual(first);
+	});
+
+	it('a new run (other execution data) dials again as asked', async () => {
+		const fake = dialContext([{ to: '15555551212', options: { externalId: 'loop' } }], { http: [accepted('A'), accepted('B')] });
+		let executeData = { run: 1 };
+		(fake.context as unknown as { getExecuteData: () => object }).getExecuteData = () => executeData;
+		await node.execute.call(fake.context);
+		executeData = { run: 2 };
+		await node.execute.call(fake.context);
+		expect(fake.requests).toHaveLength(2);
+	});
+});
+
 describe('Call → Dial: Continue On Fail', () => {
 	it('keeps every other item: error items in place, with what is needed to reconcile', async () => {
 		const { output, requests } = await runDial(
