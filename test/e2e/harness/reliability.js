@@ -34,8 +34,8 @@ class Scoreboard {
 	async check(category, name, fn) {
 		this.ran.add(category);
 		try {
-			await fn();
-			this.cases.push({ category, name, ok: true });
+			const detail = await fn();
+			this.cases.push({ category, name, ok: true, detail: typeof detail === 'string' ? detail : undefined });
 			return true;
 		} catch (error) {
 			this.cases.push({ category, name, ok: false, error: String(error?.message ?? error).slice(0, 1500) });
@@ -103,7 +103,7 @@ class Scoreboard {
 			`- Date: ${meta.date}`,
 			`- n8n: ${meta.n8nVersion} (SQLite, regular mode), Node ${meta.nodeVersion} for the suite`,
 			`- Machine: ${meta.cores} CPU cores (${meta.cpuModel}), ${meta.memoryGb} GB RAM, ${meta.platform}`,
-			`- Suite duration: ${meta.totalSeconds.toFixed(1)} s`,
+			`- Suite duration: ${meta.totalSeconds.toFixed(1)} s; load average (1/5/15 min) at start ${fmtLoad(meta.loadAtStart)}, at end ${fmtLoad(os.loadavg())} (other processes on the machine slow n8n down)`,
 			'',
 			this.table(),
 			'',
@@ -120,7 +120,8 @@ class Scoreboard {
 			if (cases.length === 0) out.push('(not run)');
 			for (const c of cases) {
 				const count = c.tried !== undefined ? ` (${c.passed}/${c.tried})` : '';
-				out.push(`- ${c.ok ? '✅' : '❌'} ${c.name}${count}${c.ok ? '' : ` — ${String(c.error).split('\n')[0]}`}`);
+				const detail = c.ok ? (c.detail ? ` — ${c.detail}` : '') : ` — ${String(c.error).split('\n')[0]}`;
+				out.push(`- ${c.ok ? '✅' : '❌'} ${c.name}${count}${detail}`);
 			}
 			out.push('');
 		}
@@ -129,6 +130,10 @@ class Scoreboard {
 		}
 		return out.join('\n');
 	}
+}
+
+function fmtLoad(load) {
+	return (load || []).map((x) => x.toFixed(1)).join(' / ');
 }
 
 function machineMeta() {
@@ -153,11 +158,13 @@ function node(name, type, typeVersion, position, parameters, extra = {}) {
  * answers with every item of the last node) → Split Out of `cases` → Telesign Voice with `parameters`
  * (expressions such as ={{ $json.to }} read each case). With continueOnFail the node's "On Error" is
  * "Continue" (n8n 2.x: onError = continueRegularOutput), so each failed item becomes an item with `error`.
+ * `nodeSettings` are node-level settings such as {retryOnFail: true, maxTries: 3, waitBetweenTries: 0}.
  */
-function batchWorkflow(name, parameters, { continueOnFail = true, credential } = {}) {
+function batchWorkflow(name, parameters, { continueOnFail = true, credential, nodeSettings = {} } = {}) {
 	const hookPath = `reliability-${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-${crypto.randomBytes(4).toString('hex')}`;
 	const action = node('Telesign Voice', ACTION_TYPE, 1, [440, 0], parameters, {
 		onError: continueOnFail ? 'continueRegularOutput' : 'stopWorkflow',
+		...nodeSettings,
 	});
 	if (credential) action.credentials = { telesignVoiceApi: { id: credential.id, name: credential.name } };
 	return {
@@ -235,7 +242,8 @@ function mintDigestNonce(secret, issuedAtMs, random = crypto.randomBytes(12).toS
 
 /** The challenges of a 401 (one WWW-Authenticate header per algorithm), parsed. */
 function parseDigestChallenges(header) {
-	const values = Array.isArray(header) ? header : header ? [header] : [];
+	// Several WWW-Authenticate headers may arrive joined into one value (Node joins repeated headers with ", ").
+	const values = (Array.isArray(header) ? header : header ? [header] : []).flatMap((v) => v.split(/,\s*(?=Digest\s)/i));
 	return values
 		.filter((v) => /^Digest\s/i.test(v))
 		.map((v) => {
