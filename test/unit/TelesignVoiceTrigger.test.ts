@@ -1,4 +1,9 @@
-import { NodeOperationError, Workflow } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	Workflow,
+	resolveWebhookDescriptionField,
+	webhookDescriptionIsNativelyResolvable,
+} from 'n8n-workflow';
 import type {
 	ICredentialDataDecryptedObject,
 	ICredentialTestFunctions,
@@ -184,7 +189,8 @@ describe('Telesign Voice Trigger: description', () => {
 		expect(d.name).toBe('telesignVoiceTrigger');
 		expect(d.group).toEqual(['trigger']);
 		expect(d.inputs).toEqual([]);
-		expect(d.version).toBe(1);
+		expect(d.version).toEqual([1, 1.1]);
+		expect(d.defaultVersion).toBe(1.1);
 		expect(d.usableAsTool).toBeUndefined();
 		expect(d.webhooks).toHaveLength(1);
 		expect(d.webhooks?.[0]).toMatchObject({ name: 'default', httpMethod: 'POST', path: 'telesign-voice' });
@@ -265,6 +271,22 @@ describe('Telesign Voice Trigger: description', () => {
 			expect(r.binaryData).toBeFalsy();
 		});
 
+		it.each(['immediately', 'lastNode', 'responseNode'])(
+			'respond=%s: n8n resolves responseMode and responseData natively, to what the templates evaluate to',
+			(respond) => {
+				const webhook = d.webhooks?.[0] as NonNullable<typeof d.webhooks>[number];
+				expect(webhookDescriptionIsNativelyResolvable(webhook)).toBe(true);
+				const parameters = { events: ['*'], authentication: 'telesignSignature', respond, options: {} };
+				const native = {
+					responseMode: resolveWebhookDescriptionField({ parameters }, webhook, 'responseMode'),
+					responseData: resolveWebhookDescriptionField({ parameters }, webhook, 'responseData'),
+				};
+				const evaluated = evaluate(parameters);
+				expect(native.responseMode).toEqual({ resolved: true, value: evaluated.responseMode });
+				expect(native.responseData).toEqual({ resolved: true, value: evaluated.responseData });
+			},
+		);
+
 		it('defaults to lastNode when the parameter is absent', () => {
 			expect(evaluate({})).toMatchObject({ responseMode: 'lastNode', responseData: 'firstEntryJson' });
 		});
@@ -281,6 +303,42 @@ describe('webhook(): method', () => {
 		const r = await call({ method });
 		expectRejected(r, 405);
 		expect(r.res.headers.allow).toBe('POST');
+	});
+});
+
+describe('webhook(): raw body', () => {
+	it('reads the raw body itself when n8n has not (version 1.1, a content type n8n does not parse)', async () => {
+		const body = JSON.stringify(DIAL_COMPLETED);
+		const c = makeContext({ ...signed(body), rawBody: null, headers: { ...signed(body).headers, 'content-type': 'application/octet-stream' } });
+		const req = c.req as typeof c.req & { readRawBody: () => Promise<void> };
+		req.readRawBody = jest.fn(async () => {
+			req.rawBody = Buffer.from(body);
+		});
+		const result = await new TelesignVoiceTrigger().webhook.call(c.ctx as unknown as IWebhookFunctions);
+		expect(req.readRawBody).toHaveBeenCalledTimes(1);
+		expect(result.workflowData?.[0]?.[0]?.json).toEqual(DIAL_COMPLETED);
+	});
+
+	it('does not read the body again when n8n already has', async () => {
+		const body = JSON.stringify(DIAL_COMPLETED);
+		const c = makeContext(signed(body));
+		const req = c.req as typeof c.req & { readRawBody: () => Promise<void> };
+		req.readRawBody = jest.fn(async () => undefined);
+		const result = await new TelesignVoiceTrigger().webhook.call(c.ctx as unknown as IWebhookFunctions);
+		expect(req.readRawBody).not.toHaveBeenCalled();
+		expect(result.workflowData?.[0]?.[0]?.json).toEqual(DIAL_COMPLETED);
+	});
+
+	it('answers 500 (cannot verify) when reading the body fails', async () => {
+		const body = JSON.stringify(DIAL_COMPLETED);
+		const c = makeContext({ ...signed(body), rawBody: null });
+		const req = c.req as typeof c.req & { readRawBody: () => Promise<void> };
+		req.readRawBody = jest.fn(async () => {
+			throw new Error('Request body stream was aborted');
+		});
+		const result = await new TelesignVoiceTrigger().webhook.call(c.ctx as unknown as IWebhookFunctions);
+		expect(result).toEqual({ noWebhookResponse: true });
+		expect(c.res.statusCode).toBe(500);
 	});
 });
 
