@@ -260,6 +260,8 @@ async function dialPhase(ctx) {
 	const urls = { noop: await createBatchWorkflow(ctx, wf.noopWorkflow('noop')) };
 	for (const c of CONFIG.concurrencies) urls[`dial-c${c}`] = await createBatchWorkflow(ctx, wf.dialWorkflow(`dial-c${c}`, c));
 	urls['dial-tsa'] = await createBatchWorkflow(ctx, wf.dialWorkflow('dial-tsa', CONFIG.tsa.concurrency), ctx.digestCredential);
+	const c0 = CONFIG.concurrencies[0];
+	urls['dial-static'] = await createBatchWorkflow(ctx, wf.dialWorkflow('dial-static', c0, { staticParameters: true }));
 	urls['http-default'] = await createBatchWorkflow(ctx, wf.httpRequestWorkflow('http-default', ctx.simUrl));
 	for (const [i, batching] of CONFIG.batchingCandidates.entries()) {
 		urls[`http-batch-${i}`] = await createBatchWorkflow(ctx, wf.httpRequestWorkflow(`http-batch-${i}`, ctx.simUrl, batching));
@@ -280,6 +282,7 @@ async function dialPhase(ctx) {
 			scenarios.push({ kind: 'floor', label: `floor tsa c${c}`, concurrency: c, auth: 'tsa' });
 			scenarios.push({ kind: 'node', label: `node tsa c${c}`, concurrency: c, url: urls['dial-tsa'] });
 		}
+		scenarios.push({ kind: 'node', label: 'node static', concurrency: CONFIG.concurrencies[0], url: urls['dial-static'] });
 		scenarios.push({ kind: 'noop', label: 'n8n No-Op', url: urls.noop });
 		const httpDefault = { kind: 'http', label: 'HTTP Request default', url: urls['http-default'] };
 		scenarios.push(httpDefault);
@@ -496,6 +499,13 @@ function buildTable(report) {
 					`${ok ? '✅' : '❌'} ≤1.15× · ${faster ? '✅ faster' : '❌ slower'} than HTTP default`,
 				);
 			}
+			const stat = get('node static');
+			const statFloor = pairs[0].floor;
+			line(
+				stat,
+				`Diagnostic: Telesign Voice Dial, concurrency ${stat.concurrency}, no expressions (one fixed To, generated External ID)`,
+				`${fmtX(stat.wallMs / statFloor.wallMs)} floor c${pairs[0].c}`,
+			);
 			line(noop, "n8n's fixed cost: the same workflow with No-Op instead of a dial node", `${fmtX(noop.wallMs / pairs[0].floor.wallMs)} floor c${pairs[0].c}`);
 			line(httpDefault, `HTTP Request v4.2, default: no Batching (max in flight ${httpDefault.peakInFlight})`, `${fmtX(httpDefault.wallMs / pairs[0].floor.wallMs)} floor c${pairs[0].c}`);
 			const best = get('HTTP Request best batching');

@@ -37,8 +37,21 @@ function splitOut() {
 	return node('Split Out', 'n8n-nodes-base.splitOut', 1, { fieldToSplitOut: 'body.items', include: 'noOtherFields', options: {} });
 }
 
-/** Webhook → Split Out → Telesign Voice (Call → Dial). */
-function dialWorkflow(key, concurrency) {
+/**
+ * Webhook → Split Out → Telesign Voice (Call → Dial) with To and External ID taken from each item (two
+ * expressions per item). `staticParameters` (a diagnostic): one fixed To and no External ID (the node then
+ * generates one), so n8n evaluates no expression per item.
+ */
+function dialWorkflow(key, concurrency, { staticParameters = false } = {}) {
+	const parameters = staticParameters
+		? { resource: 'call', operation: 'dial', to: '15551230001', callerIdNumber: CALLER_ID, options: { concurrency } }
+		: {
+				resource: 'call',
+				operation: 'dial',
+				to: '={{ $json.to }}',
+				callerIdNumber: CALLER_ID,
+				options: { externalId: '={{ $json.external_id }}', concurrency },
+			};
 	return chain(`bench: ${key}`, [
 		webhook(`bench-${key}`, 'allEntries'),
 		splitOut(),
@@ -46,13 +59,7 @@ function dialWorkflow(key, concurrency) {
 			'Telesign Voice',
 			'n8n-nodes-telesign-voice.telesignVoice',
 			1,
-			{
-				resource: 'call',
-				operation: 'dial',
-				to: '={{ $json.to }}',
-				callerIdNumber: CALLER_ID,
-				options: { externalId: '={{ $json.external_id }}', concurrency },
-			},
+			parameters,
 			{ credentials: { telesignVoiceApi: { id: 'set-by-bench', name: 'set-by-bench' } } },
 		),
 	]);
