@@ -15,4 +15,3 @@ function copyCredentialAssets() {
 }
 
 task('build:assets', parallel(copyNodeAssets, copyCredentialAssets));
-task('build:icons', parallel(copyNodeAssets, copyCredentialAssets));
