@@ -1,0 +1,203 @@
+'use strict';
+/**
+ * Runs small workflows through n8n-core's own WorkflowExecute (the engine n8n runs workflows with), the way
+ * n8n's node test harness does, but without n8n-nodes-base or a database: the node types are this package's
+ * nodes plus two tiny test nodes (a start node that emits the given items and a pass-through node), and the
+ * credentials helper applies the package's credential exactly as n8n's CredentialsHelper does (it calls the
+ * credential type's authenticate() with the request options).
+ *
+ * Expressions: n8n-workflow 2.41 evaluates with the "legacy" engine unless Expression.initExpressionEngine() is
+ * called with "vm" (what n8n's CLI does for N8N_EXPRESSION_ENGINE=vm). The vm engine needs isolated-vm, which
+ * is not built on Node 20 here, so the harness selects "legacy" explicitly and checks it is the active one.
+ */
+const { Expression, Workflow } = require('n8n-workflow');
+const { ExecutionLifecycleHooks, WorkflowExecute } = require('n8n-core');
+
+const { TelesignVoice } = require('../../nodes/TelesignVoice/TelesignVoice.node');
+const { TelesignVoiceApi } = require('../../credentials/TelesignVoiceApi.credentials');
+
+Expression.setExpressionEngine('legacy');
+if (Expression.getActiveImplementation() !== 'legacy') throw new Error('the legacy expression engine is not active');
+
+const PACKAGE = 'n8n-nodes-telesign-voice';
+const TELESIGN_NODE = `${PACKAGE}.telesignVoice`;
+const START_NODE = 'test.start';
+const PASS_NODE = 'test.pass';
+
+/** A start node (like n8n's Manual Trigger) that emits the items given in its "items" parameter (JSON). */
+class StartNode {
+	description = {
+		displayName: 'Start',
+		name: 'start',
+		group: ['trigger'],
+		version: 1,
+		description: 'test start',
+		defaults: { name: 'Start' },
+		inputs: [],
+		outputs: ['main'],
+		properties: [{ displayName: 'Items', name: 'items', type: 'json', default: '[]' }],
+	};
+
+	async execute() {
+		const items = JSON.parse(this.getNodeParameter('items', 0));
+		return [items.map((json) => ({ json }))];
+	}
+}
+
+/**
+ * A pass-through node: outputs every input item with the value of its "seen" parameter added, which tests set
+ * to an expression such as `$('Start').item.json.name` so that n8n resolves it through pairedItem.
+ */
+class PassNode {
+	description = {
+		displayName: 'Pass',
+		name: 'pass',
+		group: ['transform'],
+		version: 1,
+		description: 'test pass-through',
+		defaults: { name: 'Pass' },
+		inputs: ['main'],
+		outputs: ['main'],
+		properties: [{ displayName: 'Seen', name: 'seen', type: 'string', default: '' }],
+	};
+
+	async execute() {
+		return [
+			this.getInputData().map((item, index) => ({
+				json: { ...item.json, seen: this.getNodeParameter('seen', index, '') },
+				pairedItem: { item: index },
+			})),
+		];
+	}
+}
+
+const nodeTypeClasses = { [TELESIGN_NODE]: TelesignVoice, [START_NODE]: StartNode, [PASS_NODE]: PassNode };
+
+const nodeTypes = {
+	getByName(type) {
+		return new nodeTypeClasses[type]();
+	},
+	getByNameAndVersion(type) {
+		const NodeType = nodeTypeClasses[type];
+		if (!NodeType) throw new Error(`unknown node type ${type}`);
+		return new NodeType();
+	},
+	getKnownTypes() {
+		return {};
+	},
+};
+
+/** What n8n's CredentialsHelper does for this package's credential: decrypt (here: return) and authenticate(). */
+function credentialsHelper(credentials) {
+	const type = new TelesignVoiceApi();
+	return {
+		getParentTypes: () => [],
+		isCredentialUsableByNode: () => true,
+		async authenticate(data, typeName, requestOptions) {
+			if (typeName !== type.name) throw new Error(`unexpected credential type ${typeName}`);
+			return await type.authenticate(data, requestOptions);
+		},
+		async preAuthentication() {
+			return undefined;
+		},
+		async runPreAuthentication() {
+			return undefined;
+		},
+		async getCredentials() {
+			throw new Error('not used');
+		},
+		async getDecrypted(_additionalData, _nodeCredentials, typeName) {
+			if (typeName !== type.name) throw new Error(`unexpected credential type ${typeName}`);
+			return { ...credentials };
+		},
+		async updateCredentials() {},
+		async updateCredentialsOauthTokenData() {},
+		getCredentialsProperties: () => type.properties,
+	};
+}
+
+/**
+ * Builds a workflow Start → Telesign Voice (→ Pass on output 0, → Errors on the error output when On Error is
+ * "continueErrorOutput").
+ * @param {object} o
+ * @param {object[]} o.items the items Start emits
+ * @param {object} o.parameters the Telesign Voice node's parameters
+ * @param {object} [o.settings] node settings: onError, retryOnFail, maxTries, waitBetweenTries
+ * @param {string} [o.seen] the Pass nodes' "seen" parameter
+ */
+function dialWorkflow({ items, parameters, settings = {}, seen = '' }) {
+	const nodes = [
+		{ id: 'n-start', name: 'Start', type: START_NODE, typeVersion: 1, position: [0, 0], parameters: { items: JSON.stringify(items) } },
+		{
+			id: 'n-telesign',
+			name: 'Telesign Voice',
+			type: TELESIGN_NODE,
+			typeVersion: 1,
+			position: [200, 0],
+			parameters,
+			credentials: { telesignVoiceApi: { id: 'cred-1', name: 'Telesign' } },
+			...settings,
+		},
+		{ id: 'n-pass', name: 'Pass', type: PASS_NODE, typeVersion: 1, position: [400, 0], parameters: { seen } },
+		{ id: 'n-errors', name: 'Errors', type: PASS_NODE, typeVersion: 1, position: [400, 200], parameters: { seen } },
+	];
+	const telesignOutputs = [[{ node: 'Pass', type: 'main', index: 0 }]];
+	if (settings.onError === 'continueErrorOutput') telesignOutputs.push([{ node: 'Errors', type: 'main', index: 0 }]);
+	const connections = {
+		Start: { main: [[{ node: 'Telesign Voice', type: 'main', index: 0 }]] },
+		'Telesign Voice': { main: telesignOutputs },
+	};
+	return { nodes, connections };
+}
+
+/**
+ * Runs a workflow through WorkflowExecute.processRunExecutionData.
+ * @returns {{ promise: Promise<object>, cancel: () => void }} the IRun when it finished; cancel() stops the
+ *   execution as n8n does when a user stops it (PCancelable.cancel → the execution's abort signal).
+ */
+function runWorkflow({ nodes, connections, credentials, executionId = 'exec-1', mode = 'manual', runExecutionData }) {
+	const workflow = new Workflow({ id: 'wf-1', name: 'engine test', nodes, connections, nodeTypes, active: false, settings: {} });
+	const hooks = new ExecutionLifecycleHooks(mode, executionId, { id: 'wf-1', name: 'engine test', nodes, connections, active: false, settings: {} });
+	// What n8n's WorkflowExecuteAdditionalData holds that these nodes and the engine read.
+	const additionalData = {
+		hooks,
+		executionId,
+		currentNodeParameters: undefined,
+		restApiUrl: 'http://localhost:5678/rest',
+		instanceBaseUrl: 'http://localhost:5678/',
+		webhookBaseUrl: 'http://localhost:5678/webhook',
+		webhookWaitingBaseUrl: 'http://localhost:5678/webhook-waiting',
+		webhookTestBaseUrl: 'http://localhost:5678/webhook-test',
+		formWaitingBaseUrl: 'http://localhost:5678/form-waiting',
+		variables: {},
+		userId: 'user-1',
+	};
+	additionalData.credentialsHelper = credentialsHelper(credentials);
+	const start = workflow.getNode('Start');
+	const data = runExecutionData ?? {
+		startData: {},
+		resultData: { runData: {} },
+		executionData: {
+			contextData: {},
+			metadata: {},
+			waitingExecution: {},
+			waitingExecutionSource: null,
+			nodeExecutionStack: [{ node: start, data: { main: [[{ json: {} }]] }, source: null }],
+		},
+	};
+	const execute = new WorkflowExecute(additionalData, mode, data);
+	const cancelable = execute.processRunExecutionData(workflow);
+	return {
+		promise: cancelable,
+		cancel: () => cancelable.cancel(),
+		runExecutionData: data,
+	};
+}
+
+/** The items of one output of a node's run (runIndex 0 unless given). */
+function outputOf(run, nodeName, outputIndex = 0, runIndex = 0) {
+	const task = run.data.resultData.runData[nodeName]?.[runIndex];
+	return task?.data?.main?.[outputIndex] ?? [];
+}
+
+module.exports = { dialWorkflow, runWorkflow, outputOf, TELESIGN_NODE, START_NODE, PASS_NODE, nodeTypes };
