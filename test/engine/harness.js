@@ -71,7 +71,50 @@ class PassNode {
 	}
 }
 
-const nodeTypeClasses = { [TELESIGN_NODE]: TelesignVoice, [START_NODE]: StartNode, [PASS_NODE]: PassNode };
+/**
+ * Stands in for n8n's HTTP Request node (n8n-nodes-base is not a dependency) with a predefined credential type:
+ * it sends its "request" parameter (JSON) through n8n-core's own helpers, as that node does — the legacy
+ * request path (`requestWithAuthentication`, options with `uri`, `qs`, `body`, `json`) or the current one
+ * (`httpRequestWithAuthentication`, options with `url`) — so n8n-core passes those shapes to the credential.
+ */
+class HttpRequestNode {
+	description = {
+		displayName: 'HTTP Request (test)',
+		name: 'httpRequest',
+		group: ['output'],
+		version: 1,
+		description: 'test request through n8n-core helpers',
+		defaults: { name: 'HTTP Request' },
+		inputs: ['main'],
+		outputs: ['main'],
+		credentials: [{ name: 'telesignVoiceApi', required: true }],
+		properties: [
+			{ displayName: 'Helper', name: 'helper', type: 'string', default: 'legacy' },
+			{ displayName: 'Request', name: 'request', type: 'json', default: '{}' },
+		],
+	};
+
+	async execute() {
+		const output = [];
+		for (let index = 0; index < this.getInputData().length; index++) {
+			const request = JSON.parse(this.getNodeParameter('request', index));
+			const response =
+				this.getNodeParameter('helper', index) === 'legacy'
+					? await this.helpers.requestWithAuthentication.call(this, 'telesignVoiceApi', request, undefined, index)
+					: await this.helpers.httpRequestWithAuthentication.call(this, 'telesignVoiceApi', request);
+			output.push({ json: { response }, pairedItem: { item: index } });
+		}
+		return [output];
+	}
+}
+const HTTP_NODE = 'test.httpRequest';
+
+const nodeTypeClasses = {
+	[TELESIGN_NODE]: TelesignVoice,
+	[START_NODE]: StartNode,
+	[PASS_NODE]: PassNode,
+	[HTTP_NODE]: HttpRequestNode,
+};
 
 const nodeTypes = {
 	getByName(type) {
@@ -150,6 +193,25 @@ function dialWorkflow({ items, parameters, settings = {}, seen = '' }) {
 	return { nodes, connections };
 }
 
+/** Start → HTTP Request (test) with the given request options. */
+function httpRequestWorkflow(request, helper = 'legacy') {
+	return {
+		nodes: [
+			{ id: 'n-start', name: 'Start', type: START_NODE, typeVersion: 1, position: [0, 0], parameters: { items: '[{}]' } },
+			{
+				id: 'n-http',
+				name: 'HTTP Request',
+				type: HTTP_NODE,
+				typeVersion: 1,
+				position: [200, 0],
+				parameters: { helper, request: JSON.stringify(request) },
+				credentials: { telesignVoiceApi: { id: 'cred-1', name: 'Telesign' } },
+			},
+		],
+		connections: { Start: { main: [[{ node: 'HTTP Request', type: 'main', index: 0 }]] } },
+	};
+}
+
 /**
  * Runs a workflow through WorkflowExecute.processRunExecutionData.
  * @returns {{ promise: Promise<object>, cancel: () => void }} the IRun when it finished; cancel() stops the
@@ -200,4 +262,4 @@ function outputOf(run, nodeName, outputIndex = 0, runIndex = 0) {
 	return task?.data?.main?.[outputIndex] ?? [];
 }
 
-module.exports = { dialWorkflow, runWorkflow, outputOf, TELESIGN_NODE, START_NODE, PASS_NODE, nodeTypes };
+module.exports = { httpRequestWorkflow, dialWorkflow, runWorkflow, outputOf, TELESIGN_NODE, START_NODE, PASS_NODE, nodeTypes };
