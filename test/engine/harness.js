@@ -214,12 +214,15 @@ function httpRequestWorkflow(request, helper = 'legacy') {
 
 /**
  * Runs a workflow through WorkflowExecute.processRunExecutionData.
+ * `sendResponse` is the handler of the execution's sendResponse hook (what answers a waiting webhook).
  * @returns {{ promise: Promise<object>, cancel: () => void }} the IRun when it finished; cancel() stops the
  *   execution as n8n does when a user stops it (PCancelable.cancel → the execution's abort signal).
  */
-function runWorkflow({ nodes, connections, credentials, executionId = 'exec-1', mode = 'manual', runExecutionData }) {
+function runWorkflow({ nodes, connections, credentials, executionId = 'exec-1', mode = 'manual', runExecutionData, sendResponse }) {
 	const workflow = new Workflow({ id: 'wf-1', name: 'engine test', nodes, connections, nodeTypes, active: false, settings: {} });
 	const hooks = new ExecutionLifecycleHooks(mode, executionId, { id: 'wf-1', name: 'engine test', nodes, connections, active: false, settings: {} });
+	// n8n answers a waiting webhook request from this hook (the node's sendResponse runs it).
+	if (sendResponse) hooks.addHandler('sendResponse', sendResponse);
 	// What n8n's WorkflowExecuteAdditionalData holds that these nodes and the engine read.
 	const additionalData = {
 		hooks,
