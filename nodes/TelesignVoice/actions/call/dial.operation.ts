@@ -127,7 +127,7 @@ export function stoppedBatchError(failure: NodeError, results: ReadonlyArray<Dia
 	failure.description = [
 		failure.description ?? '',
 		`These dials were accepted by Telesign or may have placed a call before the node stopped: ${lines.join('; ')}.`,
-		'Retrying this execution calls them again (the generated External IDs stay the same, so repeats can be matched).',
+		'Retrying this execution (Executions → Retry) calls them again: reconcile with these IDs first.',
 		'Turn on "Continue On Fail" (node settings, On Error) to get one output item per call instead.',
 	]
 		.join(' ')
