@@ -11,9 +11,10 @@
  * is not built on Node 20 here, so the harness selects "legacy" explicitly and checks it is the active one.
  */
 const { Expression, Workflow } = require('n8n-workflow');
-const { ExecutionLifecycleHooks, WorkflowExecute } = require('n8n-core');
+const { ExecutionLifecycleHooks, HookContext, WebhookContext, WorkflowExecute } = require('n8n-core');
 
 const { TelesignVoice } = require('../../nodes/TelesignVoice/TelesignVoice.node');
+const { TelesignVoiceTrigger } = require('../../nodes/TelesignVoiceTrigger/TelesignVoiceTrigger.node');
 const { TelesignVoiceApi } = require('../../credentials/TelesignVoiceApi.credentials');
 
 Expression.setExpressionEngine('legacy');
@@ -21,6 +22,7 @@ if (Expression.getActiveImplementation() !== 'legacy') throw new Error('the lega
 
 const PACKAGE = 'n8n-nodes-telesign-voice';
 const TELESIGN_NODE = `${PACKAGE}.telesignVoice`;
+const TRIGGER_NODE = `${PACKAGE}.telesignVoiceTrigger`;
 const START_NODE = 'test.start';
 const PASS_NODE = 'test.pass';
 
@@ -111,6 +113,7 @@ const HTTP_NODE = 'test.httpRequest';
 
 const nodeTypeClasses = {
 	[TELESIGN_NODE]: TelesignVoice,
+	[TRIGGER_NODE]: TelesignVoiceTrigger,
 	[START_NODE]: StartNode,
 	[PASS_NODE]: PassNode,
 	[HTTP_NODE]: HttpRequestNode,
@@ -193,6 +196,74 @@ function dialWorkflow({ items, parameters, settings = {}, seen = '' }) {
 	return { nodes, connections };
 }
 
+/** What n8n's WorkflowExecuteAdditionalData holds that these nodes and n8n-core read. */
+function newAdditionalData({ hooks, executionId, credentials }) {
+	return {
+		hooks,
+		executionId,
+		credentialsHelper: credentialsHelper(credentials),
+		currentNodeParameters: undefined,
+		restApiUrl: 'http://localhost:5678/rest',
+		instanceBaseUrl: 'http://localhost:5678/',
+		webhookBaseUrl: 'http://localhost:5678/webhook',
+		webhookWaitingBaseUrl: 'http://localhost:5678/webhook-waiting',
+		webhookTestBaseUrl: 'http://localhost:5678/webhook-test',
+		formWaitingBaseUrl: 'http://localhost:5678/form-waiting',
+		variables: {},
+		userId: 'user-1',
+	};
+}
+
+/** A workflow with only a Telesign Voice Trigger with the given parameters. */
+function triggerWorkflow(parameters) {
+	const trigger = {
+		id: 'n-trigger',
+		name: 'Telesign Voice Trigger',
+		type: TRIGGER_NODE,
+		typeVersion: 1.1,
+		position: [0, 0],
+		webhookId: 'hook-1',
+		parameters,
+		credentials: { telesignVoiceApi: { id: 'cred-1', name: 'Telesign' } },
+	};
+	const workflow = new Workflow({ id: 'wf-t', name: 'trigger test', nodes: [trigger], connections: {}, nodeTypes, active: true, settings: {} });
+	return { workflow, trigger };
+}
+
+/**
+ * Calls the trigger's webhook() in n8n-core's own WebhookContext, with an express-like request and response,
+ * as n8n's webhook server does. Returns what webhook() returned and what was written to the response.
+ */
+async function callTriggerWebhook({ parameters, credentials, request }) {
+	const { workflow, trigger } = triggerWorkflow(parameters);
+	const reply = { status: undefined, body: undefined, headers: {} };
+	const res = {
+		setHeader: (name, value) => (reply.headers[name.toLowerCase()] = value),
+		status(code) {
+			reply.status = code;
+			return res;
+		},
+		json(body) {
+			reply.body = body;
+			return res;
+		},
+		end() {},
+	};
+	const additionalData = { ...newAdditionalData({ executionId: undefined, credentials }), httpRequest: request, httpResponse: res };
+	const webhookData = { httpMethod: 'POST', node: trigger.name, path: 'telesign', webhookDescription: {}, workflowId: 'wf-t' };
+	const context = new WebhookContext(workflow, trigger, additionalData, 'webhook', webhookData, [], null);
+	const result = await new TelesignVoiceTrigger().webhook.call(context);
+	return { result, reply };
+}
+
+/** Runs the trigger's activation check (webhookMethods.default.create) in n8n-core's own HookContext. */
+async function activateTrigger({ parameters, credentials }) {
+	const { workflow, trigger } = triggerWorkflow(parameters);
+	const additionalData = newAdditionalData({ executionId: undefined, credentials });
+	const context = new HookContext(workflow, trigger, additionalData, 'trigger', 'activate');
+	return await new TelesignVoiceTrigger().webhookMethods.default.create.call(context);
+}
+
 /** Start → HTTP Request (test) with the given request options. */
 function httpRequestWorkflow(request, helper = 'legacy') {
 	return {
@@ -224,20 +295,7 @@ function runWorkflow({ nodes, connections, credentials, executionId = 'exec-1', 
 	// n8n answers a waiting webhook request from this hook (the node's sendResponse runs it).
 	if (sendResponse) hooks.addHandler('sendResponse', sendResponse);
 	// What n8n's WorkflowExecuteAdditionalData holds that these nodes and the engine read.
-	const additionalData = {
-		hooks,
-		executionId,
-		currentNodeParameters: undefined,
-		restApiUrl: 'http://localhost:5678/rest',
-		instanceBaseUrl: 'http://localhost:5678/',
-		webhookBaseUrl: 'http://localhost:5678/webhook',
-		webhookWaitingBaseUrl: 'http://localhost:5678/webhook-waiting',
-		webhookTestBaseUrl: 'http://localhost:5678/webhook-test',
-		formWaitingBaseUrl: 'http://localhost:5678/form-waiting',
-		variables: {},
-		userId: 'user-1',
-	};
-	additionalData.credentialsHelper = credentialsHelper(credentials);
+	const additionalData = newAdditionalData({ hooks, executionId, credentials });
 	const start = workflow.getNode('Start');
 	const data = runExecutionData ?? {
 		startData: {},
@@ -265,4 +323,4 @@ function outputOf(run, nodeName, outputIndex = 0, runIndex = 0) {
 	return task?.data?.main?.[outputIndex] ?? [];
 }
 
-module.exports = { httpRequestWorkflow, dialWorkflow, runWorkflow, outputOf, TELESIGN_NODE, START_NODE, PASS_NODE, nodeTypes };
+module.exports = { callTriggerWebhook, activateTrigger, httpRequestWorkflow, dialWorkflow, runWorkflow, outputOf, TELESIGN_NODE, START_NODE, PASS_NODE, nodeTypes };
