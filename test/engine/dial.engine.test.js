@@ -65,6 +65,8 @@ describe('errors under the engine', () => {
 		// The next nodes get them, paired with the right input items.
 		expect(outputOf(run, 'Pass').map((item) => item.json.seen)).toEqual(['person-0']);
 		expect(outputOf(run, 'Errors').map((item) => item.json.seen)).toEqual(['person-1', 'person-2']);
+		// n8n adds the input item's fields to an item on the error output; the node's error and details stay whole.
+		expect(outputOf(run, 'Errors')[1].json).toMatchObject({ name: 'person-2', phone: RESET, error: reset.json.error });
 		expect(outputOf(run, 'Errors')[1].json.details.call_may_have_been_placed).toBe(true);
 		expect(dialsTo(RESET)).toHaveLength(1);
 	});
