@@ -161,7 +161,7 @@ describe('a batch that stops (no Continue On Fail)', () => {
 		const reset = dialsTo(RESET)[0].json.params;
 		expect(error.description).toContain(`item 0: to ${OK}, reference_id REF-${OK}, external_id ${ok.external_id}`);
 		expect(error.description).toContain(`item 1: to ${RESET}, reference_id unknown, external_id ${reset.external_id}`);
-		expect(error.description).toMatch(/Retrying this execution calls them again/);
+		expect(error.description).toMatch(/Retrying this execution \(Executions → Retry\) calls them again/);
 		expect(error.context.dials).toEqual([
 			{ item_index: 0, to: OK, reference_id: `REF-${OK}`, external_id: ok.external_id, call_may_have_been_placed: true },
 			{ item_index: 1, to: RESET, reference_id: null, external_id: reset.external_id, call_may_have_been_placed: true },

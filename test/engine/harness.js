@@ -17,6 +17,11 @@ const { TelesignVoice } = require('../../nodes/TelesignVoice/TelesignVoice.node'
 const { TelesignVoiceTrigger } = require('../../nodes/TelesignVoiceTrigger/TelesignVoiceTrigger.node');
 const { TelesignVoiceApi } = require('../../credentials/TelesignVoiceApi.credentials');
 
+// n8n-core's logger (its own copies of @n8n/di and @n8n/backend-common) would print every node error: quiet.
+const fromCore = (name) => require(require.resolve(name, { paths: [require.resolve('n8n-core')] }));
+const coreLogger = fromCore('@n8n/di').Container.get(fromCore('@n8n/backend-common').Logger);
+coreLogger.internalLogger.silent = true;
+
 Expression.setExpressionEngine('legacy');
 if (Expression.getActiveImplementation() !== 'legacy') throw new Error('the legacy expression engine is not active');
 

@@ -10,7 +10,7 @@ import type { NodeError } from '../common';
 import { checkCredentials, errorItem, getOptions, toNodeError } from '../common';
 import { externalIdOption, dialNumberFields, maxCallDurationOption, sendDtmfOption } from '../dialFields';
 import { runPool } from '../pool';
-import type { DialResult, PreparedDial } from './dialSteps';
+import type { DialResult, PreparedDial, SentDial } from './dialSteps';
 import {
 	DEFAULT_RATE_LIMIT_RETRIES,
 	MAX_RATE_LIMIT_RETRIES,
@@ -136,19 +136,17 @@ export function stoppedBatchError(failure: NodeError, results: ReadonlyArray<Dia
 	return failure;
 }
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
-	if (items.length === 0) return [];
-	const node = this.getNode();
-	const continueOnFail = this.continueOnFail();
-	const concurrency = readConcurrency.call(this);
-	const results: Array<DialResult | undefined> = new Array(items.length);
-	const prepared = new Map<number, PreparedDial>();
-	const sentBefore = sentDialsOfThisRun.call(this);
+type Results = Array<DialResult | undefined>;
 
-	// Every item is checked before the first request: an invalid item never sends anything, and without
-	// "Continue On Fail" one invalid item stops the node before any call is placed. An item whose dial an
-	// earlier try of this run sent and that placed or may have placed a call is never prepared again.
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+/**
+ * Every item is checked before the first request: an invalid item never sends anything, and without
+ * "Continue On Fail" one invalid item stops the node before any call is placed. An item whose dial an earlier
+ * try of this run sent and that placed or may have placed a call is never prepared again.
+ */
+function prepareAll(this: IExecuteFunctions, count: number, results: Results, sentBefore: Map<number, SentDial> | undefined) {
+	const prepared = new Map<number, PreparedDial>();
+	const continueOnFail = this.continueOnFail();
+	for (let itemIndex = 0; itemIndex < count; itemIndex++) {
 		const sent = sentBefore?.get(itemIndex);
 		const reused = reuseSentDial.call(this, itemIndex, sent);
 		if (reused) {
@@ -158,36 +156,31 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		try {
 			prepared.set(itemIndex, prepareDial.call(this, itemIndex, sent?.externalId));
 		} catch (error) {
-			const nodeError = toNodeError(node, error, itemIndex);
+			const nodeError = toNodeError(this.getNode(), error, itemIndex);
 			if (!continueOnFail) throw stoppedBatchError(nodeError, results);
 			results[itemIndex] = { ok: false, error: nodeError, fields: rawFields.call(this, itemIndex) };
 		}
 	}
+	return prepared;
+}
 
-	if (prepared.size > 0) {
-		const credentialError = await checkCredentials.call(this);
-		if (credentialError) {
-			if (!continueOnFail) throw stoppedBatchError(credentialError, results);
-			for (const [itemIndex, dial] of prepared) {
-				results[itemIndex] = { ok: false, error: credentialError, fields: preparedFields(dial, false) };
-			}
-			prepared.clear();
-		}
-	}
-
+/** Sends the prepared dials in a pool, recording each for this run; fills `results` (unsent items stay empty). */
+async function sendAll(
+	this: IExecuteFunctions,
+	prepared: Map<number, PreparedDial>,
+	results: Results,
+	sentBefore: Map<number, SentDial> | undefined,
+): Promise<void> {
+	const continueOnFail = this.continueOnFail();
 	// A dial of an earlier try that failed stops the node as it did then: no new dial is started.
 	const failedBefore = !continueOnFail && results.some((result) => result !== undefined && !result.ok);
 	const settled = await runPool(
 		failedBefore ? [] : [...prepared.keys()],
-		concurrency,
+		readConcurrency.call(this),
 		async (itemIndex) => {
 			const dial = prepared.get(itemIndex) as PreparedDial;
 			const result = await sendDial.call(this, itemIndex, dial);
-			sentBefore?.set(itemIndex, {
-				externalId: dial.externalId,
-				result,
-				description: result.ok ? undefined : result.error.description,
-			});
+			sentBefore?.set(itemIndex, { externalId: dial.externalId, result, description: result.ok ? undefined : result.error.description });
 			return result;
 		},
 		{ stopOnFailure: !continueOnFail, isFailure: (result) => !result.ok, shouldStop: () => isCancelled.call(this) },
@@ -201,21 +194,39 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		}
 		results[itemIndex] = outcome.ok
 			? outcome.value
-			: { ok: false, error: toNodeError(node, outcome.error, itemIndex), fields: preparedFields(dial, true) };
+			: { ok: false, error: toNodeError(this.getNode(), outcome.error, itemIndex), fields: preparedFields(dial, true) };
 	}
+}
+
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	if (items.length === 0) return [];
+	const continueOnFail = this.continueOnFail();
+	readConcurrency.call(this); // an invalid Concurrency fails the node before anything else
+	const results: Results = new Array(items.length);
+	const sentBefore = sentDialsOfThisRun.call(this);
+	const prepared = prepareAll.call(this, items.length, results, sentBefore);
+
+	if (prepared.size > 0) {
+		const credentialError = await checkCredentials.call(this);
+		if (credentialError) {
+			if (!continueOnFail) throw stoppedBatchError(credentialError, results);
+			for (const [itemIndex, dial] of prepared) {
+				results[itemIndex] = { ok: false, error: credentialError, fields: preparedFields(dial, false) };
+			}
+			prepared.clear();
+		}
+	}
+	await sendAll.call(this, prepared, results, sentBefore);
 
 	if (!continueOnFail) {
 		const firstFailure = results.find((result) => result !== undefined && !result.ok);
 		if (firstFailure && !firstFailure.ok) throw stoppedBatchError(firstFailure.error, results);
 	}
-
 	const output: INodeExecutionData[] = [];
 	results.forEach((result, itemIndex) => {
 		if (result === undefined) return;
 		output.push(
-			result.ok
-				? { json: result.json, pairedItem: { item: itemIndex } }
-				: errorItem(result.error, itemIndex, result.fields),
+			result.ok ? { json: result.json, pairedItem: { item: itemIndex } } : errorItem(result.error, itemIndex, result.fields),
 		);
 	});
 	return output;
