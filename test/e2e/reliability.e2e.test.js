@@ -658,8 +658,8 @@ test('3) API faults during dialing: 429 retried as configured, ambiguous failure
 			expect(item.error).toMatch(AMBIGUOUS);
 			expect(item.error).toContain(`external_id "${ctx.externalId}"`);
 			expect(item.error).toMatch(/It was not retried, to avoid calling twice/);
-			expect(item.call_may_have_been_placed).toBe(true);
-			expect(item.external_id).toBe(ctx.externalId);
+			expect(item.details.call_may_have_been_placed).toBe(true);
+			expect(item.details.external_id).toBe(ctx.externalId);
 			expect(ctx.requests).toHaveLength(1);
 			expect(ctx.placed).toBe(placed);
 		};
@@ -673,7 +673,7 @@ test('3) API faults during dialing: 429 retried as configured, ambiguous failure
 		};
 		const notPlaced = (message, requests) => (item, ctx) => {
 			expect(item.error).toMatch(message);
-			expect(item.call_may_have_been_placed).toBe(false);
+			expect(item.details.call_may_have_been_placed).toBe(false);
 			expect(ctx.requests).toHaveLength(requests);
 			expect(ctx.placed).toBe(0);
 		};
@@ -784,7 +784,7 @@ test('3) API faults during dialing: 429 retried as configured, ambiguous failure
 		for (const item of wrongRes.data || []) if (item?.error) scanner.add('error items', item.error);
 		await board.check('faults', '401 not_authorized (wrong API key) → reported, not retried, nothing placed', () => {
 			expect(wrongRes.data[0].error).toMatch(/401.*not_authorized/);
-			expect(wrongRes.data[0].call_may_have_been_placed).toBe(false);
+			expect(wrongRes.data[0].details.call_may_have_been_placed).toBe(false);
 			expect(requestsFor(wrongTo, wrongSince)).toHaveLength(1);
 			expect(placedFor(wrongTo)).toBe(0);
 			return wrongRes.data[0].error.slice(0, 120);

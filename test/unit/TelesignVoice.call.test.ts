@@ -254,7 +254,9 @@ describe("Call → Dial: n8n's Retry On Fail runs the node again with the same e
 		for (const error of [second, third]) {
 			expect(error.message).toBe(first.message);
 			expect(error.description).toContain("The node ran again (n8n's Retry On Fail); this dial was not sent again.");
-			expect(error.description?.match(/other dial was accepted/g)).toHaveLength(1);
+			// Listed once, although the error is thrown again on each try.
+			expect(error.description?.match(/These dials were accepted by Telesign or may have placed a call/g)).toHaveLength(1);
+			expect(error.description).toContain('item 0: to 15555551212, reference_id REF1, external_id ok-1');
 		}
 	});
 
@@ -319,14 +321,17 @@ describe('Call → Dial: Continue On Fail', () => {
 			caller_id_number: CALLER,
 			attempts: 1,
 		});
-		expect(output[1].json).toEqual({
-			error: expect.stringMatching(/^To "not a number" is not a phone number/),
+		// Error items hold only error and details: the one shape n8n routes to the error output and keeps whole.
+		for (const index of [1, 2, 3]) expect(Object.keys(output[index].json).sort()).toEqual(['details', 'error']);
+		expect(output[1].json.error).toMatch(/^To "not a number" is not a phone number/);
+		expect(output[1].json.details).toMatchObject({
 			call_may_have_been_placed: false,
 			to: 'not a number',
 			external_id: 'b',
+			reference_id: null,
 		});
-		expect(output[2].json).toEqual({
-			error: expect.stringMatching(/^Telesign refused the call: premium_to_number_rejected/),
+		expect(output[2].json.error).toMatch(/^Telesign refused the call: premium_to_number_rejected/);
+		expect(output[2].json.details).toMatchObject({
 			external_id: 'c',
 			to: '15555550003',
 			caller_id_number: CALLER,
@@ -335,12 +340,13 @@ describe('Call → Dial: Continue On Fail', () => {
 			reference_id: 'R3',
 			http_code: 200,
 		});
-		expect(output[3].json).toEqual({
-			error: expect.stringMatching(/^The call may have been placed: the connection was reset before Telesign answered\. .*external_id "d"/),
+		expect(output[3].json.error).toMatch(/^The call may have been placed: the connection was reset before Telesign answered\. .*external_id "d"/);
+		expect(output[3].json.details).toMatchObject({
 			external_id: 'd',
 			to: '15555550004',
 			caller_id_number: CALLER,
 			call_may_have_been_placed: true,
+			reference_id: null,
 		});
 		expect(output[4].json).toMatchObject({ reference_id: 'R5', external_id: 'e' });
 	});
@@ -354,7 +360,10 @@ describe('Call → Dial: Continue On Fail', () => {
 		expect(requests).toHaveLength(0);
 		expect(output).toHaveLength(2);
 		expect(output[1]).toMatchObject({
-			json: { error: expect.stringMatching(/^The Telesign Voice API credential could not be read/), call_may_have_been_placed: false },
+			json: {
+				error: expect.stringMatching(/^The Telesign Voice API credential could not be read/),
+				details: expect.objectContaining({ call_may_have_been_placed: false }),
+			},
 			pairedItem: { item: 1 },
 		});
 	});
@@ -473,8 +482,7 @@ describe('Call → Dial against a local HTTP server (real requests, real signing
 		expect(server.state.requests).toHaveLength(4);
 		expect(output[1].json).toMatchObject({
 			error: expect.stringMatching(/^The call may have been placed: .*Reconcile with external_id "ext-1"/),
-			external_id: 'ext-1',
-			call_may_have_been_placed: true,
+			details: expect.objectContaining({ external_id: 'ext-1', call_may_have_been_placed: true }),
 		});
 		expect([0, 2, 3].map((i) => output[i].json.reference_id)).toEqual(['REF-15555551000', 'REF-15555551002', 'REF-15555551003']);
 	});
@@ -492,6 +500,7 @@ describe('Call → Dial against a local HTTP server (real requests, real signing
 		// Dials already running finished (and were counted); no new dial started after the failure.
 		expect(server.state.requests.length).toBeLessThan(12);
 		expect(server.state.answered).toBe(server.state.requests.length);
-		expect(error.description).toMatch(/other dials? (was|were) accepted by Telesign before the node stopped/);
+		expect(error.description).toMatch(/These dials were accepted by Telesign or may have placed a call before the node stopped: item 1: to 15555551001, reference_id REF-15555551001/);
+		expect(error.description).toMatch(/Retrying this execution \(Executions → Retry\) calls them again/);
 	});
 });

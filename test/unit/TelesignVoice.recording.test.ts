@@ -169,8 +169,17 @@ describe('Recording → Get', () => {
 		);
 		expect(requests).toHaveLength(2);
 		expect(output).toEqual([
-			{ json: { error: 'No recordings found for reference ID REF404', reference_id: 'REF404' }, pairedItem: { item: 0 } },
-			{ json: { error: expect.stringMatching(/^Reference ID is required/), reference_id: '' }, pairedItem: { item: 1 } },
+			{
+				json: {
+					error: 'No recordings found for reference ID REF404',
+					details: { description: expect.stringMatching(/^Telesign has no recordings for this call/), reference_id: 'REF404' },
+				},
+				pairedItem: { item: 0 },
+			},
+			{
+				json: { error: expect.stringMatching(/^Reference ID is required/), details: { reference_id: '' } },
+				pairedItem: { item: 1 },
+			},
 			{ json: recording(2), pairedItem: { item: 2 } },
 		]);
 	});

@@ -81,6 +81,21 @@ describe('Telesign Voice API credential', () => {
 		);
 	});
 
+	it('Digest: signs the same path for the legacy {uri} shape (HTTP Request node), with or without a query string', () => {
+		const credentials = {
+			customerId: 'FFFFFFFF-EEEE-DDDD-1234-AB1234567890',
+			apiKey: 'EXAMPLETE8sTgg45yusumoN6BYsBVkh+yRJ5czgsnCehZaOYldPJdmFh6NeX8kunZ2zU1YWaUw/0wV6xfw==',
+			authMethod: 'digest',
+		};
+		const expected = 'TSA FFFFFFFF-EEEE-DDDD-1234-AB1234567890:aUm7I+9GKl3ww7PNeeJntCT0iS7b+EmRKEE4LnRzChQ=';
+		for (const uri of ['https://rest-ww.telesign.com/v1/resource', 'https://rest-ww.telesign.com/v1/resource?a=1']) {
+			const legacy = { uri, method: 'GET', qs: { a: 1 } } as unknown as IHttpRequestOptions;
+			const out = applyTelesignAuth(credentials, legacy, DATE, NONCE);
+			expect((out.headers as Record<string, string>).Authorization).toBe(expected);
+			expect(out.baseURL).toBeUndefined(); // the legacy request path takes the absolute uri as it is
+		}
+	});
+
 	it('does not mutate the caller request options', () => {
 		const request: IHttpRequestOptions = { url: '/v2/voice', method: 'POST', body: '{}', headers: {} };
 		applyTelesignAuth({ customerId: 'c', apiKey: 'VGVzdCBLZXk=', authMethod: 'digest' }, request);

@@ -47,11 +47,18 @@ export function telesignApiError(
 	});
 }
 
-/** The output item that stands for a failed input item when "Continue On Fail" is on. */
+/**
+ * The output item that stands for a failed input item when "Continue On Fail" is on. Its JSON holds only
+ * `error` (the message) and `details` (what the item was: to, external_id, call_may_have_been_placed, …)
+ * because that is the one shape n8n's engine both routes to the error output (WorkflowExecute's
+ * handleNodeErrorOutput takes an item whose JSON has nothing but error / message / details) and keeps as it is:
+ * an item with `item.error` set would be cut down to `{error}` (normalizeNodeErrors), losing which call it was.
+ */
 export function errorItem(error: NodeError, itemIndex: number, fields: IDataObject = {}): INodeExecutionData {
-	const json: IDataObject = { error: error.message };
-	for (const [key, value] of Object.entries(fields)) if (value !== undefined) json[key] = value;
-	return { json, pairedItem: { item: itemIndex } };
+	const details: IDataObject = {};
+	if (error.description) details.description = error.description;
+	for (const [key, value] of Object.entries(fields)) if (value !== undefined) details[key] = value;
+	return { json: { error: error.message, details }, pairedItem: { item: itemIndex } };
 }
 
 /** The "Options" collection of an item (always an object). */

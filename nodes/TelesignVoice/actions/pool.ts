@@ -10,11 +10,13 @@ export interface PoolOptions<T> {
 	stopOnFailure?: boolean;
 	/** Whether a value a task returned counts as a failure (a thrown error always does). */
 	isFailure?: (value: T) => boolean;
+	/** Checked before each task starts: once it returns true no new task starts (e.g. the execution was stopped). */
+	shouldStop?: () => boolean;
 }
 
 /**
  * Runs `task(index)` for every index in `indexes`. Never rejects: every started task settles into the result,
- * tasks not started (after a failure with stopOnFailure) are absent. Resolves only when every started task
+ * tasks not started (after a failure with stopOnFailure, or once shouldStop) are absent. Resolves only when every started task
  * has settled, so nothing is left running unobserved.
  */
 export async function runPool<T>(
@@ -27,7 +29,7 @@ export async function runPool<T>(
 	let next = 0;
 	let failed = false;
 	const worker = async () => {
-		while (next < indexes.length && !(options.stopOnFailure && failed)) {
+		while (next < indexes.length && !(options.stopOnFailure && failed) && !options.shouldStop?.()) {
 			const index = indexes[next++];
 			try {
 				const value = await task(index);

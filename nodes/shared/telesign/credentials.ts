@@ -50,6 +50,17 @@ function findHeader(headers: IDataObject, name: string): string | undefined {
 }
 
 /**
+ * The URL a request goes to, in every shape n8n hands to authenticate(): `url` (httpRequestWithAuthentication)
+ * or `uri` (the legacy request path, used e.g. by the HTTP Request node and requestWithAuthentication).
+ */
+function requestTarget(options: IHttpRequestOptions): { target: string; legacy: boolean } {
+	if (typeof options.url === 'string' && options.url !== '') return { target: options.url, legacy: false };
+	const uri = (options as { uri?: unknown }).uri;
+	if (uri !== undefined && uri !== null && String(uri) !== '') return { target: String(uri), legacy: true };
+	return { target: '/', legacy: false };
+}
+
+/**
  * Returns a copy of the request with Telesign authentication applied. For TSA signing, an object body is
  * serialised here once and that exact string is both signed and sent; the Content-Type signed is the one sent.
  */
@@ -62,7 +73,9 @@ export function applyTelesignAuth(
 	const creds = readCredentials(credentials);
 	const options: IHttpRequestOptions = { ...requestOptions, headers: { ...(requestOptions.headers ?? {}) } };
 	const headers = options.headers as IDataObject;
-	if (!options.baseURL && !/^https?:\/\//i.test(options.url)) options.baseURL = creds.baseUrl;
+	const { target, legacy } = requestTarget(options);
+	const absolute = /^https?:\/\//i.test(target);
+	if (!legacy && !options.baseURL && !absolute) options.baseURL = creds.baseUrl;
 	for (const key of Object.keys(headers)) if (key.toLowerCase() === 'authorization') delete headers[key];
 
 	if (creds.authMethod === 'basic') {
@@ -87,7 +100,8 @@ export function applyTelesignAuth(
 		if (key === undefined) headers['Content-Type'] = 'application/json';
 		contentType = String(headers[key ?? 'Content-Type']);
 	}
-	const resource = new URL(options.url, options.baseURL ?? creds.baseUrl).pathname;
+	// TSA signs the path only (no query string), whichever shape carried it.
+	const resource = new URL(target, absolute ? undefined : (options.baseURL ?? creds.baseUrl)).pathname;
 	Object.assign(
 		headers,
 		buildTsaHeaders(creds.customerId, creds.apiKey, { method, contentType, body, resource, now, nonce }),

@@ -50,8 +50,11 @@ export function parseEventBody(rawBody: Buffer | string | undefined): ParsedEven
 	return { ok: true, event: parsed as TelesignEvent };
 }
 
-/** Whether an event passes the node's "Events" filter ("*" = any event, including unknown names). */
+/**
+ * Whether an event passes the node's "Events" filter ("*" = any event, including unknown names). An empty list
+ * selects nothing, as at activation (which refuses it): "any event" is always the explicit "*".
+ */
 export function isEventSelected(eventName: string, selected: readonly string[]): boolean {
-	if (selected.length === 0 || selected.includes('*')) return true;
+	if (selected.includes('*')) return true;
 	return selected.includes(eventName);
 }

@@ -12,6 +12,8 @@ export const TELESIGN_CREDENTIAL_TYPE = 'telesignVoiceApi';
 export const JSON_CONTENT_TYPE = 'application/json';
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const MAX_RETRY_WAIT_SECONDS = 120;
+/** TransportError code of a request not sent because the execution was stopped. */
+export const CANCELLED_CODE = 'EXECUTION_CANCELLED';
 
 export interface TelesignRequest {
 	method: IHttpRequestMethods;
@@ -78,6 +80,8 @@ function describeNetworkError(code: string | undefined, timeoutMs: number): stri
 			return `no answer within ${Math.round(timeoutMs / 1000)} s (timeout)`;
 		case 'ECONNRESET':
 			return 'the connection was reset before Telesign answered';
+		case 'ERR_CANCELED':
+			return 'the execution was stopped while the request was on its way';
 		case 'ECONNREFUSED':
 			return 'the connection was refused';
 		case 'ENOTFOUND':
@@ -159,20 +163,38 @@ function headerOf(headers: Record<string, unknown>, name: string): unknown {
 	return undefined;
 }
 
+/** n8n's signal for "the user stopped this execution" (n8n 2.x; absent in older versions and some contexts). */
+function cancelSignal(context: IExecuteFunctions): AbortSignal | undefined {
+	return typeof context.getExecutionCancelSignal === 'function' ? context.getExecutionCancelSignal() : undefined;
+}
+
+function notSentBecauseCancelled(): TransportError {
+	return new TransportError('the execution was stopped before the request was sent', 'no', CANCELLED_CODE);
+}
+
 /**
  * Sends a request, retrying only when Telesign answers 429 (the request was refused, so nothing happened).
- * Timeouts, resets and 5xx are never retried here: for a dial they may mean the call was placed.
+ * Timeouts, resets and 5xx are never retried here: for a dial they may mean the call was placed. Once the
+ * execution is stopped no request is started and a rate-limit wait ends at once (TransportError, not sent).
  */
 export async function sendTelesignRequest(
 	this: IExecuteFunctions,
 	request: TelesignRequest,
 	policy: RetryPolicy,
 ): Promise<TelesignResponse> {
+	const signal = cancelSignal(this);
 	for (let attempt = 0; ; attempt++) {
+		if (signal?.aborted) throw notSentBecauseCancelled();
 		const response = await sendTelesignRequestOnce.call(this, request);
 		if (response.statusCode !== 429 || attempt >= policy.maxRetries) {
 			return { ...response, attempts: attempt + 1 };
 		}
-		await sleep(retryDelayMs(attempt, headerOf(response.headers, 'retry-after'), policy));
+		const waitMs = retryDelayMs(attempt, headerOf(response.headers, 'retry-after'), policy);
+		// Only an abort ends the wait early; every earlier attempt was refused with 429, so nothing was placed.
+		const stopped = await sleep(waitMs, signal).then(
+			() => false,
+			() => true,
+		);
+		if (stopped) throw notSentBecauseCancelled();
 	}
 }

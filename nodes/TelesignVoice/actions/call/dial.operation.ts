@@ -2,32 +2,35 @@
  * Call → Dial: places outbound calls with POST /v2/voice. Every item is validated before the first request;
  * dials then run in a bounded pool; a 429 is retried (nothing was placed), an ambiguous failure never is.
  */
-import { randomUUID } from 'crypto';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
-import { buildDialAction } from '../../../shared/telesign/actions';
-import {
-	callMayHaveBeenPlacedMessage,
-	callNotPlacedMessage,
-	dialMayHaveBeenPlaced,
-	interpretVoiceResponse,
-} from '../../../shared/telesign/errors';
-import { DEFAULT_TIMEOUT_MS, TransportError, sendTelesignRequest } from '../../../shared/telesign/transport';
-import type { TelesignResponse } from '../../../shared/telesign/transport';
+import { DEFAULT_TIMEOUT_MS } from '../../../shared/telesign/transport';
 import { validateInteger } from '../../../shared/telesign/validation';
 import type { NodeError } from '../common';
-import { checkCredentials, errorItem, getOptions, telesignApiError, toNodeError } from '../common';
-import { externalIdOption, dialNumberFields, maxCallDurationOption, readDialInput, sendDtmfOption } from '../dialFields';
+import { checkCredentials, errorItem, getOptions, toNodeError } from '../common';
+import { externalIdOption, dialNumberFields, maxCallDurationOption, sendDtmfOption } from '../dialFields';
 import { runPool } from '../pool';
+import type { DialResult, PreparedDial, SentDial } from './dialSteps';
+import {
+	DEFAULT_RATE_LIMIT_RETRIES,
+	MAX_RATE_LIMIT_RETRIES,
+	MAX_TIMEOUT_MS,
+	MIN_TIMEOUT_MS,
+	cancelledDial,
+	mayHaveCalled,
+	prepareDial,
+	preparedFields,
+	rawFields,
+	reuseSentDial,
+	sendDial,
+	sentDialsOfThisRun,
+} from './dialSteps';
 
-export const VOICE_PATH = '/v2/voice';
+// The dial steps are shared with other operations that dial; importing them from here keeps working.
+export * from './dialSteps';
+
 export const DEFAULT_CONCURRENCY = 10;
 export const MAX_CONCURRENCY = 100;
-export const DEFAULT_RATE_LIMIT_RETRIES = 3;
-export const MAX_RATE_LIMIT_RETRIES = 10;
-export const MIN_TIMEOUT_MS = 1000;
-export const MAX_TIMEOUT_MS = 120_000;
 
 const displayOptions = { show: { resource: ['call'], operation: ['dial'] } };
 
@@ -81,194 +84,6 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-interface PreparedDial {
-	body: IDataObject;
-	externalId: string;
-	to: string;
-	callerIdNumber: string;
-	retries: number;
-	timeoutMs: number;
-}
-
-type DialResult = { ok: true; json: IDataObject } | { ok: false; error: NodeError; fields: IDataObject };
-
-/** A dial this node run already sent, and what came of it. */
-interface SentDial {
-	to: string;
-	callerIdNumber: string;
-	externalId: string;
-	result: DialResult;
-	/** The error's description when it was sent (the node may add to it afterwards). */
-	description?: string | null;
-}
-
-/**
- * The dials sent in each node run, by item. n8n's "Retry On Fail" runs execute() again with the same execution
- * data after the node failed: without this record every dial of the batch — accepted ones, and ones whose outcome
- * is unknown — would be sent again and ring people twice. Keyed weakly on the run's IExecuteData object (the same
- * object for every try of one run, a new one for each run, execution or loop iteration), so an entry lives exactly
- * as long as the run.
- */
-const sentInRun = new WeakMap<object, Map<number, SentDial>>();
-
-function sentDialsOfThisRun(this: IExecuteFunctions): Map<number, SentDial> | undefined {
-	if (typeof this.getExecuteData !== 'function') return undefined;
-	let key: unknown;
-	try {
-		key = this.getExecuteData();
-	} catch {
-		return undefined;
-	}
-	if (key === null || typeof key !== 'object') return undefined;
-	let sent = sentInRun.get(key);
-	if (sent === undefined) {
-		sent = new Map();
-		sentInRun.set(key, sent);
-	}
-	return sent;
-}
-
-/**
- * What a dial sent by an earlier try of this run stands for now: the same result when it was accepted or may
- * have placed a call (it must not be sent again), undefined when it provably placed nothing (sending it again
- * is safe) or when the item now asks for a different call.
- */
-function reuseSentDial(this: IExecuteFunctions, itemIndex: number, dial: PreparedDial, sent: SentDial | undefined): DialResult | undefined {
-	if (sent === undefined || sent.to !== dial.to || sent.callerIdNumber !== dial.callerIdNumber || sent.externalId !== dial.externalId) {
-		return undefined;
-	}
-	if (sent.result.ok) return sent.result;
-	if (sent.result.fields.call_may_have_been_placed !== true) return undefined;
-	const error = new NodeOperationError(this.getNode(), sent.result.error.message, {
-		itemIndex,
-		description: `${sent.description ?? ''} The node ran again (n8n's Retry On Fail); this dial was not sent again.`.trim(),
-	});
-	return { ok: false, error, fields: sent.result.fields };
-}
-
-function prepareDial(this: IExecuteFunctions, itemIndex: number, earlierExternalId?: string): PreparedDial {
-	const options = getOptions.call(this, itemIndex);
-	const given = options.externalId;
-	// Every dial gets an external_id, so that an ambiguous failure can always be reconciled. A retry of the node
-	// keeps the one generated by the earlier try, so the dial is recognised as the same call.
-	const externalId =
-		given === undefined || given === null || String(given).trim() === '' ? (earlierExternalId ?? randomUUID()) : given;
-	const action = buildDialAction({ ...readDialInput.call(this, itemIndex, options), externalId });
-	return {
-		body: action as unknown as IDataObject,
-		externalId: action.params.external_id as string,
-		to: action.params.to,
-		callerIdNumber: action.params.caller_id_number,
-		retries: validateInteger(
-			options.rateLimitRetries ?? DEFAULT_RATE_LIMIT_RETRIES,
-			'Rate Limit Retries',
-			0,
-			MAX_RATE_LIMIT_RETRIES,
-		),
-		timeoutMs: validateInteger(options.timeout ?? DEFAULT_TIMEOUT_MS, 'Timeout', MIN_TIMEOUT_MS, MAX_TIMEOUT_MS),
-	};
-}
-
-/** What an error item of an item that failed validation can still tell (raw values, nothing was sent). */
-function rawFields(this: IExecuteFunctions, itemIndex: number): IDataObject {
-	const fields: IDataObject = { call_may_have_been_placed: false };
-	try {
-		fields.to = this.getNodeParameter('to', itemIndex) as IDataObject[string];
-		const externalId = getOptions.call(this, itemIndex).externalId;
-		if (externalId !== undefined && externalId !== '') fields.external_id = externalId;
-	} catch {
-		// Only decoration of an error item: a parameter that cannot be read stays out.
-	}
-	return fields;
-}
-
-function preparedFields(dial: PreparedDial, mayHaveBeenPlaced: boolean): IDataObject {
-	return {
-		external_id: dial.externalId,
-		to: dial.to,
-		caller_id_number: dial.callerIdNumber,
-		call_may_have_been_placed: mayHaveBeenPlaced,
-	};
-}
-
-async function sendDial(this: IExecuteFunctions, itemIndex: number, dial: PreparedDial): Promise<DialResult> {
-	const node = this.getNode();
-	let response: TelesignResponse;
-	try {
-		response = await sendTelesignRequest.call(
-			this,
-			{ method: 'POST', path: VOICE_PATH, body: dial.body, timeoutMs: dial.timeoutMs },
-			{ maxRetries: dial.retries },
-		);
-	} catch (error) {
-		if (!(error instanceof TransportError)) {
-			const message = callMayHaveBeenPlacedMessage((error as Error).message, dial.externalId);
-			return { ok: false, error: new NodeOperationError(node, message, { itemIndex }), fields: preparedFields(dial, true) };
-		}
-		const placed = error.sent !== 'no';
-		const detail = error.code ? ` (network error ${error.code})` : '';
-		return {
-			ok: false,
-			error: new NodeOperationError(
-				node,
-				placed ? callMayHaveBeenPlacedMessage(error.message, dial.externalId) : callNotPlacedMessage(error.message),
-				{
-					itemIndex,
-					description: placed
-						? `Telesign did not answer the dial request${detail}. It may still have received it and placed the call to ${dial.to}.`
-						: `The request never reached Telesign${detail}.`,
-				},
-			),
-			fields: preparedFields(dial, placed),
-		};
-	}
-
-	const outcome = interpretVoiceResponse(response.statusCode, response.body);
-	if (outcome.ok) {
-		const body = outcome.body;
-		return {
-			ok: true,
-			json: {
-				reference_id: typeof body.reference_id === 'string' ? body.reference_id : null,
-				status: typeof body.status === 'string' ? body.status : 'dial_accepted',
-				external_id: dial.externalId,
-				to: dial.to,
-				caller_id_number: dial.callerIdNumber,
-				attempts: response.attempts,
-			},
-		};
-	}
-
-	const placed = dialMayHaveBeenPlaced(outcome.kind, outcome.httpCode);
-	const facts = [
-		`HTTP ${outcome.httpCode}`,
-		outcome.status ? `Telesign status ${outcome.status}` : undefined,
-		outcome.referenceId ? `reference_id ${outcome.referenceId}` : undefined,
-	]
-		.filter(Boolean)
-		.join(', ');
-	let error: NodeError;
-	if (placed) {
-		error = telesignApiError(node, outcome, itemIndex, {
-			message: callMayHaveBeenPlacedMessage(`Telesign answered ${facts}`, dial.externalId),
-			description: `${outcome.message}. ${outcome.description}`,
-		});
-	} else {
-		const retried =
-			outcome.kind === 'rate_limited' ? ` after ${response.attempts} attempt${response.attempts === 1 ? '' : 's'}` : '';
-		const notPlaced = outcome.kind === 'rejected' ? '' : ' No call was placed.';
-		error = telesignApiError(node, outcome, itemIndex, {
-			message: `${outcome.message}${retried}`,
-			description: `${outcome.description}${notPlaced} (${facts})`,
-		});
-	}
-	const fields = preparedFields(dial, placed);
-	fields.status = outcome.status;
-	fields.reference_id = outcome.referenceId;
-	fields.http_code = outcome.httpCode;
-	return { ok: false, error, fields };
-}
-
 function readConcurrency(this: IExecuteFunctions): number {
 	try {
 		const value = getOptions.call(this, 0).concurrency;
@@ -278,92 +93,140 @@ function readConcurrency(this: IExecuteFunctions): number {
 	}
 }
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
-	if (items.length === 0) return [];
-	const node = this.getNode();
-	const continueOnFail = this.continueOnFail();
-	const concurrency = readConcurrency.call(this);
-	const results: DialResult[] = new Array(items.length);
-	const prepared = new Map<number, PreparedDial>();
-	const sentBefore = sentDialsOfThisRun.call(this);
+function isCancelled(this: IExecuteFunctions): boolean {
+	return this.getExecutionCancelSignal?.()?.aborted === true;
+}
 
-	// Every item is checked before the first request: an invalid item never sends anything, and without
-	// "Continue On Fail" one invalid item stops the node before any call is placed.
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+/** One line per dial that placed or may have placed a call, for the error of a stopped batch. */
+export function dialsThatMayHaveCalled(results: ReadonlyArray<DialResult | undefined>): IDataObject[] {
+	const dials: IDataObject[] = [];
+	results.forEach((result, itemIndex) => {
+		if (result === undefined || !mayHaveCalled(result)) return;
+		const fields = result.ok ? result.json : result.fields;
+		dials.push({
+			item_index: itemIndex,
+			to: fields.to,
+			reference_id: fields.reference_id ?? null,
+			external_id: fields.external_id,
+			call_may_have_been_placed: true,
+		});
+	});
+	return dials;
+}
+
+/**
+ * The error a batch stops with (no Continue On Fail): the first failure, plus every dial that placed or may
+ * have placed a call, since the node's output (and with it their reference_id / external_id) is lost.
+ */
+export function stoppedBatchError(failure: NodeError, results: ReadonlyArray<DialResult | undefined>): NodeError {
+	const dials = dialsThatMayHaveCalled(results);
+	if (dials.length === 0) return failure;
+	const lines = dials.map(
+		(dial) => `item ${dial.item_index}: to ${dial.to}, reference_id ${dial.reference_id ?? 'unknown'}, external_id ${dial.external_id}`,
+	);
+	failure.description = [
+		failure.description ?? '',
+		`These dials were accepted by Telesign or may have placed a call before the node stopped: ${lines.join('; ')}.`,
+		'Retrying this execution (Executions → Retry) calls them again: reconcile with these IDs first.',
+		'Turn on "Continue On Fail" (node settings, On Error) to get one output item per call instead.',
+	]
+		.join(' ')
+		.trim();
+	failure.context.dials = dials;
+	return failure;
+}
+
+type Results = Array<DialResult | undefined>;
+
+/**
+ * Every item is checked before the first request: an invalid item never sends anything, and without
+ * "Continue On Fail" one invalid item stops the node before any call is placed. An item whose dial an earlier
+ * try of this run sent and that placed or may have placed a call is never prepared again.
+ */
+function prepareAll(this: IExecuteFunctions, count: number, results: Results, sentBefore: Map<number, SentDial> | undefined) {
+	const prepared = new Map<number, PreparedDial>();
+	const continueOnFail = this.continueOnFail();
+	for (let itemIndex = 0; itemIndex < count; itemIndex++) {
+		const sent = sentBefore?.get(itemIndex);
+		const reused = reuseSentDial.call(this, itemIndex, sent);
+		if (reused) {
+			results[itemIndex] = reused;
+			continue;
+		}
 		try {
-			const sent = sentBefore?.get(itemIndex);
-			const dial = prepareDial.call(this, itemIndex, sent?.externalId);
-			const reused = reuseSentDial.call(this, itemIndex, dial, sent);
-			if (reused) results[itemIndex] = reused;
-			else prepared.set(itemIndex, dial);
+			prepared.set(itemIndex, prepareDial.call(this, itemIndex, sent?.externalId));
 		} catch (error) {
-			const nodeError = toNodeError(node, error, itemIndex);
-			if (!continueOnFail) throw nodeError;
+			const nodeError = toNodeError(this.getNode(), error, itemIndex);
+			if (!continueOnFail) throw stoppedBatchError(nodeError, results);
 			results[itemIndex] = { ok: false, error: nodeError, fields: rawFields.call(this, itemIndex) };
 		}
 	}
+	return prepared;
+}
+
+/** Sends the prepared dials in a pool, recording each for this run; fills `results` (unsent items stay empty). */
+async function sendAll(
+	this: IExecuteFunctions,
+	prepared: Map<number, PreparedDial>,
+	results: Results,
+	sentBefore: Map<number, SentDial> | undefined,
+): Promise<void> {
+	const continueOnFail = this.continueOnFail();
+	// A dial of an earlier try that failed stops the node as it did then: no new dial is started.
+	const failedBefore = !continueOnFail && results.some((result) => result !== undefined && !result.ok);
+	const settled = await runPool(
+		failedBefore ? [] : [...prepared.keys()],
+		readConcurrency.call(this),
+		async (itemIndex) => {
+			const dial = prepared.get(itemIndex) as PreparedDial;
+			const result = await sendDial.call(this, itemIndex, dial);
+			sentBefore?.set(itemIndex, { externalId: dial.externalId, result, description: result.ok ? undefined : result.error.description });
+			return result;
+		},
+		{ stopOnFailure: !continueOnFail, isFailure: (result) => !result.ok, shouldStop: () => isCancelled.call(this) },
+	);
+	for (const [itemIndex, dial] of prepared) {
+		const outcome = settled.get(itemIndex);
+		if (outcome === undefined) {
+			// Not started: the execution was stopped, or an earlier dial failed and the node stops.
+			if (isCancelled.call(this)) results[itemIndex] = cancelledDial.call(this, itemIndex, dial);
+			continue;
+		}
+		results[itemIndex] = outcome.ok
+			? outcome.value
+			: { ok: false, error: toNodeError(this.getNode(), outcome.error, itemIndex), fields: preparedFields(dial, true) };
+	}
+}
+
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	if (items.length === 0) return [];
+	const continueOnFail = this.continueOnFail();
+	readConcurrency.call(this); // an invalid Concurrency fails the node before anything else
+	const results: Results = new Array(items.length);
+	const sentBefore = sentDialsOfThisRun.call(this);
+	const prepared = prepareAll.call(this, items.length, results, sentBefore);
 
 	if (prepared.size > 0) {
 		const credentialError = await checkCredentials.call(this);
 		if (credentialError) {
-			if (!continueOnFail) throw credentialError;
+			if (!continueOnFail) throw stoppedBatchError(credentialError, results);
 			for (const [itemIndex, dial] of prepared) {
 				results[itemIndex] = { ok: false, error: credentialError, fields: preparedFields(dial, false) };
 			}
 			prepared.clear();
 		}
 	}
-
-	// A dial of an earlier try that failed stops the node as it did then: no new dial is started.
-	const failedBefore = !continueOnFail && results.some((result) => result !== undefined && !result.ok);
-	const settled = await runPool(
-		failedBefore ? [] : [...prepared.keys()],
-		concurrency,
-		async (itemIndex) => {
-			const dial = prepared.get(itemIndex) as PreparedDial;
-			let result: DialResult;
-			try {
-				result = await sendDial.call(this, itemIndex, dial);
-			} catch (error) {
-				result = { ok: false, error: toNodeError(node, error, itemIndex), fields: preparedFields(dial, true) };
-			}
-			sentBefore?.set(itemIndex, {
-				to: dial.to,
-				callerIdNumber: dial.callerIdNumber,
-				externalId: dial.externalId,
-				result,
-				description: result.ok ? undefined : result.error.description,
-			});
-			return result;
-		},
-		{ stopOnFailure: !continueOnFail, isFailure: (result) => !result.ok },
-	);
-	for (const [itemIndex, dial] of prepared) {
-		const outcome = settled.get(itemIndex);
-		if (outcome === undefined) continue; // not started: an earlier dial failed and the node stops
-		results[itemIndex] = outcome.ok
-			? outcome.value
-			: { ok: false, error: toNodeError(node, outcome.error, itemIndex), fields: preparedFields(dial, true) };
-	}
+	await sendAll.call(this, prepared, results, sentBefore);
 
 	if (!continueOnFail) {
 		const firstFailure = results.find((result) => result !== undefined && !result.ok);
-		if (firstFailure && !firstFailure.ok) {
-			const accepted = results.filter((result) => result?.ok).length;
-			if (accepted > 0) {
-				firstFailure.error.description = `${firstFailure.error.description ?? ''} ${accepted} other dial${accepted === 1 ? ' was' : 's were'} accepted by Telesign before the node stopped; their output is lost. Turn on "Continue On Fail" (node settings, On Error) to get one output item per call.`.trim();
-			}
-			throw firstFailure.error;
-		}
+		if (firstFailure && !firstFailure.ok) throw stoppedBatchError(firstFailure.error, results);
 	}
-
 	const output: INodeExecutionData[] = [];
 	results.forEach((result, itemIndex) => {
 		if (result === undefined) return;
 		output.push(
-			result.ok
-				? { json: result.json, pairedItem: { item: itemIndex } }
-				: errorItem(result.error, itemIndex, result.fields),
+			result.ok ? { json: result.json, pairedItem: { item: itemIndex } } : errorItem(result.error, itemIndex, result.fields),
 		);
 	});
 	return output;

@@ -74,25 +74,29 @@ export function readCollectDigits(this: IExecuteFunctions, itemIndex: number): n
  * Answers a Telesign Voice Trigger in "respond node" mode. In n8n 2.41, sendResponse only resolves the
  * response a webhook execution is waiting for, and does nothing otherwise (manual runs, other response modes).
  * A failure here must not fail the item (the action is still output, and a "last node" trigger still answers
- * with it), so it is logged rather than thrown.
+ * with it), but the call waits for an answer that never comes: it is warned in the log and shown on the node.
  */
 export async function answerTelesign(this: IExecuteFunctions, action: TelesignAction): Promise<boolean> {
 	if (typeof this.sendResponse !== 'function') {
 		this.logger.debug('Telesign Voice: no sendResponse in this context (e.g. run as a tool); Telesign not answered from here');
 		return false;
 	}
-	try {
-		const response: IN8nHttpFullResponse = {
-			body: JSON.parse(JSON.stringify(action)) as IDataObject,
-			headers: { 'content-type': 'application/json' },
-			statusCode: 200,
-		};
-		await this.sendResponse(response);
-		return true;
-	} catch (error) {
-		this.logger.debug(`Telesign Voice: answering Telesign with sendResponse failed: ${(error as Error).message}`);
-		return false;
+	const response: IN8nHttpFullResponse = {
+		body: JSON.parse(JSON.stringify(action)) as IDataObject,
+		headers: { 'content-type': 'application/json' },
+		statusCode: 200,
+	};
+	const failure = await this.sendResponse(response).then(
+		() => undefined,
+		(error: unknown) => (error instanceof Error ? error.message : String(error)),
+	);
+	if (failure === undefined) return true;
+	const message = `Telesign was not answered with this ${action.method} action (Answer Telesign Now): ${failure}. The call waits for an answer and Telesign may end it.`;
+	this.logger.warn(`Telesign Voice: ${message}`);
+	if (typeof this.addExecutionHints === 'function') {
+		this.addExecutionHints({ message, type: 'warning', location: 'outputPane' });
 	}
+	return false;
 }
 
 /**

@@ -1,0 +1,331 @@
+'use strict';
+/**
+ * Runs small workflows through n8n-core's own WorkflowExecute (the engine n8n runs workflows with), the way
+ * n8n's node test harness does, but without n8n-nodes-base or a database: the node types are this package's
+ * nodes plus two tiny test nodes (a start node that emits the given items and a pass-through node), and the
+ * credentials helper applies the package's credential exactly as n8n's CredentialsHelper does (it calls the
+ * credential type's authenticate() with the request options).
+ *
+ * Expressions: n8n-workflow 2.41 evaluates with the "legacy" engine unless Expression.initExpressionEngine() is
+ * called with "vm" (what n8n's CLI does for N8N_EXPRESSION_ENGINE=vm). The vm engine needs isolated-vm, which
+ * is not built on Node 20 here, so the harness selects "legacy" explicitly and checks it is the active one.
+ */
+const { Expression, Workflow } = require('n8n-workflow');
+const { ExecutionLifecycleHooks, HookContext, WebhookContext, WorkflowExecute } = require('n8n-core');
+
+const { TelesignVoice } = require('../../nodes/TelesignVoice/TelesignVoice.node');
+const { TelesignVoiceTrigger } = require('../../nodes/TelesignVoiceTrigger/TelesignVoiceTrigger.node');
+const { TelesignVoiceApi } = require('../../credentials/TelesignVoiceApi.credentials');
+
+// n8n-core's logger (its own copies of @n8n/di and @n8n/backend-common) would print every node error: quiet.
+const fromCore = (name) => require(require.resolve(name, { paths: [require.resolve('n8n-core')] }));
+const coreLogger = fromCore('@n8n/di').Container.get(fromCore('@n8n/backend-common').Logger);
+coreLogger.internalLogger.silent = true;
+
+Expression.setExpressionEngine('legacy');
+if (Expression.getActiveImplementation() !== 'legacy') throw new Error('the legacy expression engine is not active');
+
+const PACKAGE = 'n8n-nodes-telesign-voice';
+const TELESIGN_NODE = `${PACKAGE}.telesignVoice`;
+const TRIGGER_NODE = `${PACKAGE}.telesignVoiceTrigger`;
+const START_NODE = 'test.start';
+const PASS_NODE = 'test.pass';
+
+/** A start node (like n8n's Manual Trigger) that emits the items given in its "items" parameter (JSON). */
+class StartNode {
+	description = {
+		displayName: 'Start',
+		name: 'start',
+		group: ['trigger'],
+		version: 1,
+		description: 'test start',
+		defaults: { name: 'Start' },
+		inputs: [],
+		outputs: ['main'],
+		properties: [{ displayName: 'Items', name: 'items', type: 'json', default: '[]' }],
+	};
+
+	async execute() {
+		const items = JSON.parse(this.getNodeParameter('items', 0));
+		return [items.map((json) => ({ json }))];
+	}
+}
+
+/**
+ * A pass-through node: outputs every input item with the value of its "seen" parameter added, which tests set
+ * to an expression such as `$('Start').item.json.name` so that n8n resolves it through pairedItem.
+ */
+class PassNode {
+	description = {
+		displayName: 'Pass',
+		name: 'pass',
+		group: ['transform'],
+		version: 1,
+		description: 'test pass-through',
+		defaults: { name: 'Pass' },
+		inputs: ['main'],
+		outputs: ['main'],
+		properties: [{ displayName: 'Seen', name: 'seen', type: 'string', default: '' }],
+	};
+
+	async execute() {
+		return [
+			this.getInputData().map((item, index) => ({
+				json: { ...item.json, seen: this.getNodeParameter('seen', index, '') },
+				pairedItem: { item: index },
+			})),
+		];
+	}
+}
+
+/**
+ * Stands in for n8n's HTTP Request node (n8n-nodes-base is not a dependency) with a predefined credential type:
+ * it sends its "request" parameter (JSON) through n8n-core's own helpers, as that node does — the legacy
+ * request path (`requestWithAuthentication`, options with `uri`, `qs`, `body`, `json`) or the current one
+ * (`httpRequestWithAuthentication`, options with `url`) — so n8n-core passes those shapes to the credential.
+ */
+class HttpRequestNode {
+	description = {
+		displayName: 'HTTP Request (test)',
+		name: 'httpRequest',
+		group: ['output'],
+		version: 1,
+		description: 'test request through n8n-core helpers',
+		defaults: { name: 'HTTP Request' },
+		inputs: ['main'],
+		outputs: ['main'],
+		credentials: [{ name: 'telesignVoiceApi', required: true }],
+		properties: [
+			{ displayName: 'Helper', name: 'helper', type: 'string', default: 'legacy' },
+			{ displayName: 'Request', name: 'request', type: 'json', default: '{}' },
+		],
+	};
+
+	async execute() {
+		const output = [];
+		for (let index = 0; index < this.getInputData().length; index++) {
+			const request = JSON.parse(this.getNodeParameter('request', index));
+			const response =
+				this.getNodeParameter('helper', index) === 'legacy'
+					? await this.helpers.requestWithAuthentication.call(this, 'telesignVoiceApi', request, undefined, index)
+					: await this.helpers.httpRequestWithAuthentication.call(this, 'telesignVoiceApi', request);
+			output.push({ json: { response }, pairedItem: { item: index } });
+		}
+		return [output];
+	}
+}
+const HTTP_NODE = 'test.httpRequest';
+
+const nodeTypeClasses = {
+	[TELESIGN_NODE]: TelesignVoice,
+	[TRIGGER_NODE]: TelesignVoiceTrigger,
+	[START_NODE]: StartNode,
+	[PASS_NODE]: PassNode,
+	[HTTP_NODE]: HttpRequestNode,
+};
+
+const nodeTypes = {
+	getByName(type) {
+		return new nodeTypeClasses[type]();
+	},
+	getByNameAndVersion(type) {
+		const NodeType = nodeTypeClasses[type];
+		if (!NodeType) throw new Error(`unknown node type ${type}`);
+		return new NodeType();
+	},
+	getKnownTypes() {
+		return {};
+	},
+};
+
+/** What n8n's CredentialsHelper does for this package's credential: decrypt (here: return) and authenticate(). */
+function credentialsHelper(credentials) {
+	const type = new TelesignVoiceApi();
+	return {
+		getParentTypes: () => [],
+		isCredentialUsableByNode: () => true,
+		async authenticate(data, typeName, requestOptions) {
+			if (typeName !== type.name) throw new Error(`unexpected credential type ${typeName}`);
+			return await type.authenticate(data, requestOptions);
+		},
+		async preAuthentication() {
+			return undefined;
+		},
+		async runPreAuthentication() {
+			return undefined;
+		},
+		async getCredentials() {
+			throw new Error('not used');
+		},
+		async getDecrypted(_additionalData, _nodeCredentials, typeName) {
+			if (typeName !== type.name) throw new Error(`unexpected credential type ${typeName}`);
+			return { ...credentials };
+		},
+		async updateCredentials() {},
+		async updateCredentialsOauthTokenData() {},
+		getCredentialsProperties: () => type.properties,
+	};
+}
+
+/**
+ * Builds a workflow Start → Telesign Voice (→ Pass on output 0, → Errors on the error output when On Error is
+ * "continueErrorOutput").
+ * @param {object} o
+ * @param {object[]} o.items the items Start emits
+ * @param {object} o.parameters the Telesign Voice node's parameters
+ * @param {object} [o.settings] node settings: onError, retryOnFail, maxTries, waitBetweenTries
+ * @param {string} [o.seen] the Pass nodes' "seen" parameter
+ */
+function dialWorkflow({ items, parameters, settings = {}, seen = '' }) {
+	const nodes = [
+		{ id: 'n-start', name: 'Start', type: START_NODE, typeVersion: 1, position: [0, 0], parameters: { items: JSON.stringify(items) } },
+		{
+			id: 'n-telesign',
+			name: 'Telesign Voice',
+			type: TELESIGN_NODE,
+			typeVersion: 1,
+			position: [200, 0],
+			parameters,
+			credentials: { telesignVoiceApi: { id: 'cred-1', name: 'Telesign' } },
+			...settings,
+		},
+		{ id: 'n-pass', name: 'Pass', type: PASS_NODE, typeVersion: 1, position: [400, 0], parameters: { seen } },
+		{ id: 'n-errors', name: 'Errors', type: PASS_NODE, typeVersion: 1, position: [400, 200], parameters: { seen } },
+	];
+	const telesignOutputs = [[{ node: 'Pass', type: 'main', index: 0 }]];
+	if (settings.onError === 'continueErrorOutput') telesignOutputs.push([{ node: 'Errors', type: 'main', index: 0 }]);
+	const connections = {
+		Start: { main: [[{ node: 'Telesign Voice', type: 'main', index: 0 }]] },
+		'Telesign Voice': { main: telesignOutputs },
+	};
+	return { nodes, connections };
+}
+
+/** What n8n's WorkflowExecuteAdditionalData holds that these nodes and n8n-core read. */
+function newAdditionalData({ hooks, executionId, credentials }) {
+	return {
+		hooks,
+		executionId,
+		credentialsHelper: credentialsHelper(credentials),
+		currentNodeParameters: undefined,
+		restApiUrl: 'http://localhost:5678/rest',
+		instanceBaseUrl: 'http://localhost:5678/',
+		webhookBaseUrl: 'http://localhost:5678/webhook',
+		webhookWaitingBaseUrl: 'http://localhost:5678/webhook-waiting',
+		webhookTestBaseUrl: 'http://localhost:5678/webhook-test',
+		formWaitingBaseUrl: 'http://localhost:5678/form-waiting',
+		variables: {},
+		userId: 'user-1',
+	};
+}
+
+/** A workflow with only a Telesign Voice Trigger with the given parameters. */
+function triggerWorkflow(parameters) {
+	const trigger = {
+		id: 'n-trigger',
+		name: 'Telesign Voice Trigger',
+		type: TRIGGER_NODE,
+		typeVersion: 1.1,
+		position: [0, 0],
+		webhookId: 'hook-1',
+		parameters,
+		credentials: { telesignVoiceApi: { id: 'cred-1', name: 'Telesign' } },
+	};
+	const workflow = new Workflow({ id: 'wf-t', name: 'trigger test', nodes: [trigger], connections: {}, nodeTypes, active: true, settings: {} });
+	return { workflow, trigger };
+}
+
+/**
+ * Calls the trigger's webhook() in n8n-core's own WebhookContext, with an express-like request and response,
+ * as n8n's webhook server does. Returns what webhook() returned and what was written to the response.
+ */
+async function callTriggerWebhook({ parameters, credentials, request }) {
+	const { workflow, trigger } = triggerWorkflow(parameters);
+	const reply = { status: undefined, body: undefined, headers: {} };
+	const res = {
+		setHeader: (name, value) => (reply.headers[name.toLowerCase()] = value),
+		status(code) {
+			reply.status = code;
+			return res;
+		},
+		json(body) {
+			reply.body = body;
+			return res;
+		},
+		end() {},
+	};
+	const additionalData = { ...newAdditionalData({ executionId: undefined, credentials }), httpRequest: request, httpResponse: res };
+	const webhookData = { httpMethod: 'POST', node: trigger.name, path: 'telesign', webhookDescription: {}, workflowId: 'wf-t' };
+	const context = new WebhookContext(workflow, trigger, additionalData, 'webhook', webhookData, [], null);
+	const result = await new TelesignVoiceTrigger().webhook.call(context);
+	return { result, reply };
+}
+
+/** Runs the trigger's activation check (webhookMethods.default.create) in n8n-core's own HookContext. */
+async function activateTrigger({ parameters, credentials }) {
+	const { workflow, trigger } = triggerWorkflow(parameters);
+	const additionalData = newAdditionalData({ executionId: undefined, credentials });
+	const context = new HookContext(workflow, trigger, additionalData, 'trigger', 'activate');
+	return await new TelesignVoiceTrigger().webhookMethods.default.create.call(context);
+}
+
+/** Start → HTTP Request (test) with the given request options. */
+function httpRequestWorkflow(request, helper = 'legacy') {
+	return {
+		nodes: [
+			{ id: 'n-start', name: 'Start', type: START_NODE, typeVersion: 1, position: [0, 0], parameters: { items: '[{}]' } },
+			{
+				id: 'n-http',
+				name: 'HTTP Request',
+				type: HTTP_NODE,
+				typeVersion: 1,
+				position: [200, 0],
+				parameters: { helper, request: JSON.stringify(request) },
+				credentials: { telesignVoiceApi: { id: 'cred-1', name: 'Telesign' } },
+			},
+		],
+		connections: { Start: { main: [[{ node: 'HTTP Request', type: 'main', index: 0 }]] } },
+	};
+}
+
+/**
+ * Runs a workflow through WorkflowExecute.processRunExecutionData.
+ * `sendResponse` is the handler of the execution's sendResponse hook (what answers a waiting webhook).
+ * @returns {{ promise: Promise<object>, cancel: () => void }} the IRun when it finished; cancel() stops the
+ *   execution as n8n does when a user stops it (PCancelable.cancel → the execution's abort signal).
+ */
+function runWorkflow({ nodes, connections, credentials, executionId = 'exec-1', mode = 'manual', runExecutionData, sendResponse }) {
+	const workflow = new Workflow({ id: 'wf-1', name: 'engine test', nodes, connections, nodeTypes, active: false, settings: {} });
+	const hooks = new ExecutionLifecycleHooks(mode, executionId, { id: 'wf-1', name: 'engine test', nodes, connections, active: false, settings: {} });
+	// n8n answers a waiting webhook request from this hook (the node's sendResponse runs it).
+	if (sendResponse) hooks.addHandler('sendResponse', sendResponse);
+	// What n8n's WorkflowExecuteAdditionalData holds that these nodes and the engine read.
+	const additionalData = newAdditionalData({ hooks, executionId, credentials });
+	const start = workflow.getNode('Start');
+	const data = runExecutionData ?? {
+		startData: {},
+		resultData: { runData: {} },
+		executionData: {
+			contextData: {},
+			metadata: {},
+			waitingExecution: {},
+			waitingExecutionSource: null,
+			nodeExecutionStack: [{ node: start, data: { main: [[{ json: {} }]] }, source: null }],
+		},
+	};
+	const execute = new WorkflowExecute(additionalData, mode, data);
+	const cancelable = execute.processRunExecutionData(workflow);
+	return {
+		promise: cancelable,
+		cancel: () => cancelable.cancel(),
+		runExecutionData: data,
+	};
+}
+
+/** The items of one output of a node's run (runIndex 0 unless given). */
+function outputOf(run, nodeName, outputIndex = 0, runIndex = 0) {
+	const task = run.data.resultData.runData[nodeName]?.[runIndex];
+	return task?.data?.main?.[outputIndex] ?? [];
+}
+
+module.exports = { callTriggerWebhook, activateTrigger, httpRequestWorkflow, dialWorkflow, runWorkflow, outputOf, TELESIGN_NODE, START_NODE, PASS_NODE, nodeTypes };
