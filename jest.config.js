@@ -2,7 +2,7 @@
 module.exports = {
 	testEnvironment: 'node',
 	roots: ['<rootDir>/test'],
-	testMatch: ['**/test/unit/**/*.test.ts', '**/test/simulator/**/*.test.js'],
+	testMatch: ['**/test/unit/**/*.test.ts', '**/test/unit/**/*.test.js', '**/test/simulator/**/*.test.js'],
 	transform: {
 		'^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json' }],
 	},

@@ -50,7 +50,7 @@ export function executeContext(options: ContextOptions) {
 	);
 	const debug = jest.fn();
 	const hints: NodeExecutionHint[] = [];
-	const getParentNodes = jest.fn((_nodeName: string, _options?: { includeNodeParameters?: boolean }) =>
+	const getParentNodes = jest.fn<NodeTypeAndVersion[], [string, { includeNodeParameters?: boolean }?]>(() =>
 		Array.isArray(options.parents) ? options.parents : [],
 	);
 	const getCredentials = jest.fn(async (type: string) => {

@@ -3,27 +3,23 @@
  * here, so this checks their form and targets: pages that exist for a package installed from npm, no #anchor
  * (n8n appends "?utm_source=…" to a node's first documentation link, which would end up inside the anchor).
  */
-import { readFileSync } from 'fs';
-import { join } from 'path';
+'use strict';
+const { readFileSync } = require('fs');
+const { join } = require('path');
 
-import { TelesignVoiceApi } from '../../credentials/TelesignVoiceApi.credentials';
-import { TelesignVoiceWebhookAuthApi } from '../../credentials/TelesignVoiceWebhookAuthApi.credentials';
-import { TelesignVoice } from '../../nodes/TelesignVoice/TelesignVoice.node';
-import { TelesignVoiceTrigger } from '../../nodes/TelesignVoiceTrigger/TelesignVoiceTrigger.node';
+const { TelesignVoiceApi } = require('../../credentials/TelesignVoiceApi.credentials');
+const { TelesignVoiceWebhookAuthApi } = require('../../credentials/TelesignVoiceWebhookAuthApi.credentials');
+const { TelesignVoice } = require('../../nodes/TelesignVoice/TelesignVoice.node');
+const { TelesignVoiceTrigger } = require('../../nodes/TelesignVoiceTrigger/TelesignVoiceTrigger.node');
 
 const root = join(__dirname, '..', '..');
-const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string };
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const PACKAGE_PAGE = `https://www.npmjs.com/package/${pkg.name}`;
 /** Hosts whose pages exist whether or not this package is published. */
 const ALLOWED_HOSTS = ['www.npmjs.com', 'developer.telesign.com'];
 
-interface Codex {
-	node: string;
-	resources: { primaryDocumentation: Array<{ url: string }>; credentialDocumentation: Array<{ url: string }> };
-}
-
-const codexOf = (folder: string): Codex =>
-	JSON.parse(readFileSync(join(root, 'nodes', folder, `${folder}.node.json`), 'utf8')) as Codex;
+/** The codex file as the build ships it (gulp copies nodes/<Node>/<Node>.node.json into dist unchanged). */
+const codexOf = (folder) => JSON.parse(readFileSync(join(root, 'nodes', folder, `${folder}.node.json`), 'utf8'));
 
 const nodes = [
 	{ folder: 'TelesignVoice', name: new TelesignVoice().description.name },
@@ -32,7 +28,7 @@ const nodes = [
 const credentials = [new TelesignVoiceApi(), new TelesignVoiceWebhookAuthApi()];
 
 /** What n8n 2.41's editor opens for a node's Docs link: the first primary documentation URL plus its tracking query. */
-function editorDocsUrl(codex: Codex): URL {
+function editorDocsUrl(codex) {
 	const query = new URLSearchParams({ utm_source: 'n8n_app', utm_medium: 'node_settings_modal-credential_link' });
 	return new URL(`${codex.resources.primaryDocumentation[0].url}?${query.toString()}`);
 }
@@ -46,7 +42,7 @@ const allUrls = [
 ];
 
 describe('Docs links', () => {
-	it.each(allUrls)('%s: %s is an https page on npm (the package page) or Telesign's docs, without #anchor or query', (_owner, url) => {
+	it.each(allUrls)('%s: %s is an https page on npm (the package page) or the Telesign docs, without #anchor or query', (_owner, url) => {
 		const parsed = new URL(url);
 		expect(parsed.protocol).toBe('https:');
 		expect(ALLOWED_HOSTS).toContain(parsed.hostname);
