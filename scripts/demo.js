@@ -25,6 +25,9 @@ function answerBodyOf(sim, e) {
 	return entry?.responseBody;
 }
 
+/** What the demo started, so a failure while starting still stops it (an orphaned n8n would keep the port). */
+const started = { n8n: undefined, sim: undefined };
+
 async function main() {
 	const n8nPort = Number(process.env.DEMO_N8N_PORT || 5678);
 	const simPort = Number(process.env.DEMO_SIM_PORT || 8089);
@@ -46,9 +49,11 @@ async function main() {
 		mediaMs: 1500,
 	});
 	await sim.start({ port: simPort });
+	started.sim = sim;
 	sim.on('call:event', (e) => console.log(eventLine(e, answerBodyOf(sim, e))));
 
 	const n8n = new N8nServer({ port: n8nPort, userFolder, env: { N8N_RUNNERS_BROKER_PORT: String(brokerPort) } });
+	started.n8n = n8n;
 	await n8n.start();
 	const imported = await importExamples(n8n, { simulatorUrl: sim.url, account: DEFAULT_ACCOUNT });
 	sim.configure({ webhookUrl: imported.outboundWebhookUrl, inboundWebhookUrl: imported.ivrWebhookUrl });
@@ -82,7 +87,9 @@ async function main() {
 	if (process.env.DEMO_EXIT_AFTER_START === '1') await stop();
 }
 
-main().catch((error) => {
+main().catch(async (error) => {
 	console.error(error);
+	await started.n8n?.stop().catch(() => undefined);
+	await started.sim?.stop().catch(() => undefined);
 	process.exit(1);
 });
