@@ -5,7 +5,12 @@
 module.exports = {
 	testEnvironment: 'node',
 	roots: ['<rootDir>/test'],
-	testMatch: ['**/test/unit/**/*.test.ts', '**/test/simulator/**/*.test.js', '**/test/engine/**/*.engine.test.js'],
+	testMatch: [
+		'**/test/unit/**/*.test.ts',
+		'**/test/unit/**/*.test.js',
+		'**/test/simulator/**/*.test.js',
+		'**/test/engine/**/*.engine.test.js',
+	],
 	transform: {
 		'^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json' }],
 	},

@@ -16,7 +16,7 @@ export class TelesignVoiceApi implements ICredentialType {
 
 	icon = { light: 'file:telesign.svg', dark: 'file:telesign.dark.svg' } as const;
 
-	documentationUrl = 'https://github.com/telesign-voice-n8n/n8n-nodes-telesign-voice#credentials';
+	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-telesign-voice';
 
 	properties: INodeProperties[] = [
 		{

@@ -1,5 +1,7 @@
 import type { ICredentialType, INodeProperties } from 'n8n-workflow';
 
+import { MIN_WEBHOOK_PASSWORD_LENGTH } from '../nodes/shared/telesign/webhookAuth';
+
 /**
  * User name and password that Telesign must present when it posts events to the Telesign Voice Trigger's URL
  * (HTTP Basic or Digest auth). Give the same values to Telesign support when registering the URL.
@@ -12,7 +14,7 @@ export class TelesignVoiceWebhookAuthApi implements ICredentialType {
 
 	icon = { light: 'file:telesign.svg', dark: 'file:telesign.dark.svg' } as const;
 
-	documentationUrl = 'https://github.com/telesign-voice-n8n/n8n-nodes-telesign-voice#securing-the-webhook';
+	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-telesign-voice';
 
 	properties: INodeProperties[] = [
 		{
@@ -37,7 +39,9 @@ export class TelesignVoiceWebhookAuthApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
-			description: 'Password Telesign sends with every event: at least 12 characters, no leading or trailing spaces',
+			placeholder: `At least ${MIN_WEBHOOK_PASSWORD_LENGTH} characters`,
+			description: `Password Telesign sends with every event: at least ${MIN_WEBHOOK_PASSWORD_LENGTH} characters, no leading or trailing spaces`,
+			hint: `At least ${MIN_WEBHOOK_PASSWORD_LENGTH} characters, no leading or trailing spaces`,
 		},
 	];
 }

@@ -6,8 +6,8 @@
  * demo credential pointing at the simulator, imports and activates the example workflows, and prints what to
  * open and how to place a simulated call. Ctrl+C stops everything.
  *
- * Env: DEMO_N8N_PORT (5678), DEMO_SIM_PORT (8089), DEMO_USER_FOLDER (~/.cache/n8n-nodes-telesign-voice/demo),
- * DEMO_FRESH=1 to start from an empty n8n.
+ * Env: DEMO_N8N_PORT (5678), DEMO_SIM_PORT (8089), DEMO_BROKER_PORT (n8n's task broker: DEMO_N8N_PORT + 10000),
+ * DEMO_USER_FOLDER (~/.cache/n8n-nodes-telesign-voice/demo), DEMO_FRESH=1 to start from an empty n8n.
  */
 const fs = require('fs');
 const os = require('os');
@@ -16,10 +16,27 @@ const path = require('path');
 const { N8nServer, OWNER } = require('../test/e2e/harness/n8n');
 const { TelesignSimulator, DEFAULT_ACCOUNT } = require('../test/simulator');
 const { importExamples, DEMO_NUMBERS } = require('../test/e2e/harness/examples');
+const { demoBanner, eventLine } = require('./demo-console');
+
+/** The answer body the simulator logged for this event of the call (the emitted event does not carry it). */
+function answerBodyOf(sim, e) {
+	const entries = sim.call(e.reference_id)?.entries ?? [];
+	const entry = entries.filter((x) => x.type === 'event' && x.event === e.event).pop();
+	return entry?.responseBody;
+}
+
+/** What the demo started, so a failure while starting still stops it (an orphaned n8n would keep the port). */
+const started = { n8n: undefined, sim: undefined };
 
 async function main() {
 	const n8nPort = Number(process.env.DEMO_N8N_PORT || 5678);
 	const simPort = Number(process.env.DEMO_SIM_PORT || 8089);
+	const brokerPort = Number(process.env.DEMO_BROKER_PORT || n8nPort + 10000);
+	if (new Set([n8nPort, simPort, brokerPort]).size < 3) {
+		throw new Error(
+			`DEMO_N8N_PORT ${n8nPort}, DEMO_SIM_PORT ${simPort} and n8n's task broker port ${brokerPort} (DEMO_BROKER_PORT, default DEMO_N8N_PORT + 10000) must differ`,
+		);
+	}
 	const cacheRoot = process.env.TELESIGN_E2E_CACHE || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'n8n-nodes-telesign-voice');
 	const userFolder = process.env.DEMO_USER_FOLDER || path.join(cacheRoot, 'demo');
 	if (process.env.DEMO_FRESH === '1') fs.rmSync(userFolder, { recursive: true, force: true });
@@ -32,43 +49,29 @@ async function main() {
 		mediaMs: 1500,
 	});
 	await sim.start({ port: simPort });
-	sim.on('call:event', (e) => {
-		const status = e.webhookStatus === null ? e.error : e.webhookStatus;
-		const answer = e.responseBody && typeof e.responseBody === 'object' && e.responseBody.method ? ` → ${e.responseBody.method}` : '';
-		console.log(`  [simulator] ${e.reference_id.slice(-6)} ${e.event}${e.body?.data?.status ? ` (${e.body.data.status})` : ''}: webhook ${status}${answer}`);
-	});
+	started.sim = sim;
+	sim.on('call:event', (e) => console.log(eventLine(e, answerBodyOf(sim, e))));
 
-	const n8n = new N8nServer({ port: n8nPort, userFolder });
+	const n8n = new N8nServer({ port: n8nPort, userFolder, env: { N8N_RUNNERS_BROKER_PORT: String(brokerPort) } });
+	started.n8n = n8n;
 	await n8n.start();
 	const imported = await importExamples(n8n, { simulatorUrl: sim.url, account: DEFAULT_ACCOUNT });
 	sim.configure({ webhookUrl: imported.outboundWebhookUrl, inboundWebhookUrl: imported.ivrWebhookUrl });
 
-	const base = n8n.baseUrl.replace('127.0.0.1', 'localhost');
-	console.log(`
-──────────────────────────────────────────────────────────────────────────────
- Telesign Voice demo is running (Ctrl+C to stop)
-
- n8n:        ${base}   (log in: ${OWNER.email} / ${OWNER.password})
- Simulator:  ${sim.url}   (stands in for Telesign; call log: ${sim.url}/_sim/calls)
- Credential: "${imported.credentialName}" → ${sim.url}
-
- Workflows (active): ${imported.workflows.map((w) => `"${w.name}"`).join(', ')}
-
- Place a simulated outbound alert call (the callee answers and listens):
-   curl -s -X POST ${imported.alertUrl.replace('127.0.0.1', 'localhost')} -H 'content-type: application/json' \\
-     -d '{"numbers":["${DEMO_NUMBERS.answers}"],"message":"Disk space on db-1 is below 5 percent."}'
-   Other callees: ${DEMO_NUMBERS.busy} is busy, ${DEMO_NUMBERS.hangsUp} hangs up during the message.
-
- Call the IVR menu (the caller presses 1 → bridged to sales; use "from":"${DEMO_NUMBERS.presses2}" for 2):
-   curl -s -X POST ${sim.url}/_sim/inbound -d '{"from":"${DEMO_NUMBERS.presses1}","to":"${DEMO_NUMBERS.callerId}"}'
-
- Telesign posts all events of an account to one URL; the simulator sends outbound calls' events to the
- outbound alert workflow and inbound calls' to the IVR. To feed the call log workflow instead:
-   curl -s -X POST ${sim.url}/_sim/config -d '{"webhookUrl":"${imported.callLogWebhookUrl}"}'
-
- Then open the workflows' Executions tab in n8n, the "telesign_call_log" Data Table, or ${sim.url}/_sim/calls.
-──────────────────────────────────────────────────────────────────────────────
-`);
+	console.log(
+		demoBanner({
+			n8nUrl: n8n.baseUrl,
+			owner: OWNER,
+			simulatorUrl: sim.url,
+			account: DEFAULT_ACCOUNT,
+			credentialName: imported.credentialName,
+			workflowNames: imported.workflows.map((w) => w.name),
+			alertUrl: imported.alertUrl,
+			callLogWebhookUrl: imported.callLogWebhookUrl,
+			numbers: DEMO_NUMBERS,
+			n8nLog: n8n.logPath,
+		}),
+	);
 
 	let stopping = false;
 	const stop = async () => {
@@ -84,7 +87,9 @@ async function main() {
 	if (process.env.DEMO_EXIT_AFTER_START === '1') await stop();
 }
 
-main().catch((error) => {
+main().catch(async (error) => {
 	console.error(error);
+	await started.n8n?.stop().catch(() => undefined);
+	await started.sim?.stop().catch(() => undefined);
 	process.exit(1);
 });

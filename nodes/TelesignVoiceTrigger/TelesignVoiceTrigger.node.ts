@@ -62,7 +62,10 @@ export class TelesignVoiceTrigger implements INodeType {
 		version: [1, 1.1],
 		defaultVersion: 1.1,
 		subtitle: '=Events: {{$parameter["events"].includes("*") ? "any" : $parameter["events"].join(", ")}}',
-		description: 'Starts the workflow on Telesign Voice events and answers Telesign with the next call action',
+		// n8n's node creator shows this text for the merged "Telesign Voice" entry (action node and trigger), so it
+		// describes both.
+		description:
+			'Place phone calls with Telesign Voice and run workflows on its call events (incoming_call, dial_completed, …), answering each with the next action',
 		defaults: { name: 'Telesign Voice Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],

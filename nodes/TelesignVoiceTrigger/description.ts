@@ -41,7 +41,8 @@ const eventOptions: INodePropertyOptions[] = [
 	})),
 ];
 
-const actionsByEvent = KNOWN_EVENTS.map((eventName) => `${eventName} → ${describeLegalActions(eventName)}`).join('; ');
+/** The package's documentation (its README on npm). */
+export const PACKAGE_PAGE = 'https://www.npmjs.com/package/n8n-nodes-telesign-voice';
 
 export const triggerProperties: INodeProperties[] = [
 	{
@@ -106,7 +107,15 @@ export const triggerProperties: INodeProperties[] = [
 		name: 'webhookAuthNotice',
 		type: 'notice',
 		default: '',
-		displayOptions: { show: { authentication: ['basicAuth', 'digestAuth'] } },
+		displayOptions: { show: { authentication: ['basicAuth'] } },
+	},
+	{
+		displayName:
+			'Give Telesign support the same user and password together with the URL. Digest auth never sends the password: Telesign answers a challenge with a hash of it.',
+		name: 'digestAuthNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { authentication: ['digestAuth'] } },
 	},
 	{
 		displayName: 'Respond',
@@ -136,7 +145,7 @@ export const triggerProperties: INodeProperties[] = [
 		description: 'How Telesign is answered. The answer to an event is the next action on the call.',
 	},
 	{
-		displayName: `Telesign drives the call with the action in the answer, so the workflow must answer within a few seconds (Telesign does not publish its timeout). Actions each event accepts: ${actionsByEvent}.`,
+		displayName: `The answer is the next action on the call, so answer within a few seconds. Which actions an event accepts is shown with each event in Events (and in the <a href="${PACKAGE_PAGE}" target="_blank">package documentation</a>).`,
 		name: 'actionsNotice',
 		type: 'notice',
 		default: '',
@@ -154,7 +163,7 @@ export const triggerProperties: INodeProperties[] = [
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
-		placeholder: 'Add Option',
+		placeholder: 'Add option',
 		default: {},
 		options: [
 			{

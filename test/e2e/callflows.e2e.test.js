@@ -5,6 +5,7 @@
  * with the packed package, against the local Telesign Voice simulator. Each asserts on the simulator's call
  * log and on n8n's executions.
  */
+const crypto = require('crypto');
 const axios = require('axios');
 const { connectN8n } = require('./harness/context');
 const { importExamples, DEMO_NUMBERS, CALL_LOG_TABLE } = require('./harness/examples');
@@ -74,6 +75,68 @@ test('A) outbound alert: dial → answered → speak the alert → speak_complet
 	expect(nodesRun(byEvent.speak_completed)).toContain('Hang Up');
 	expect(nodesRun(byEvent.call_completed)).toContain('Call Finished');
 	expect(output(byEvent.call_completed, 'Call Finished')).toMatchObject({ reference_id: dial.reference_id, status: 'hangup' });
+});
+
+test('A2) outbound alert: a bad number or a message that does not fit → 400 naming the field and what is allowed, nothing dialed', async () => {
+	const since = await newExecutions(n8n, outbound.id);
+	const dials = () => sim.requests().filter((r) => r.path === '/v2/voice').length;
+	const dialsBefore = dials();
+	const post = (body) => axios.post(ex.alertUrl, body, { validateStatus: () => true, timeout: 60_000 });
+
+	const badNumber = await post({ numbers: ['555-CALL-NOW'], message: 'Disk full' });
+	expect(badNumber.status).toBe(400);
+	expect(badNumber.data).toEqual({
+		field: 'numbers',
+		error: expect.stringMatching(/^numbers: "555-CALL-NOW" is not a phone number: use the full international number with country code, 7 to 15 digits/),
+	});
+	const oneBadOfTwo = await post({ numbers: [DEMO_NUMBERS.answers, '0555 1234'], message: 'Disk full' });
+	expect(oneBadOfTwo.status).toBe(400);
+	expect(oneBadOfTwo.data.error).toMatch(/^numbers: "0555 1234" is not a phone number/);
+	const notAList = await post({ numbers: DEMO_NUMBERS.answers, message: 'Disk full' });
+	expect(notAList.status).toBe(400);
+	expect(notAList.data).toEqual({ field: 'numbers', error: expect.stringMatching(/^numbers: give a non-empty list of phone numbers/) });
+	const tooLong = await post({ numbers: [DEMO_NUMBERS.answers], message: 'x'.repeat(194) });
+	expect(tooLong.status).toBe(400);
+	expect(tooLong.data).toEqual({
+		field: 'message',
+		error: 'message: it is 194 characters long; at most 128 are allowed (it travels with each call as its External ID)',
+	});
+	expect(dials()).toBe(dialsBefore);
+
+	// What the user sees in the executions: each run answered by Reject Alert with the text of Check Alert.
+	const runs = await since.waitFor(4);
+	expect(runs.map((r) => r.status)).toEqual(['success', 'success', 'success', 'success']);
+	for (const run of runs) {
+		expect(nodesRun(run)).toContain('Reject Alert');
+		expect(nodesRun(run)).not.toContain('Place Call');
+	}
+	expect(output(runs[0], 'Check Alert').problem).toBe(badNumber.data.error);
+});
+
+test('A3) a Respond operation with no Telesign Voice Trigger upstream succeeds but warns on the node (execution hint)', async () => {
+	const path = `no-trigger-${Date.now()}`;
+	const fixture = await n8n.createWorkflow({
+		name: 'E2E Speak without a trigger',
+		nodes: [
+			{ id: crypto.randomUUID(), name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId: crypto.randomUUID(), parameters: { httpMethod: 'POST', path, responseMode: 'lastNode', options: {} } },
+			respondNode('Speak', 'speak', { message: 'Nobody hears this' }),
+		],
+		connections: { Webhook: { main: [[{ node: 'Speak', type: 'main', index: 0 }]] } },
+	});
+	try {
+		const url = `${n8n.baseUrl}/webhook/${path}`;
+		await n8n.waitForWebhook(url);
+		const since = await newExecutions(n8n, fixture.id);
+		const res = await axios.post(url, {}, { validateStatus: () => true, timeout: 60_000 });
+		expect(res.status).toBe(200);
+		const [run] = await since.waitFor(1);
+		expect(run.status).toBe('success');
+		const hints = run.data.resultData.runData.Speak[0].hints;
+		expect(hints).toEqual([expect.objectContaining({ type: 'warning', message: expect.stringMatching(/^Nothing was sent to any call/) })]);
+		expect(hints[0].message).toContain('Call → Dial');
+	} finally {
+		await n8n.deactivate(fixture.id);
+	}
 });
 
 test('B) dial → answered → hangup at once', async () => {

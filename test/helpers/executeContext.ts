@@ -8,6 +8,8 @@ import type {
 	IHttpRequestOptions,
 	INode,
 	INodeExecutionData,
+	NodeExecutionHint,
+	NodeTypeAndVersion,
 } from 'n8n-workflow';
 
 export type Parameters = Record<string, unknown>;
@@ -25,6 +27,8 @@ export interface ContextOptions {
 	http?: HttpReply[] | ((options: IHttpRequestOptions) => Promise<unknown>);
 	/** 'missing' = the context has no sendResponse (e.g. a tool run); a function = its implementation. */
 	sendResponse?: 'missing' | ((response: unknown) => Promise<void>);
+	/** The nodes upstream of this one (getParentNodes); 'missing' = the context has no getParentNodes. */
+	parents?: NodeTypeAndVersion[] | 'missing';
 }
 
 export const NODE: INode = {
@@ -45,6 +49,10 @@ export function executeContext(options: ContextOptions) {
 		typeof options.sendResponse === 'function' ? options.sendResponse : async () => {},
 	);
 	const debug = jest.fn();
+	const hints: NodeExecutionHint[] = [];
+	const getParentNodes = jest.fn<NodeTypeAndVersion[], [string, { includeNodeParameters?: boolean }?]>(() =>
+		Array.isArray(options.parents) ? options.parents : [],
+	);
 	const getCredentials = jest.fn(async (type: string) => {
 		if (options.credentials === null || options.credentials === undefined) {
 			throw new Error(`Node "${NODE.name}" does not have any credentials of type "${type}" set`);
@@ -85,12 +93,16 @@ export function executeContext(options: ContextOptions) {
 		helpers: { httpRequestWithAuthentication },
 		logger: { debug, info: jest.fn(), warn: jest.fn(), error: jest.fn() },
 		...(options.sendResponse === 'missing' ? {} : { sendResponse }),
+		...(options.parents === 'missing' ? {} : { getParentNodes }),
+		addExecutionHints: (...added: NodeExecutionHint[]) => hints.push(...added),
 	};
 	return {
 		context: context as unknown as IExecuteFunctions,
 		requests,
 		sendResponse,
 		debug,
+		hints,
+		getParentNodes,
 		getCredentials,
 		httpRequestWithAuthentication,
 	};

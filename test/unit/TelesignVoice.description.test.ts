@@ -86,11 +86,11 @@ describe('Telesign Voice: description', () => {
 		});
 	});
 
-	it('codex: Communication, Telesign documentation', () => {
+	it('codex: Communication, the package page first (Docs link), then Telesign documentation', () => {
 		expect(codex.node).toBe('n8n-nodes-telesign-voice.telesignVoice');
 		expect(codex.categories).toEqual(['Communication']);
-		expect(codex.resources.primaryDocumentation[0].url).toBe('https://developer.telesign.com/enterprise/docs/voice-get-started');
-		expect(codex.resources.credentialDocumentation[0].url).toMatch(/#credentials$/);
+		expect(codex.resources.primaryDocumentation[0].url).toBe('https://www.npmjs.com/package/n8n-nodes-telesign-voice');
+		expect(codex.resources.primaryDocumentation[1].url).toBe('https://developer.telesign.com/enterprise/docs/voice-get-started');
 	});
 
 	it('language suggestions can be searched by name or code', async () => {

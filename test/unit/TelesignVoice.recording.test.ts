@@ -2,6 +2,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { TelesignVoice } from '../../nodes/TelesignVoice/TelesignVoice.node';
+import { resolveRange } from '../../nodes/TelesignVoice/actions/recording/getAll.operation';
 import type { ContextOptions, HttpReply, Parameters } from '../helpers/executeContext';
 import { executeContext, testCredentials } from '../helpers/executeContext';
 import type { FakeTelesign } from '../helpers/fake-telesign-server';
@@ -117,6 +118,32 @@ describe('Recording → Get Many', () => {
 		expect(error).toBeInstanceOf(NodeOperationError);
 		expect(error.message).toMatch(/^End must be after Start/);
 		expect(fake.requests).toHaveLength(0);
+	});
+
+	it('opens with the last 24 hours: Start and End are optional, with expression defaults', () => {
+		const properties = new TelesignVoice().description.properties.filter(
+			(property) => property.displayOptions?.show?.operation?.includes('getAll') && ['start', 'end'].includes(property.name),
+		);
+		expect(properties.map((property) => [property.name, property.required ?? false, property.default])).toEqual([
+			['start', false, '={{ $now.minus({ hours: 24 }) }}'],
+			['end', false, '={{ $now }}'],
+		]);
+	});
+
+	it.each([
+		['both empty: the 24 hours before now', '', '', { start: '2026-11-01T10:30:00', end: '2026-11-02T10:30:00' }],
+		['empty End: now', '2026-10-01T00:00:00', undefined, { start: '2026-10-01T00:00:00', end: '2026-11-02T10:30:00' }],
+		['empty Start: 24 hours before End', null, '2026-10-05T12:00:00+02:00', { start: '2026-10-04T10:00:00', end: '2026-10-05T10:00:00' }],
+		['both given', '2026-10-01T00:00:00', '2026-10-02T00:00:00', { start: '2026-10-01T00:00:00', end: '2026-10-02T00:00:00' }],
+	])('range: %s', (_name, start, end, expected) => {
+		expect(resolveRange(start, end, new Date('2026-11-02T10:30:00.000Z'))).toEqual(expected);
+	});
+
+	it('an empty range asks Telesign for the last 24 hours', async () => {
+		const { requests } = await runRecording('getAll', [{ start: '', end: '', returnAll: true }], [page([], null)]);
+		const qs = requests[0].options.qs as { start_date_time: string; end_date_time: string };
+		expect(Date.parse(`${qs.end_date_time}Z`) - Date.parse(`${qs.start_date_time}Z`)).toBe(24 * 3_600_000);
+		expect(Math.abs(Date.parse(`${qs.end_date_time}Z`) - Date.now())).toBeLessThan(60_000);
 	});
 
 	it('a missing or invalid date names the field', async () => {

@@ -1,4 +1,5 @@
 import {
+	NodeHelpers,
 	NodeOperationError,
 	Workflow,
 	resolveWebhookDescriptionField,
@@ -26,6 +27,7 @@ import {
 	createDigestNonce,
 	deriveDigestNonceSecret,
 } from '../../nodes/shared/telesign/webhookAuth';
+import { TelesignVoice } from '../../nodes/TelesignVoice/TelesignVoice.node';
 import { TelesignVoiceTrigger } from '../../nodes/TelesignVoiceTrigger/TelesignVoiceTrigger.node';
 
 // §9 vector. The key of the Python SDK test is "EXAMPLE----TE8s…"; Python drops only the dashes (see signing.test.ts).
@@ -216,17 +218,48 @@ describe('Telesign Voice Trigger: description', () => {
 		expect(d.properties.find((p) => p.name === 'respond')?.default).toBe('lastNode');
 	});
 
-	it('says where the URL goes and which events expect which actions', () => {
+	it('says where the URL goes and which events expect which actions, briefly', () => {
 		const notices = d.properties.filter((p) => p.type === 'notice').map((p) => p.displayName);
 		expect(notices.join(' ')).toMatch(/Production URL to Telesign support/);
 		const actions = d.properties.find((p) => p.name === 'actionsNotice')?.displayName ?? '';
 		expect(actions).toMatch(/few seconds/);
-		for (const event of KNOWN_EVENTS) expect(actions).toContain(event);
-		expect(actions).toContain('incoming_call → hangup, speak, play, play_multiple or dial');
-		expect(actions).toContain('call_completed → no action');
+		expect(actions).toContain('href="https://www.npmjs.com/package/n8n-nodes-telesign-voice"');
+		expect(actions.replace(/<[^>]+>/g, '').length).toBeLessThan(200);
+		// The per-event detail lives with each event, where it is picked.
+		const events = d.properties.find((p) => p.name === 'events')?.options as Array<{ value: string; description?: string }>;
+		const eventDescription = (event: string) => events.find((o) => o.value === event)?.description;
+		for (const event of KNOWN_EVENTS) expect(eventDescription(event)).toMatch(new RegExp(`^${event}: answer with `));
+		expect(eventDescription('incoming_call')).toBe('incoming_call: answer with hangup, speak, play, play_multiple or dial');
+		expect(eventDescription('call_completed')).toBe('call_completed: answer with no action (the call is over)');
 		expect(LEGAL_ACTIONS_BY_EVENT.dial_completed).toContain('send_dtmf');
-		expect(actions).toContain('dial_completed → speak, play, play_multiple, hangup or send_dtmf');
+		expect(eventDescription('dial_completed')).toBe('dial_completed: answer with speak, play, play_multiple, hangup or send_dtmf');
 		expect(d.properties.find((p) => p.name === 'noAuthNotice')?.displayName).toMatch(/anyone/i);
+	});
+
+	it.each([
+		['telesignSignature', []],
+		['basicAuth', ['webhookAuthNotice']],
+		['digestAuth', ['digestAuthNotice']],
+		['none', ['noAuthNotice']],
+	])('authentication %s shows the notices %j only', (authentication, expected) => {
+		const shown = d.properties
+			.filter((p) => ['noAuthNotice', 'webhookAuthNotice', 'digestAuthNotice'].includes(p.name))
+			.filter((p) => NodeHelpers.displayParameter({ authentication, respond: 'lastNode' }, p, null, null))
+			.map((p) => p.name);
+		expect(shown).toEqual(expected);
+		if (authentication === 'digestAuth') {
+			const digest = d.properties.find((p) => p.name === 'digestAuthNotice')?.displayName ?? '';
+			expect(digest).not.toMatch(/sends the password with every request/);
+			expect(digest).toMatch(/never sends the password/);
+		}
+	});
+
+	it('node creator: n8n shows the trigger\'s description for the merged "Telesign Voice" entry, so it describes both nodes', () => {
+		// n8n 2.41 merges an action node and its "<name>Trigger" into one entry and gives it the trigger's description.
+		expect(d.name.replace('Trigger', '')).toBe(new TelesignVoice().description.name);
+		expect(d.description).not.toMatch(/^Starts the workflow/);
+		expect(d.description).toMatch(/place/i);
+		expect(d.description).toMatch(/call events/i);
 	});
 
 	describe('webhook expressions, evaluated by n8n-workflow as n8n does', () => {

@@ -9,6 +9,7 @@ import { readCredentials } from '../../shared/telesign/credentials';
 import type { Outcome } from '../../shared/telesign/errors';
 import { TELESIGN_CREDENTIAL_TYPE } from '../../shared/telesign/transport';
 import { ValidationError } from '../../shared/telesign/validation';
+import { expressionSourceOf } from './fieldSource';
 
 export type NodeError = NodeApiError | NodeOperationError;
 export type FailedOutcome = Extract<Outcome, { ok: false }>;
@@ -20,7 +21,8 @@ export function toNodeError(node: INode, error: unknown, itemIndex: number): Nod
 		return error;
 	}
 	if (error instanceof ValidationError) {
-		return new NodeOperationError(node, error.message, { itemIndex, description: error.hint });
+		const description = [error.hint, expressionSourceOf(node.parameters, error.field)].filter(Boolean).join(' ');
+		return new NodeOperationError(node, error.message, { itemIndex, description: description || undefined });
 	}
 	if (error instanceof Error) return new NodeOperationError(node, error, { itemIndex });
 	return new NodeOperationError(node, String(error), { itemIndex });

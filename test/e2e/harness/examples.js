@@ -71,6 +71,21 @@ async function ensureDataTable(n8n) {
 }
 
 /**
+ * n8n 2.41 refuses to delete a published (active) workflow, and answers 409 for a moment after unpublishing it:
+ * without this the demo's second start failed.
+ */
+async function deleteWorkflow(n8n, workflow) {
+	if (workflow.active) await n8n.deactivate(workflow.id);
+	const started = Date.now();
+	for (;;) {
+		const res = await n8n.api('DELETE', `/workflows/${workflow.id}`, undefined, { allowStatus: [200, 204, 409] });
+		if (res.status !== 409) return;
+		if (Date.now() - started > 30_000) throw new Error(`workflow ${workflow.id} still not deletable: ${JSON.stringify(res.data)}`);
+		await new Promise((resolve) => setTimeout(resolve, 500));
+	}
+}
+
+/**
  * @param {import('./n8n').N8nServer} n8n
  * @param {{simulatorUrl: string, account: {customerId: string, apiKey: string}, authMethod?: 'basic'|'digest',
  *          which?: Array<keyof FILES>, reuse?: boolean}} o
@@ -88,7 +103,7 @@ async function importExamples(n8n, o) {
 	for (const key of o.which || Object.keys(FILES)) {
 		const workflow = readExample(FILES[key]);
 		const existing = o.reuse === false ? undefined : await findWorkflowByName(n8n, workflow.name);
-		if (existing) await n8n.api('DELETE', `/workflows/${existing.id}`);
+		if (existing) await deleteWorkflow(n8n, existing);
 		const created = await n8n.createWorkflow(workflow, { credentials: { telesignVoiceApi: credential } });
 		const trigger = triggerOf(workflow);
 		const entry = { key, name: workflow.name, id: created.id, workflow, webhookUrl: trigger ? n8n.webhookUrl(trigger) : undefined };

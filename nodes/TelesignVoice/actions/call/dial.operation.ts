@@ -77,6 +77,7 @@ export const description: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: MIN_TIMEOUT_MS, maxValue: MAX_TIMEOUT_MS },
 				default: DEFAULT_TIMEOUT_MS,
+				hint: `In milliseconds (${DEFAULT_TIMEOUT_MS} = ${DEFAULT_TIMEOUT_MS / 1000} seconds), ${MIN_TIMEOUT_MS} to ${MAX_TIMEOUT_MS}`,
 				description:
 					'How long to wait for Telesign to answer a dial request, in milliseconds. A dial without an answer is reported, never retried: the call may have been placed.',
 			},

@@ -11,6 +11,8 @@ export const MAX_PAGE_SIZE = 100;
 /** Safety stop for a pagination that never ends (a token that never runs out). */
 export const MAX_PAGES = 10_000;
 const MAX_LIMIT = 1_000_000;
+/** The range a new node lists: the last 24 hours. */
+export const DEFAULT_RANGE_HOURS = 24;
 
 const displayOptions = { show: { resource: ['recording'], operation: ['getAll'] } };
 
@@ -19,20 +21,18 @@ export const description: INodeProperties[] = [
 		displayName: 'Start',
 		name: 'start',
 		type: 'dateTime',
-		required: true,
-		default: '',
+		default: `={{ $now.minus({ hours: ${DEFAULT_RANGE_HOURS} }) }}`,
 		description: 'Recordings made at or after this moment',
-		hint: 'UTC. A value with a time zone (e.g. 2026-11-01T00:00:00+02:00) is converted to UTC.',
+		hint: `UTC; a value with a time zone (e.g. 2026-11-01T00:00:00+02:00) is converted. Empty: ${DEFAULT_RANGE_HOURS} hours before End.`,
 		displayOptions,
 	},
 	{
 		displayName: 'End',
 		name: 'end',
 		type: 'dateTime',
-		required: true,
-		default: '',
+		default: '={{ $now }}',
 		description: 'Recordings made at or before this moment',
-		hint: 'UTC, like Start',
+		hint: 'UTC, like Start. Empty: now.',
 		displayOptions,
 	},
 	{
@@ -61,9 +61,19 @@ interface ListRequest {
 	limit?: number;
 }
 
+const isBlank = (value: unknown) => value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+
+/** Start and End in Telesign's UTC form; an empty End is now, an empty Start DEFAULT_RANGE_HOURS before End. */
+export function resolveRange(startValue: unknown, endValue: unknown, now: Date): { start: string; end: string } {
+	const end = isBlank(endValue) ? toTelesignUtc(now, 'End') : toTelesignUtc(endValue, 'End');
+	const start = isBlank(startValue)
+		? toTelesignUtc(new Date(Date.parse(`${end}Z`) - DEFAULT_RANGE_HOURS * 3_600_000), 'Start')
+		: toTelesignUtc(startValue, 'Start');
+	return { start, end };
+}
+
 function prepare(this: IExecuteFunctions, itemIndex: number): ListRequest {
-	const start = toTelesignUtc(this.getNodeParameter('start', itemIndex), 'Start');
-	const end = toTelesignUtc(this.getNodeParameter('end', itemIndex), 'End');
+	const { start, end } = resolveRange(this.getNodeParameter('start', itemIndex, ''), this.getNodeParameter('end', itemIndex, ''), new Date());
 	if (end < start) {
 		throw new ValidationError('End', `End must be after Start (Start ${start}, End ${end}, both UTC)`);
 	}

@@ -12,7 +12,7 @@ export { dial, hangup, play, rawAction, sendDtmf, speak };
 export const description: INodeProperties[] = [
 	{
 		displayName:
-			'These operations output the action Telesign performs next on a call. Use them after a Telesign Voice Trigger: it answers Telesign with this output ("With Action From Last Node"), or this node answers at once ("Using Telesign Voice Respond Operation", see Answer Telesign Now). No credential is needed.',
+			'Only works after a Telesign Voice Trigger whose Respond is not "Immediately": the output is the answer to the trigger\'s event, the next action on that call. Anywhere else nothing happens on any call (the run warns). To call a number and say something, use Call → Dial or Call → Call and Wait for Response.',
 		name: 'respondNotice',
 		type: 'notice',
 		default: '',

@@ -15,6 +15,7 @@ import type { TelesignAction } from '../../../shared/telesign/actions';
 import { MAX_COLLECT_DIGITS } from '../../../shared/telesign/actions';
 import { validateInteger } from '../../../shared/telesign/validation';
 import { getOptions, runEachItem } from '../common';
+import { warnIfActionReachesNoCall } from './reach';
 
 export const answerTelesignNowOption: INodeProperties = {
 	displayName: 'Answer Telesign Now',
@@ -101,13 +102,15 @@ export async function answerTelesign(this: IExecuteFunctions, action: TelesignAc
 
 /**
  * Runs a Respond operation: builds one action per item (output unchanged as the item's JSON) and answers
- * Telesign with the first action built, unless that item turned "Answer Telesign Now" off.
+ * Telesign with the first action built, unless that item turned "Answer Telesign Now" off. Warns in the run
+ * when no Telesign Voice Trigger upstream can take the action.
  */
 export async function runRespondOperation(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 	build: (this: IExecuteFunctions, itemIndex: number) => TelesignAction,
 ): Promise<INodeExecutionData[]> {
+	warnIfActionReachesNoCall.call(this);
 	let answered = false;
 	return await runEachItem.call(this, items, async (itemIndex) => {
 		const action = build.call(this, itemIndex);
