@@ -6,6 +6,7 @@ const { Container } = fromCore('@n8n/di');
 const { Logger } = fromCore('@n8n/backend-common');
 const { dialWorkflow, runWorkflow, outputOf } = require('./harness');
 
+const notAnswered = (hint) => /Telesign was not answered/.test(hint.message);
 const speak = { resource: 'respond', operation: 'speak', message: 'Your alarm is on', options: {} };
 
 it('a failed answer to Telesign is warned in the log and shown as a hint on the node; the action is still output', async () => {
@@ -22,7 +23,8 @@ it('a failed answer to Telesign is warned in the log and shown as a hint on the 
 		expect(run.data.resultData.error).toBeUndefined();
 		const task = run.data.resultData.runData['Telesign Voice'][0];
 		expect(outputOf(run, 'Telesign Voice')[0].json).toMatchObject({ method: 'speak' });
-		expect(task.hints).toEqual([
+		// (This workflow has no Telesign Voice Trigger, so the node also warns about that: see respondReach.)
+		expect(task.hints.filter(notAnswered)).toEqual([
 			expect.objectContaining({ message: expect.stringMatching(/Telesign was not answered.*the webhook connection is gone/) }),
 		]);
 		expect(warn).toHaveBeenCalledWith(expect.stringMatching(/Telesign was not answered.*the webhook connection is gone/));
@@ -37,5 +39,5 @@ it('no hint when the answer was delivered', async () => {
 	const run = await runWorkflow({ ...wf, sendResponse: (response) => delivered.push(response) }).promise;
 	expect(delivered).toHaveLength(1);
 	expect(delivered[0].body).toMatchObject({ method: 'speak' });
-	expect(run.data.resultData.runData['Telesign Voice'][0].hints).toEqual([]);
+	expect(run.data.resultData.runData['Telesign Voice'][0].hints.filter(notAnswered)).toEqual([]);
 });
