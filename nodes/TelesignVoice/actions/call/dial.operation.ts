@@ -81,7 +81,7 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-interface PreparedDial {
+export interface PreparedDial {
 	body: IDataObject;
 	externalId: string;
 	to: string;
@@ -90,7 +90,7 @@ interface PreparedDial {
 	timeoutMs: number;
 }
 
-type DialResult = { ok: true; json: IDataObject } | { ok: false; error: NodeError; fields: IDataObject };
+export type DialResult = { ok: true; json: IDataObject } | { ok: false; error: NodeError; fields: IDataObject };
 
 /** A dial this node run already sent, and what came of it. */
 interface SentDial {
@@ -191,7 +191,7 @@ function preparedFields(dial: PreparedDial, mayHaveBeenPlaced: boolean): IDataOb
 	};
 }
 
-async function sendDial(this: IExecuteFunctions, itemIndex: number, dial: PreparedDial): Promise<DialResult> {
+export async function sendDial(this: IExecuteFunctions, itemIndex: number, dial: PreparedDial): Promise<DialResult> {
 	const node = this.getNode();
 	let response: TelesignResponse;
 	try {
@@ -269,7 +269,7 @@ async function sendDial(this: IExecuteFunctions, itemIndex: number, dial: Prepar
 	return { ok: false, error, fields };
 }
 
-function readConcurrency(this: IExecuteFunctions): number {
+export function readConcurrency(this: IExecuteFunctions): number {
 	try {
 		const value = getOptions.call(this, 0).concurrency;
 		return validateInteger(value ?? DEFAULT_CONCURRENCY, 'Concurrency', 1, MAX_CONCURRENCY);
