@@ -9,7 +9,11 @@ const axios = require('axios');
 const { connectN8n } = require('./harness/context');
 const { DEMO_NUMBERS } = require('./harness/examples');
 const { telesignTrigger, ACTION_TYPE } = require('./harness/workflows');
-const { TelesignSimulator, DEFAULT_ACCOUNT } = require('../simulator');
+const { TelesignSimulator, DEFAULT_ACCOUNT, postEvent } = require('../simulator');
+const { REPO_ROOT } = require('./harness/install');
+
+// The package's own marker reader and relay signer (built by the harness): the forgeries below are made with it.
+const relay = require(`${REPO_ROOT}/dist/nodes/shared/telesign/waitRelay`);
 
 let n8n;
 let sim;
@@ -79,6 +83,17 @@ async function lastExecution(workflowId, { status = ['success', 'error'], timeou
 		const done = list.filter((e) => status.includes(e.status)).sort((a, b) => Number(b.id) - Number(a.id));
 		if (done.length > 0) return done[0];
 		if (Date.now() - started > timeoutMs) throw new Error(`no finished execution of ${workflowId} after ${timeoutMs} ms: ${JSON.stringify(list.map((e) => [e.id, e.status]))}`);
+		await new Promise((resolve) => setTimeout(resolve, 300));
+	}
+}
+
+/** The finished (not waiting) executions of a workflow once there are n, newest first. */
+async function finishedRuns(workflowId, n, timeoutMs = 60_000) {
+	const started = Date.now();
+	for (;;) {
+		const list = (await n8n.executions(workflowId)).filter((e) => ['success', 'error'].includes(e.status));
+		if (list.length >= n) return list.sort((a, b) => Number(b.id) - Number(a.id));
+		if (Date.now() - started > timeoutMs) throw new Error(`${list.length}/${n} finished executions of ${workflowId}`);
 		await new Promise((resolve) => setTimeout(resolve, 300));
 	}
 }
@@ -154,7 +169,7 @@ test('approval: key 2 declines, key 1 approves (approved is what n8n\'s AI Agent
 	const [declined] = outputOf(await lastExecution(wf.id));
 	expect(declined.json).toMatchObject({ answered: true, approved: false, digits: '2' });
 	await axios.post(wf.url, { to: DEMO_NUMBERS.presses1, message: 'Approve?' });
-	const runs = (await n8n.waitForExecutions(wf.id, 2, { timeoutMs: 60_000 })).reverse();
+	const runs = await finishedRuns(wf.id, 2);
 	expect(runs.map((r) => r.status)).toEqual(['success', 'success']);
 	expect(outputOf(runs[0])[0].json).toMatchObject({ answered: true, approved: true, acknowledged: true, digits: '1' });
 });
@@ -249,7 +264,7 @@ test('two executions waiting at once are each resumed by their own call; the cal
 		axios.post(wf.url, { to: DEMO_NUMBERS.presses1, message: 'first' }),
 		axios.post(wf.url, { to: DEMO_NUMBERS.presses9, message: 'second' }),
 	]);
-	const runs = await n8n.waitForExecutions(wf.id, 2, { timeoutMs: 60_000 });
+	const runs = await finishedRuns(wf.id, 2);
 	expect(runs.map((r) => r.status)).toEqual(['success', 'success']);
 	const byTo = Object.fromEntries(runs.map((r) => [outputOf(r)[0].json.to, outputOf(r)[0].json]));
 	expect(byTo[DEMO_NUMBERS.presses1]).toMatchObject({ acknowledged: true, digits: '1' });
@@ -262,3 +277,69 @@ test('two executions waiting at once are each resumed by their own call; the cal
 	const logged = await n8n.waitForExecutions(trigger.id, before + 2);
 	expect(logged.length).toBeGreaterThanOrEqual(before + 2);
 });
+
+function resumeUrlOf(externalId) {
+	const marker = relay.parseMarker(externalId);
+	return { marker, url: `${n8n.baseUrl}/webhook-waiting/${marker.executionId}/${marker.nodeId}?signature=${marker.signature}` };
+}
+
+async function waitForDial(timeoutMs = 10_000) {
+	const started = Date.now();
+	while (sim.dialsPlaced().length === 0) {
+		if (Date.now() - started > timeoutMs) throw new Error('no dial');
+		await new Promise((resolve) => setTimeout(resolve, 100));
+	}
+	return sim.dialsPlaced()[0];
+}
+
+test('a request to the resume URL that did not pass the trigger never steers the call', async () => {
+	const wf = await deploy(`cw forged ${Date.now()}`, {});
+	sim.configure({ ringMs: 3000 });
+	await axios.post(wf.url, { to: DEMO_NUMBERS.presses9, message: 'Press 1.' });
+	const dial = await waitForDial();
+	const { url } = resumeUrlOf(dial.external_id);
+	const forged = (event, data) => Buffer.from(JSON.stringify({ event, reference_id: dial.reference_id, external_id: dial.external_id, data }));
+	const completed = forged('call_completed', { status: 'hangup', duration: 1, answered_on_utc: '2026-01-01T00:00:00.000' });
+	const pressed = forged('speak_completed', { status: 'speak_successful', collected_digits: '1' });
+	const otherKey = relay.deriveRelayKey(Buffer.from('not the account key').toString('base64'), DEFAULT_ACCOUNT.customerId);
+	const attempts = [
+		await postEvent(url, completed), // no relay signature at all
+		await postEvent(url, completed, { apiKey: DEFAULT_ACCOUNT.apiKey, customerId: DEFAULT_ACCOUNT.customerId }), // Telesign-signed, not relayed
+		await postEvent(url, pressed, { headers: relay.signRelay(otherKey, 'event', pressed, Date.now()) }), // relay-signed with another key
+		await postEvent(url, pressed, { headers: relay.signRelay(relay.deriveRelayKey(DEFAULT_ACCOUNT.apiKey, DEFAULT_ACCOUNT.customerId), 'event', pressed, Date.now() - 10 * 60_000) }), // too old
+	];
+	expect(attempts.map((a) => a.status)).toEqual([401, 401, 401, 401]);
+	// Unsigned at the trigger: refused by its usual verification.
+	expect((await postEvent(trigger.url, completed)).status).toBe(401);
+	const waiting = await n8n.executions(wf.id, { includeData: false });
+	expect(waiting.map((e) => e.status)).toEqual(['waiting']);
+	// The real call goes on and decides the outcome.
+	const [item] = outputOf(await lastExecution(wf.id));
+	expect(item.json).toMatchObject({ answered: true, acknowledged: false, digits: '9', status: 'hangup' });
+});
+
+test('an event of a call whose execution is gone is answered with hangup and starts nothing', async () => {
+	const wf = await deploy(`cw gone ${Date.now()}`, {});
+	await axios.post(wf.url, { to: DEMO_NUMBERS.presses1, message: 'Press 1.' });
+	await lastExecution(wf.id);
+	const dial = sim.dialsPlaced()[0];
+	const before = (await n8n.executions(trigger.id, { includeData: false })).length;
+	const late = { event: 'speak_completed', reference_id: dial.reference_id, external_id: dial.external_id, data: { collected_digits: '1' } };
+	const res = await postEvent(trigger.url, late, { apiKey: DEFAULT_ACCOUNT.apiKey, customerId: DEFAULT_ACCOUNT.customerId });
+	expect(res.status).toBe(200);
+	expect(JSON.parse(res.body)).toEqual({ jsonrpc: '2.0', method: 'hangup', params: {} });
+	await new Promise((resolve) => setTimeout(resolve, 1000));
+	expect((await n8n.executions(trigger.id, { includeData: false })).length).toBe(before);
+});
+
+test('Telesign never reports back within Limit Wait Time: status "timeout" with what to check', async () => {
+	const wf = await deploy(`cw timeout ${Date.now()}`, { options: { limitWaitTime: { values: { limitType: 'afterTimeInterval', resumeAmount: 2, resumeUnit: 'seconds' } } } });
+	sim.configure({ webhookUrl: 'http://127.0.0.1:9/nowhere' });
+	await axios.post(wf.url, { to: DEMO_NUMBERS.presses1, message: 'Press 1.', user: 'x' });
+	const execution = await lastExecution(wf.id, { timeoutMs: 150_000 });
+	expect(execution.status).toBe('success');
+	const [item] = outputOf(execution);
+	expect(item.json).toMatchObject({ answered: false, acknowledged: false, digits: null, status: 'timeout', to: DEMO_NUMBERS.presses1 });
+	expect(item.json.message).toMatch(/Telesign Voice Trigger is active/);
+	expect(item.json.reference_id).toEqual(expect.any(String));
+}, 180_000);
