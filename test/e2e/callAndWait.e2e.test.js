@@ -11,6 +11,7 @@ const { DEMO_NUMBERS } = require('./harness/examples');
 const { telesignTrigger, ACTION_TYPE } = require('./harness/workflows');
 const { TelesignSimulator, DEFAULT_ACCOUNT, postEvent } = require('../simulator');
 const { REPO_ROOT } = require('./harness/install');
+const { N8nServer } = require('./harness/n8n');
 
 // The package's own marker reader and relay signer (built by the harness): the forgeries below are made with it.
 const relay = require(`${REPO_ROOT}/dist/nodes/shared/telesign/waitRelay`);
@@ -343,3 +344,51 @@ test('Telesign never reports back within Limit Wait Time: status "timeout" with 
 	expect(item.json.message).toMatch(/Telesign Voice Trigger is active/);
 	expect(item.json.reference_id).toEqual(expect.any(String));
 }, 180_000);
+
+test('n8n restarted while a call waits: the execution resumes after the restart, in the new process', async () => {
+	// A second n8n of its own (port + 2), so the restart does not disturb the shared one.
+	process.env.E2E_SKIP_BUILD = '1'; // the global setup built dist already
+	const own = new N8nServer({ port: Number(process.env.E2E_N8N_PORT || 5688) + 2 });
+	const ownSim = new TelesignSimulator({ ownedNumbers: [DEMO_NUMBERS.callerId], callees: DEMO_NUMBERS.callees, ringMs: 25_000, webhookTimeoutMs: 20_000 });
+	await ownSim.start();
+	try {
+		await own.start();
+		const shared = { n8n, credential };
+		n8n = own;
+		try {
+			credential = await own.createCredential('Telesign (restart)', 'telesignVoiceApi', {
+				customerId: DEFAULT_ACCOUNT.customerId,
+				apiKey: DEFAULT_ACCOUNT.apiKey,
+				authMethod: 'basic',
+				baseUrl: ownSim.url,
+			});
+			const node = telesignTrigger('Telesign Events', { events: ['call_completed'], respond: 'immediately' });
+			await own.createWorkflow({ name: 'Telesign events (restart)', nodes: [node], connections: {} }, { credentials: { telesignVoiceApi: credential } });
+			const triggerUrl = own.webhookUrl(node);
+			await own.waitForWebhook(triggerUrl);
+			ownSim.configure({ webhookUrl: triggerUrl });
+			const wf = await deploy('cw restart', {});
+			await axios.post(wf.url, { to: DEMO_NUMBERS.presses1, message: 'Press 1.' });
+			const started = Date.now();
+			while ((await own.executions(wf.id, { includeData: false })).every((e) => e.status !== 'waiting')) {
+				if (Date.now() - started > 15_000) throw new Error('execution never waited');
+				await new Promise((resolve) => setTimeout(resolve, 200));
+			}
+			const pidBefore = own.child.pid;
+			await own.stop();
+			await own.start();
+			expect(own.child.pid).not.toBe(pidBefore);
+			await own.waitForWebhook(triggerUrl);
+			// The callee answers only now (25 s after the dial): every event reaches the restarted n8n.
+			const execution = await lastExecution(wf.id, { timeoutMs: 90_000 });
+			expect(execution.status).toBe('success');
+			expect(outputOf(execution)[0].json).toMatchObject({ answered: true, acknowledged: true, digits: '1', status: 'hangup' });
+		} finally {
+			n8n = shared.n8n;
+			credential = shared.credential;
+		}
+	} finally {
+		await own.stop();
+		await ownSim.stop();
+	}
+}, 240_000);
