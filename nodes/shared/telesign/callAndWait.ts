@@ -138,8 +138,9 @@ export function decideNext(settings: WaitSettings, history: readonly CallStep[],
 	} else if (event.event === 'speak_completed' || event.event === 'play_completed') {
 		const last = [...history].reverse().find((s) => s.answer !== 'nothing');
 		const digits = text(data.collected_digits) ?? '';
-		// Only digits collected by the prompt count as the response.
-		if (digits !== '' && last?.answer === 'prompt') step.digits = digits;
+		// Only digits collected by the prompt count as the response. With no steps known (this n8n process did not
+		// see the call's earlier events), digits can only come from a prompt: the closing message collects none.
+		if (digits !== '' && (last?.answer === 'prompt' || last === undefined)) step.digits = digits;
 		const prompts = history.filter((s) => s.answer === 'prompt').length;
 		if (last?.answer === 'prompt' && digits === '' && settings.responseType !== 'none' && prompts <= settings.repeat) {
 			action = prompt(settings);
