@@ -41,7 +41,8 @@ export interface PendingCall {
 }
 
 function readSettings(this: IExecuteFunctions, itemIndex: number, options: IDataObject): WaitSettings {
-	const approval = this.getNodeParameter('approvalOptions.values', itemIndex, {}) as IDataObject;
+	const approvalOptions = this.getNodeParameter('approvalOptions', itemIndex, {}) as IDataObject;
+	const approval = (approvalOptions?.values ?? {}) as IDataObject;
 	const responseType = this.getNodeParameter('responseType', itemIndex, 'keyPress');
 	return buildWaitSettings({
 		message: this.getNodeParameter('message', itemIndex),
@@ -111,7 +112,7 @@ const UNIT_MS: Record<string, number> = { seconds: 1000, minutes: 60_000, hours:
 
 /** When the wait ends at the latest (n8n's waiting state resumes the execution then). */
 export function waitTillOf(this: IExecuteFunctions, nowMs = Date.now()): Date {
-	const limit = this.getNodeParameter('options.limitWaitTime.values', 0, {}) as IDataObject;
+	const limit = ((getOptions.call(this, 0).limitWaitTime as IDataObject | undefined)?.values ?? {}) as IDataObject;
 	let till: Date;
 	if (limit.limitType === 'atSpecifiedTime') till = new Date(String(limit.maxDateAndTime ?? ''));
 	else if (limit.resumeAmount !== undefined) till = new Date(nowMs + Number(limit.resumeAmount) * (UNIT_MS[String(limit.resumeUnit ?? 'minutes')] ?? NaN));
