@@ -7,7 +7,7 @@
 const crypto = require('crypto');
 const axios = require('axios');
 const { connectN8n } = require('./harness/context');
-const { DEMO_NUMBERS } = require('./harness/examples');
+const { DEMO_NUMBERS, importExamples } = require('./harness/examples');
 const { telesignTrigger, ACTION_TYPE } = require('./harness/workflows');
 const { TelesignSimulator, DEFAULT_ACCOUNT, postEvent } = require('../simulator');
 const { REPO_ROOT } = require('./harness/install');
@@ -392,3 +392,34 @@ test('n8n restarted while a call waits: the execution resumes after the restart,
 		await ownSim.stop();
 	}
 }, 240_000);
+
+describe('examples/on-call-escalation.json (imported as a user would)', () => {
+	let ex;
+	beforeAll(async () => {
+		ex = await importExamples(n8n, { simulatorUrl: sim.url, account: DEFAULT_ACCOUNT, which: ['escalation'], reuse: false });
+	});
+	afterAll(async () => {
+		for (const w of ex?.workflows || []) await n8n.deactivate(w.id).catch(() => undefined);
+	});
+	beforeEach(() => sim.configure({ webhookUrl: ex.escalationWebhookUrl }));
+
+	test('the first on-call engineer presses 9, the second presses 1: escalated and acknowledged by the second', async () => {
+		const { id } = ex.workflows[0];
+		await axios.post(ex.escalationUrl, { message: 'Checkout is down.', oncall: [DEMO_NUMBERS.presses9, DEMO_NUMBERS.presses1] });
+		const execution = await lastExecution(id);
+		expect(execution.status).toBe('success');
+		expect(outputOf(execution, 'Escalation Result')[0].json).toMatchObject({ acknowledged: true, acknowledged_by: DEMO_NUMBERS.presses1, status: 'hangup' });
+		expect(sim.dialsPlaced().map((d) => d.to)).toEqual([DEMO_NUMBERS.presses9, DEMO_NUMBERS.presses1]);
+		const speak = sim.calls()[0].entries.find((e) => e.type === 'action' && e.method === 'speak');
+		expect(speak.params.tts.message).toBe('Checkout is down. Press 1 to acknowledge.');
+	});
+
+	test('the first engineer acknowledges: nobody else is called', async () => {
+		const { id } = ex.workflows[0];
+		const before = (await n8n.executions(id, { includeData: false })).length;
+		await axios.post(ex.escalationUrl, { message: 'Disk full.', oncall: [DEMO_NUMBERS.presses1, DEMO_NUMBERS.presses2] });
+		const runs = await finishedRuns(id, before + 1);
+		expect(outputOf(runs[0], 'Escalation Result')[0].json).toMatchObject({ acknowledged: true, acknowledged_by: DEMO_NUMBERS.presses1 });
+		expect(sim.dialsPlaced().map((d) => d.to)).toEqual([DEMO_NUMBERS.presses1]);
+	});
+});
