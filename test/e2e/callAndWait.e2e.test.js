@@ -437,3 +437,26 @@ describe('examples/on-call-escalation.json (imported as a user would)', () => {
 		expect(sim.dialsPlaced().map((d) => d.to)).toEqual([DEMO_NUMBERS.presses1]);
 	});
 });
+
+test('the real n8n offers the node as a Human-in-the-loop tool for its AI Agent (…telesignVoiceHitlTool)', async () => {
+	const rest = await n8n.restSession();
+	const listed = await rest.get('/../types/nodes.json');
+	expect(listed.status).toBe(200);
+	const hitl = listed.data.find((type) => type.name === 'n8n-nodes-telesign-voice.telesignVoiceHitlTool');
+	expect(hitl).toBeDefined();
+	// What n8n's createHitlTools made of it: resource/operation hidden and fixed, responseType forced to approval,
+	// approvalOptions kept, message filled by the tool call, an ai_tool output for the Agent.
+	const byName = (name) => hitl.properties.filter((p) => p.name === name);
+	// (one Operation field per resource in this node: each becomes the same hidden "sendAndWait")
+	expect(byName('operation').length).toBeGreaterThan(0);
+	for (const operation of byName('operation')) expect(operation).toMatchObject({ type: 'hidden', default: 'sendAndWait' });
+	expect(byName('resource')).toEqual([expect.objectContaining({ type: 'hidden', default: 'call' })]);
+	expect(byName('responseType')).toEqual([expect.objectContaining({ type: 'hidden', default: 'approval' })]);
+	expect(byName('approvalOptions')).toHaveLength(1);
+	expect(byName('message')).toEqual([expect.objectContaining({ default: expect.stringContaining('$tool') })]);
+	expect(byName('to').length).toBeGreaterThan(0);
+	expect(JSON.stringify(hitl.outputs)).toMatch(/ai_tool/);
+	const detail = await rest.post('/node-types', { nodeInfos: [{ name: 'n8n-nodes-telesign-voice.telesignVoiceHitlTool', version: 1 }] });
+	expect(detail.status).toBe(200);
+	expect(detail.data.data[0].name).toBe('n8n-nodes-telesign-voice.telesignVoiceHitlTool');
+});
