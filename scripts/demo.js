@@ -54,6 +54,10 @@ async function main() {
 
  Workflows (active): ${imported.workflows.map((w) => `"${w.name}"`).join(', ')}
 
+ On-call escalation with Call and Wait (the first engineer presses 9, the second presses 1):
+   curl -s -X POST ${imported.escalationUrl.replace('127.0.0.1', 'localhost')} -H 'content-type: application/json' \\
+     -d '{"message":"Checkout is down.","oncall":["${DEMO_NUMBERS.presses9}","${DEMO_NUMBERS.presses1}"]}'
+
  Place a simulated outbound alert call (the callee answers and listens):
    curl -s -X POST ${imported.alertUrl.replace('127.0.0.1', 'localhost')} -H 'content-type: application/json' \\
      -d '{"numbers":["${DEMO_NUMBERS.answers}"],"message":"Disk space on db-1 is below 5 percent."}'
