@@ -19,7 +19,7 @@ function waitContext(items: Parameters[], http: HttpReply[], o: { continueOnFail
 		continueOnFail: o.continueOnFail,
 		credentials: testCredentials('basic'),
 	});
-	const putExecutionToWait = jest.fn(async (_till: Date) => undefined);
+	const putExecutionToWait = jest.fn<Promise<void>, [Date]>(async () => undefined);
 	Object.assign(built.context, {
 		getSignedResumeUrl: () => `https://n8n.example.com/webhook-waiting/77/node-1?signature=${SIGNATURE}`,
 		putExecutionToWait,
