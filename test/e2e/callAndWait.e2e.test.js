@@ -345,7 +345,7 @@ test('Telesign never reports back within Limit Wait Time: status "timeout" with 
 	expect(item.json.reference_id).toEqual(expect.any(String));
 }, 180_000);
 
-test('n8n restarted while a call waits: the execution resumes after the restart, in the new process', async () => {
+test('n8n restarted while a call waits (before it rings, and while the message is spoken): resumed by the new process', async () => {
 	// A second n8n of its own (port + 2), so the restart does not disturb the shared one.
 	process.env.E2E_SKIP_BUILD = '1'; // the global setup built dist already
 	const own = new N8nServer({ port: Number(process.env.E2E_N8N_PORT || 5688) + 2 });
@@ -383,6 +383,26 @@ test('n8n restarted while a call waits: the execution resumes after the restart,
 			const execution = await lastExecution(wf.id, { timeoutMs: 90_000 });
 			expect(execution.status).toBe('success');
 			expect(outputOf(execution)[0].json).toMatchObject({ answered: true, acknowledged: true, digits: '1', status: 'hangup' });
+
+			// Restarted in the middle of a call: the message is being spoken (25 s) when n8n goes down. The steps
+			// before the restart were in the old process's memory; the key pressed after it still counts.
+			ownSim.reset();
+			ownSim.configure({ webhookUrl: triggerUrl, ringMs: 0, mediaMs: 25_000 });
+			await axios.post(wf.url, { to: DEMO_NUMBERS.presses1, message: 'Press 1.' });
+			const speaking = Date.now();
+			while (!ownSim.calls()[0]?.entries.some((e) => e.type === 'action' && e.method === 'speak')) {
+				if (Date.now() - speaking > 15_000) throw new Error('the message was never spoken');
+				await new Promise((resolve) => setTimeout(resolve, 100));
+			}
+			await own.stop();
+			await own.start();
+			await own.waitForWebhook(triggerUrl);
+			const runs = await finishedRuns(wf.id, 2, 90_000);
+			expect(runs[0].status).toBe('success');
+			const item = outputOf(runs[0])[0].json;
+			expect(item).toMatchObject({ answered: true, acknowledged: true, digits: '1', status: 'hangup' });
+			expect(item.events.map((e) => e.event)).toEqual(['speak_completed', 'call_completed']);
+			expect(actionsOf(ownSim.calls()[0])).toEqual(['speak', 'hangup']);
 		} finally {
 			n8n = shared.n8n;
 			credential = shared.credential;
@@ -391,7 +411,7 @@ test('n8n restarted while a call waits: the execution resumes after the restart,
 		await own.stop();
 		await ownSim.stop();
 	}
-}, 240_000);
+}, 300_000);
 
 describe('examples/on-call-escalation.json (imported as a user would)', () => {
 	let ex;
