@@ -110,6 +110,19 @@ describe('relayed events', () => {
 	});
 });
 
+test('a call of an earlier run of the node (same execution and node, another reference_id) does not count', async () => {
+	const items = pendingItems(1);
+	// An earlier run whose wait ran out: its call ended later, under the same resume URL.
+	const stale = eventBody('call_completed', 0, { status: 'hangup' });
+	const staleBody = Buffer.from(stale.toString().replace('"REF0"', '"OLDREF"'));
+	expect((await deliver(staleBody, items)).result).toEqual({ noWebhookResponse: true });
+	await deliver(eventBody('dial_completed', 0, { status: 'answered' }), items);
+	const done = await deliver(eventBody('call_completed', 0, { status: 'hangup', answered_on_utc: 'x' }), items);
+	const output = (done.result as { workflowData: INodeExecutionData[][] }).workflowData[0];
+	expect(output[0].json).toMatchObject({ reference_id: 'REF0', answered: true });
+	expect((output[0].json.events as IDataObject[]).map((e) => e.event)).toEqual(['dial_completed', 'call_completed']);
+});
+
 describe('the trigger\'s relay', () => {
 	function triggerContext(http: (options: IDataObject) => Promise<unknown>, authentication = 'telesignSignature') {
 		const sent: Sent = { headers: {} };

@@ -66,7 +66,7 @@ function outcomes(items: INodeExecutionData[], calls: ReturnType<typeof callsOf>
 			continue;
 		}
 		const call = calls.get(itemIndex);
-		if (call?.completed === undefined) return undefined;
+		if (call?.completed === undefined || call.referenceId !== (pending.reference_id ?? undefined)) return undefined;
 		const json = buildOutcome(pending.settings, call.steps, {
 			referenceId: pending.reference_id ?? undefined,
 			externalId: pending.user_external_id,
@@ -119,7 +119,7 @@ export async function callAndWaitWebhook(this: IWebhookFunctions): Promise<IWebh
 	const calls = callsOf(marker.signature, nowMs);
 	let action: IDataObject | null = null;
 	if (pending !== undefined) {
-		const call = callOf(calls, marker.itemIndex);
+		const call = callOf(calls, marker.itemIndex, typeof parsed.event.reference_id === 'string' ? parsed.event.reference_id : undefined);
 		const decision = decideNext(pending.settings, call.steps, { event: parsed.event.event, data: parsed.event.data });
 		call.steps.push(decision.step);
 		if (decision.ended) call.completed = parsed.event.data ?? {};

@@ -8,6 +8,8 @@
 import type { CallStep } from '../../../shared/telesign/callAndWait';
 
 export interface FollowedCall {
+	/** Telesign's reference_id of the call (the same node may dial again in a later run of the execution). */
+	referenceId?: string;
 	steps: CallStep[];
 	/** call_completed's data once Telesign has reported the end of the call. */
 	completed?: Record<string, unknown>;
@@ -39,10 +41,11 @@ export function callsOf(key: string, nowMs = Date.now()): Map<number, FollowedCa
 	return execution.calls;
 }
 
-export function callOf(calls: Map<number, FollowedCall>, itemIndex: number): FollowedCall {
+/** The followed call of an item; a call with another reference_id (an earlier run of the node) is replaced. */
+export function callOf(calls: Map<number, FollowedCall>, itemIndex: number, referenceId: string | undefined): FollowedCall {
 	let call = calls.get(itemIndex);
-	if (call === undefined) {
-		call = { steps: [] };
+	if (call === undefined || call.referenceId !== referenceId) {
+		call = { referenceId, steps: [] };
 		calls.set(itemIndex, call);
 	}
 	return call;
