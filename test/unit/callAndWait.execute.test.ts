@@ -94,3 +94,20 @@ test('nothing dialled (every item failed with Continue On Fail): no wait', async
 	expect(output[0].json.error).toMatch(/To/);
 	expect(putExecutionToWait).not.toHaveBeenCalled();
 });
+
+test('Retry On Fail (the same run executed again) never places an accepted call a second time', async () => {
+	const refused: HttpReply = { statusCode: 400, body: { reference_id: 'X', status: 'caller_id_number_not_owned' } };
+	const fake = waitContext([{ to: '15551230001' }, { to: '15551230002' }], [accepted('R0'), refused, accepted('R1')], { parameters: { options: { concurrency: 1 } } });
+	const executeData = {};
+	(fake.context as unknown as { getExecuteData: () => object }).getExecuteData = () => executeData;
+	await expect(node.execute.call(fake.context)).rejects.toThrow(/caller/i);
+	expect(fake.requests).toHaveLength(2);
+	// n8n runs the node again: only the refused dial (which placed no call) is sent again.
+	const [output] = await node.execute.call(fake.context);
+	expect(fake.requests).toHaveLength(3);
+	expect(JSON.parse(fake.requests[2].options.body as string).params.to).toBe('15551230002');
+	expect(output.map((i) => [i.json.status, i.json.reference_id])).toEqual([
+		['timeout', 'R0'],
+		['timeout', 'R1'],
+	]);
+});

@@ -93,7 +93,7 @@ export interface PreparedDial {
 export type DialResult = { ok: true; json: IDataObject } | { ok: false; error: NodeError; fields: IDataObject };
 
 /** A dial this node run already sent, and what came of it. */
-interface SentDial {
+export interface SentDial {
 	to: string;
 	callerIdNumber: string;
 	externalId: string;
@@ -111,7 +111,7 @@ interface SentDial {
  */
 const sentInRun = new WeakMap<object, Map<number, SentDial>>();
 
-function sentDialsOfThisRun(this: IExecuteFunctions): Map<number, SentDial> | undefined {
+export function sentDialsOfThisRun(this: IExecuteFunctions): Map<number, SentDial> | undefined {
 	if (typeof this.getExecuteData !== 'function') return undefined;
 	let key: unknown;
 	try {
@@ -133,7 +133,7 @@ function sentDialsOfThisRun(this: IExecuteFunctions): Map<number, SentDial> | un
  * have placed a call (it must not be sent again), undefined when it provably placed nothing (sending it again
  * is safe) or when the item now asks for a different call.
  */
-function reuseSentDial(this: IExecuteFunctions, itemIndex: number, dial: PreparedDial, sent: SentDial | undefined): DialResult | undefined {
+export function reuseSentDial(this: IExecuteFunctions, itemIndex: number, dial: PreparedDial, sent: SentDial | undefined): DialResult | undefined {
 	if (sent === undefined || sent.to !== dial.to || sent.callerIdNumber !== dial.callerIdNumber || sent.externalId !== dial.externalId) {
 		return undefined;
 	}

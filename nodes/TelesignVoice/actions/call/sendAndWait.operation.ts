@@ -24,7 +24,9 @@ import {
 	MAX_TIMEOUT_MS,
 	MIN_TIMEOUT_MS,
 	readConcurrency,
+	reuseSentDial,
 	sendDial,
+	sentDialsOfThisRun,
 } from './dial.operation';
 import { DEFAULT_WAIT_MINUTES } from './sendAndWait.description';
 
@@ -136,6 +138,48 @@ function pendingItem(itemIndex: number, wait: PreparedWait, result: DialResult &
 	return { json: json as IDataObject, pairedItem: { item: itemIndex } };
 }
 
+/**
+ * Sends the dials in a bounded pool, with the Dial operation's record of what this node run sent: a retry of the
+ * node (n8n's Retry On Fail) never sends again a dial that was accepted or may have placed a call. The resume
+ * URL, so the external_id, is the same on every try of a run, which is how a dial is recognised.
+ */
+async function dialAll(
+	this: IExecuteFunctions,
+	prepared: Map<number, PreparedWait>,
+	concurrency: number,
+	continueOnFail: boolean,
+): Promise<Map<number, DialResult>> {
+	const node = this.getNode();
+	const sentBefore = sentDialsOfThisRun.call(this);
+	const results = new Map<number, DialResult>();
+	const toSend: number[] = [];
+	for (const [itemIndex, wait] of prepared) {
+		const reused = reuseSentDial.call(this, itemIndex, wait.dial, sentBefore?.get(itemIndex));
+		if (reused) results.set(itemIndex, reused);
+		else toSend.push(itemIndex);
+	}
+	const failedBefore = !continueOnFail && [...results.values()].some((result) => !result.ok);
+	const settled = await runPool(
+		failedBefore ? [] : toSend,
+		concurrency,
+		async (itemIndex) => {
+			const { dial } = prepared.get(itemIndex) as PreparedWait;
+			let result: DialResult;
+			try {
+				result = await sendDial.call(this, itemIndex, dial);
+			} catch (error) {
+				result = { ok: false, error: toNodeError(node, error, itemIndex), fields: { call_may_have_been_placed: true } };
+			}
+			const { to, callerIdNumber, externalId } = dial;
+			sentBefore?.set(itemIndex, { to, callerIdNumber, externalId, result, description: result.ok ? undefined : result.error.description });
+			return result;
+		},
+		{ stopOnFailure: !continueOnFail, isFailure: (result) => !result.ok },
+	);
+	for (const [itemIndex, outcome] of settled) if (outcome.ok) results.set(itemIndex, outcome.value);
+	return results;
+}
+
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	if (items.length === 0) return [];
 	const node = this.getNode();
@@ -162,19 +206,11 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			prepared.clear();
 		}
 	}
-	const settled = await runPool(
-		[...prepared.keys()],
-		concurrency,
-		async (itemIndex) => await sendDial.call(this, itemIndex, (prepared.get(itemIndex) as PreparedWait).dial),
-		{ stopOnFailure: !continueOnFail, isFailure: (result) => !result.ok },
-	);
+	const results = await dialAll.call(this, prepared, concurrency, continueOnFail);
 	let waiting = 0;
 	for (const [itemIndex, wait] of prepared) {
-		const outcome = settled.get(itemIndex);
-		if (outcome === undefined) continue;
-		const result: DialResult = outcome.ok
-			? outcome.value
-			: { ok: false, error: toNodeError(node, outcome.error, itemIndex), fields: { call_may_have_been_placed: true } };
+		const result = results.get(itemIndex);
+		if (result === undefined) continue; // not started: an earlier dial failed and the node stops
 		if (!result.ok) {
 			if (!continueOnFail) throw result.error;
 			output[itemIndex] = errorItem(result.error, itemIndex, { ...result.fields, answered: false, acknowledged: false });
