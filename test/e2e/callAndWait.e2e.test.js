@@ -333,6 +333,22 @@ test('an event of a call whose execution is gone is answered with hangup and sta
 	expect((await n8n.executions(trigger.id, { includeData: false })).length).toBe(before);
 });
 
+test('stopping a waiting execution stops following its call: the next event is answered with hangup', async () => {
+	const wf = await deploy(`cw stopped ${Date.now()}`, {});
+	sim.configure({ ringMs: 4000 });
+	await axios.post(wf.url, { to: DEMO_NUMBERS.presses1, message: 'Press 1.' });
+	await waitForDial();
+	const [waiting] = await n8n.executions(wf.id, { includeData: false });
+	expect(waiting.status).toBe('waiting');
+	const rest = await n8n.restSession();
+	const stopped = await rest.post(`/executions/${waiting.id}/stop`, {});
+	expect(stopped.status).toBe(200);
+	const call = await sim.waitForCall(sim.dialsPlaced()[0].reference_id, { timeoutMs: 30_000 });
+	expect(actionsOf(call)).toEqual(['hangup']);
+	const [after] = await n8n.executions(wf.id, { includeData: false });
+	expect(after.status).toBe('canceled');
+});
+
 test('Telesign never reports back within Limit Wait Time: status "timeout" with what to check', async () => {
 	const wf = await deploy(`cw timeout ${Date.now()}`, { options: { limitWaitTime: { values: { limitType: 'afterTimeInterval', resumeAmount: 2, resumeUnit: 'seconds' } } } });
 	sim.configure({ webhookUrl: 'http://127.0.0.1:9/nowhere' });
