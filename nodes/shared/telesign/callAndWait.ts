@@ -2,8 +2,9 @@
  * Call and Wait for Response, the domain part: what to answer at each event of a waiting call (given the node's
  * settings and the call's events so far), and the outcome item once the call has ended. Pure: no n8n, no I/O.
  *
- * Telesign drives a call through the answers to its events (https://developer.telesign.com/enterprise/reference/
- * voice-events, https://developer.telesign.com/enterprise/docs/voice-send-a-tts-message-and-collect-digits):
+ * Telesign drives a call through the answers to its events:
+ * https://developer.telesign.com/enterprise/reference/voice-events and
+ * https://developer.telesign.com/enterprise/docs/voice-send-a-tts-message-and-collect-digits —
  * dial_completed → answer speak (+ collect_digits) → speak_completed carries data.collected_digits → answer the
  * next action → … → call_completed (the call detail record). Telesign does not publish dial_completed's failure
  * statuses: anything but "answered" is reported as the call's status, unchanged.
