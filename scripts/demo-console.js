@@ -9,8 +9,8 @@ const localhost = (url) => url.replace('127.0.0.1', 'localhost');
 /**
  * @param {{n8nUrl: string, owner: {email: string, password: string}, simulatorUrl: string,
  *          account: {customerId: string, apiKey: string}, credentialName: string, workflowNames: string[],
- *          alertUrl: string, callLogWebhookUrl: string, n8nLog: string,
- *          numbers: {answers: string, busy: string, hangsUp: string, presses1: string, presses2: string, callerId: string}}} o
+ *          alertUrl: string, escalationUrl: string, callLogWebhookUrl: string, n8nLog: string,
+ *          numbers: {answers: string, busy: string, hangsUp: string, presses1: string, presses2: string, presses9: string, callerId: string}}} o
  */
 function demoBanner(o) {
 	const n = o.numbers;
@@ -28,7 +28,11 @@ function demoBanner(o) {
 
  Workflows (active): ${o.workflowNames.map((name) => `"${name}"`).join(', ')}
 
- Place a simulated outbound alert call (the callee answers and listens):
+ On-call escalation with Call and Wait (the first engineer presses 9, the second presses 1):
+   curl -s -X POST ${localhost(o.escalationUrl)} -H 'content-type: application/json' \\
+     -d '{"message":"Checkout is down.","oncall":["${n.presses9}","${n.presses1}"]}'
+
+ Place a simulated outbound alert call with Dial and the trigger (the callee answers and listens):
    curl -s -X POST ${localhost(o.alertUrl)} -H 'content-type: application/json' \\
      -d '{"numbers":["${n.answers}"],"message":"Disk space on db-1 is below 5 percent."}'
    Other callees: ${n.busy} is busy, ${n.hangsUp} hangs up during the message.

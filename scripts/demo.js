@@ -67,6 +67,7 @@ async function main() {
 			credentialName: imported.credentialName,
 			workflowNames: imported.workflows.map((w) => w.name),
 			alertUrl: imported.alertUrl,
+			escalationUrl: imported.escalationUrl,
 			callLogWebhookUrl: imported.callLogWebhookUrl,
 			numbers: DEMO_NUMBERS,
 			n8nLog: n8n.logPath,

@@ -1,10 +1,18 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as call from './actions/call/Call.resource';
 import * as recording from './actions/recording/Recording.resource';
 import * as respond from './actions/respond/Respond.resource';
 import { router } from './actions/router';
+import { callAndWaitWebhook, callAndWaitWebhooks } from './actions/call/sendAndWait.webhook';
 import { searchLanguages } from './methods/listSearch';
 
 export class TelesignVoice implements INodeType {
@@ -21,6 +29,9 @@ export class TelesignVoice implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
+		// n8n's waiting webhook of Call → Call and Wait for Response (as n8n's own send-and-wait nodes declare
+		// it): nothing is registered anywhere, so there are no webhookMethods.
+		webhooks: callAndWaitWebhooks,
 		credentials: [
 			{
 				name: 'telesignVoiceApi',
@@ -65,5 +76,9 @@ export class TelesignVoice implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);
+	}
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await callAndWaitWebhook.call(this);
 	}
 }

@@ -14,6 +14,7 @@ import { NodeConnectionTypes, fromFunction, webhookDescriptionFields } from 'n8n
 import { MIN_WEBHOOK_PASSWORD_LENGTH, webhookCredentialProblems } from '../shared/telesign/webhookAuth';
 import type { AuthenticationMethod } from './description';
 import { triggerProperties } from './description';
+import { relayWaitingCallEvent } from './relay';
 import {
 	WEBHOOK_PATH,
 	assertTriggerConfiguration,
@@ -151,6 +152,9 @@ export class TelesignVoiceTrigger implements INodeType {
 
 		const parsed = parseEvent(getRawBody(req));
 		if ('reply' in parsed) return sendReply.call(this, parsed.reply);
+
+		const relayed = await relayWaitingCallEvent.call(this, parsed.event, getRawBody(req), authentication);
+		if (relayed) return relayed;
 
 		const filtered = filterEvent(parsed.event, this.getNodeParameter('events', []));
 		if (filtered) return sendReply.call(this, filtered);

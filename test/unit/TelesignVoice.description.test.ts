@@ -36,7 +36,7 @@ describe('Telesign Voice: description', () => {
 	it('has the three resources and the standard operation names, each with action text', () => {
 		const resources = description.properties.find((property) => property.name === 'resource')?.options as INodePropertyOptions[];
 		expect(resources.map((option) => option.value).sort()).toEqual(['call', 'recording', 'respond']);
-		expect(operationsOf('call').map((option) => option.value)).toEqual(['dial']);
+		expect(operationsOf('call').map((option) => option.value)).toEqual(['dial', 'sendAndWait']);
 		expect(operationsOf('respond').map((option) => option.value).sort()).toEqual(
 			['dial', 'hangup', 'play', 'rawAction', 'sendDtmf', 'speak'].sort(),
 		);
@@ -54,6 +54,7 @@ describe('Telesign Voice: description', () => {
 	it('every field is shown for some operation, and its defaults resolve', () => {
 		const combinations: Array<[string, string]> = [
 			['call', 'dial'],
+			['call', 'sendAndWait'],
 			...['speak', 'play', 'sendDtmf', 'hangup', 'dial', 'rawAction'].map((operation): [string, string] => ['respond', operation]),
 			...['getAll', 'get', 'delete'].map((operation): [string, string] => ['recording', operation]),
 		];
@@ -62,12 +63,29 @@ describe('Telesign Voice: description', () => {
 			const values = NodeHelpers.getNodeParameters(description.properties, { resource, operation }, true, false, null, null);
 			expect(values).toMatchObject({ resource, operation });
 			for (const property of description.properties) {
-				if (NodeHelpers.displayParameter({ resource, operation, collectDigits: true, returnAll: false }, property, null, null)) {
-					shown.add(property);
+				for (const responseType of ['keyPress', 'approval']) {
+					if (NodeHelpers.displayParameter({ resource, operation, responseType, collectDigits: true, returnAll: false }, property, null, null)) {
+						shown.add(property);
+					}
 				}
 			}
 		}
 		expect(description.properties.filter((property) => !shown.has(property)).map((property) => property.name)).toEqual([]);
+	});
+
+	it('Call and Wait qualifies as a Human-in-the-loop tool as n8n 2.41 decides it (send-and-wait names, webhooks)', () => {
+		// n8n's createHitlTools: an `operation` option whose value is exactly "sendAndWait" and a webhook.
+		expect(description.webhooks?.length).toBeGreaterThan(0);
+		expect(description.webhooks?.[0]).toMatchObject({ httpMethod: 'POST', restartWebhook: true, isFullPath: true, path: '={{ $nodeId }}' });
+		const shown = (name: string) =>
+			description.properties.filter(
+				(p) => p.name === name && NodeHelpers.displayParameter({ resource: 'call', operation: 'sendAndWait', responseType: 'approval' }, p, null, null),
+			);
+		expect(shown('message')).toHaveLength(1);
+		expect((shown('responseType')[0].options as INodePropertyOptions[]).map((o) => o.value)).toContain('approval');
+		expect(shown('approvalOptions')).toHaveLength(1);
+		const values = NodeHelpers.getNodeParameters(description.properties, { resource: 'call', operation: 'sendAndWait', responseType: 'approval' }, true, false, null, null);
+		expect(values).toMatchObject({ message: '', responseType: 'approval', options: {} });
 	});
 
 	it('Speak defaults: en-US, no digit collection, answers Telesign at once', () => {

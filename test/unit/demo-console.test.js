@@ -13,6 +13,7 @@ const banner = () =>
 		credentialName: 'Telesign Voice (local simulator)',
 		workflowNames: ['Telesign Voice: outbound alert call', 'Telesign Voice: inbound IVR menu'],
 		alertUrl: 'http://127.0.0.1:5678/webhook/telesign-alert',
+		escalationUrl: 'http://127.0.0.1:5678/webhook/telesign-oncall',
 		callLogWebhookUrl: 'http://127.0.0.1:5678/webhook/abc/telesign-voice',
 		numbers: DEMO_NUMBERS,
 		n8nLog: '/tmp/demo/n8n.log',
@@ -32,6 +33,8 @@ describe('demo banner', () => {
 		expect(text).toContain('n8n:        http://localhost:5678   (log in: owner@example.com / demo-password)');
 		expect(text).toContain(`curl -s -X POST http://localhost:5678/webhook/telesign-alert`);
 		expect(text).toContain(`"numbers":["${DEMO_NUMBERS.answers}"]`);
+		expect(text).toContain('curl -s -X POST http://localhost:5678/webhook/telesign-oncall');
+		expect(text).toContain(`"oncall":["${DEMO_NUMBERS.presses9}","${DEMO_NUMBERS.presses1}"]`);
 		expect(text).toContain(`"from":"${DEMO_NUMBERS.presses1}","to":"${DEMO_NUMBERS.callerId}"`);
 		expect(text).toContain('"Telesign Voice: outbound alert call", "Telesign Voice: inbound IVR menu"');
 	});

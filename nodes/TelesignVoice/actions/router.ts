@@ -8,7 +8,7 @@ import * as recording from './recording/Recording.resource';
 import * as respond from './respond/Respond.resource';
 
 const operations: Record<TelesignVoiceResource, Record<string, OperationExecute>> = {
-	call: { dial: call.dial.execute },
+	call: { dial: call.dial.execute, sendAndWait: call.sendAndWait.execute },
 	respond: {
 		speak: respond.speak.execute,
 		play: respond.play.execute,

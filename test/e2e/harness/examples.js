@@ -1,7 +1,7 @@
 'use strict';
 /**
  * Imports the example workflows (examples/*.json) into a running n8n exactly as a user would use them:
- * one Telesign Voice API credential, the Data Table of the call log, and the three workflows, activated.
+ * one Telesign Voice API credential, the Data Table of the call log, and the example workflows, activated.
  * Used by `npm start` (demo) and by the e2e suite, so the examples cannot rot.
  */
 const fs = require('fs');
@@ -46,6 +46,7 @@ const CALL_LOG_COLUMNS = [
 ];
 
 const FILES = {
+	escalation: 'on-call-escalation.json',
 	outbound: 'outbound-alert-call.json',
 	ivr: 'inbound-ivr-menu.json',
 	callLog: 'call-log-to-data-table.json',
@@ -114,6 +115,12 @@ async function importExamples(n8n, o) {
 			const alertHook = workflow.nodes.find((n) => n.type === 'n8n-nodes-base.webhook');
 			result.alertUrl = `${n8n.baseUrl}/webhook/${alertHook.parameters.path}`;
 			await n8n.waitForWebhook(result.alertUrl);
+		}
+		if (key === 'escalation') {
+			result.escalationWebhookUrl = entry.webhookUrl;
+			const alertHook = workflow.nodes.find((n) => n.type === 'n8n-nodes-base.webhook');
+			result.escalationUrl = `${n8n.baseUrl}/webhook/${alertHook.parameters.path}`;
+			await n8n.waitForWebhook(result.escalationUrl);
 		}
 		if (key === 'ivr') result.ivrWebhookUrl = entry.webhookUrl;
 		if (key === 'callLog') result.callLogWebhookUrl = entry.webhookUrl;

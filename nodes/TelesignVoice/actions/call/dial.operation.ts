@@ -85,7 +85,7 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-function readConcurrency(this: IExecuteFunctions): number {
+export function readConcurrency(this: IExecuteFunctions): number {
 	try {
 		const value = getOptions.call(this, 0).concurrency;
 		return validateInteger(value ?? DEFAULT_CONCURRENCY, 'Concurrency', 1, MAX_CONCURRENCY);

@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDisplayOptions, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { DEFAULT_TTS_LANGUAGE, SUGGESTED_TTS_LANGUAGES, buildSpeakAction } from '../../../shared/telesign/actions';
 import { respondOptionsCollection, collectDigitsFields, readCollectDigits, runRespondOperation } from './answer';
@@ -7,20 +7,9 @@ const displayOptions = { show: { resource: ['respond'], operation: ['speak'] } }
 
 const defaultLanguage = SUGGESTED_TTS_LANGUAGES.find((language) => language.code === DEFAULT_TTS_LANGUAGE);
 
-export const description: INodeProperties[] = [
-	{
-		displayName: 'Message',
-		name: 'message',
-		type: 'string',
-		typeOptions: { rows: 3 },
-		required: true,
-		default: '',
-		placeholder: 'The web shop is down. Press 1 to acknowledge.',
-		description: 'The text Telesign reads out to the caller (text-to-speech)',
-		hint: 'Speak answers the events incoming_call, dial_completed, speak_completed and play_completed. Telesign waits for the answer, so keep the nodes before this one fast.',
-		displayOptions,
-	},
-	{
+/** The Language field of a speak (also used by Call → Call and Wait for Response). */
+export function languageProperty(displayOptions: IDisplayOptions): INodeProperties {
+	return {
 		displayName: 'Language',
 		name: 'language',
 		type: 'resourceLocator',
@@ -51,12 +40,28 @@ export const description: INodeProperties[] = [
 			},
 		],
 		displayOptions,
+	};
+}
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Message',
+		name: 'message',
+		type: 'string',
+		typeOptions: { rows: 3 },
+		required: true,
+		default: '',
+		placeholder: 'The web shop is down. Press 1 to acknowledge.',
+		description: 'The text Telesign reads out to the caller (text-to-speech)',
+		hint: 'Speak answers the events incoming_call, dial_completed, speak_completed and play_completed. Telesign waits for the answer, so keep the nodes before this one fast.',
+		displayOptions,
 	},
+	languageProperty(displayOptions),
 	...collectDigitsFields(displayOptions),
 	respondOptionsCollection(displayOptions),
 ];
 
-function readLanguage(this: IExecuteFunctions, itemIndex: number): unknown {
+export function readLanguage(this: IExecuteFunctions, itemIndex: number): unknown {
 	const value = this.getNodeParameter('language', itemIndex, DEFAULT_TTS_LANGUAGE, { extractValue: true });
 	// A resource locator normally arrives as its value; accept the whole object too.
 	if (value !== null && typeof value === 'object' && 'value' in value) return (value as { value: unknown }).value;

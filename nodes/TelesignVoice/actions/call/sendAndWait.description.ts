@@ -1,0 +1,219 @@
+/**
+ * The fields of Call → Call and Wait for Response. Named as n8n's own send-and-wait operations name them
+ * (message, responseType with an "approval" type, approvalOptions, options.limitWaitTime), so n8n turns the node
+ * into a Human-in-the-loop tool for its AI Agent.
+ */
+import type { INodeProperties } from 'n8n-workflow';
+
+import { MAX_COLLECT_DIGITS } from '../../../shared/telesign/actions';
+import { MAX_REPEATS } from '../../../shared/telesign/callAndWait';
+import { dialNumberFields, externalIdOption, maxCallDurationOption } from '../dialFields';
+import { languageProperty } from '../respond/speak.operation';
+import {
+	DEFAULT_CONCURRENCY,
+	DEFAULT_RATE_LIMIT_RETRIES,
+	MAX_CONCURRENCY,
+	MAX_RATE_LIMIT_RETRIES,
+	MAX_TIMEOUT_MS,
+	MIN_TIMEOUT_MS,
+} from './dial.operation';
+import { DEFAULT_TIMEOUT_MS } from '../../../shared/telesign/transport';
+
+export const SEND_AND_WAIT = 'sendAndWait';
+export const DEFAULT_WAIT_MINUTES = 60;
+
+const displayOptions = { show: { resource: ['call'], operation: [SEND_AND_WAIT] } };
+const show = (extra: Record<string, string[]>) => ({ show: { ...displayOptions.show, ...extra } });
+
+const limitWaitTimeOption: INodeProperties = {
+	displayName: 'Limit Wait Time',
+	name: 'limitWaitTime',
+	type: 'fixedCollection',
+	description: `How long the workflow waits for the calls to end. Without it the node waits ${DEFAULT_WAIT_MINUTES} minutes; calls still running then are reported with status "timeout".`,
+	default: { values: { limitType: 'afterTimeInterval', resumeAmount: 10, resumeUnit: 'minutes' } },
+	options: [
+		{
+			displayName: 'Values',
+			name: 'values',
+			values: [
+				{
+					displayName: 'Limit Type',
+					name: 'limitType',
+					type: 'options',
+					default: 'afterTimeInterval',
+					options: [
+						{ name: 'After Time Interval', value: 'afterTimeInterval', description: 'Waits for a certain amount of time' },
+						{ name: 'At Specified Time', value: 'atSpecifiedTime', description: 'Waits until a date and time' },
+					],
+				},
+				{
+					displayName: 'Amount',
+					name: 'resumeAmount',
+					type: 'number',
+					typeOptions: { minValue: 0, numberPrecision: 2 },
+					default: 10,
+					displayOptions: { show: { limitType: ['afterTimeInterval'] } },
+				},
+				{
+					displayName: 'Unit',
+					name: 'resumeUnit',
+					type: 'options',
+					options: [
+						{ name: 'Seconds', value: 'seconds' },
+						{ name: 'Minutes', value: 'minutes' },
+						{ name: 'Hours', value: 'hours' },
+					],
+					default: 'minutes',
+					displayOptions: { show: { limitType: ['afterTimeInterval'] } },
+				},
+				{
+					displayName: 'Max Date and Time',
+					name: 'maxDateAndTime',
+					type: 'dateTime',
+					default: '',
+					displayOptions: { show: { limitType: ['atSpecifiedTime'] } },
+				},
+			],
+		},
+	],
+};
+
+export const description: INodeProperties[] = [
+	...dialNumberFields(
+		displayOptions,
+		'Must be a number your account leases from Telesign. Needs an active Telesign Voice Trigger whose URL is registered with Telesign: the call events reach the waiting workflow through it.',
+	),
+	{
+		displayName: 'Message',
+		name: 'message',
+		type: 'string',
+		typeOptions: { rows: 3 },
+		required: true,
+		default: '',
+		placeholder: 'The web shop is down. Press 1 to acknowledge.',
+		description: 'What Telesign speaks when the call is answered (text-to-speech). Say which key to press.',
+		displayOptions,
+	},
+	languageProperty(displayOptions),
+	{
+		displayName: 'Response Type',
+		name: 'responseType',
+		type: 'options',
+		default: 'keyPress',
+		options: [
+			{ name: 'Approval', value: 'approval', description: 'A key approves (and optionally another declines); outputs approved' },
+			{ name: 'Key Press', value: 'keyPress', description: 'Collect one or more keys; a given key acknowledges' },
+			{ name: 'None', value: 'none', description: 'Speak the message and hang up' },
+		],
+		displayOptions,
+	},
+	{
+		displayName: 'Max Digits',
+		name: 'maxDigits',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: MAX_COLLECT_DIGITS },
+		default: 1,
+		description: 'How many keys to collect after the message',
+		displayOptions: show({ responseType: ['keyPress'] }),
+	},
+	{
+		displayName: 'Acknowledge Key',
+		name: 'acknowledgeKey',
+		type: 'string',
+		default: '1',
+		placeholder: '1',
+		description: 'The key(s) that acknowledge, e.g. 1. Leave empty to count any key as acknowledged.',
+		displayOptions: show({ responseType: ['keyPress'] }),
+	},
+	{
+		displayName: 'Approval Options',
+		name: 'approvalOptions',
+		type: 'fixedCollection',
+		placeholder: 'Add option',
+		default: {},
+		options: [
+			{
+				displayName: 'Values',
+				name: 'values',
+				values: [
+					{
+						displayName: 'Type of Approval',
+						name: 'approvalType',
+						type: 'options',
+						default: 'single',
+						options: [
+							{ name: 'Approve Only', value: 'single' },
+							{ name: 'Approve and Decline', value: 'double' },
+						],
+					},
+					{ displayName: 'Approve Key', name: 'approveKey', type: 'string', default: '1' },
+					{
+						displayName: 'Decline Key',
+						name: 'declineKey',
+						type: 'string',
+						default: '2',
+						displayOptions: { show: { approvalType: ['double'] } },
+					},
+				],
+			},
+		],
+		displayOptions: show({ responseType: ['approval'] }),
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		displayOptions,
+		options: [
+			{
+				displayName: 'Closing Message',
+				name: 'closingMessage',
+				type: 'string',
+				default: '',
+				placeholder: 'Thank you, goodbye.',
+				description: 'Spoken once the callee has answered the prompt (or did not), before hanging up',
+			},
+			{
+				displayName: 'Concurrency',
+				name: 'concurrency',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY },
+				default: DEFAULT_CONCURRENCY,
+				description: 'How many dials are sent at the same time when the node receives many items (read from the first item)',
+			},
+			{
+				...externalIdOption,
+				description:
+					'Your own ID for this call. It is returned as external_id and appended to the external_id Telesign gets (which starts with the marker that leads the call events back to this execution), so it must fit in what remains of Telesign\'s 128 characters — about 40.',
+			},
+			limitWaitTimeOption,
+			maxCallDurationOption,
+			{
+				displayName: 'Rate Limit Retries',
+				name: 'rateLimitRetries',
+				type: 'number',
+				typeOptions: { minValue: 0, maxValue: MAX_RATE_LIMIT_RETRIES },
+				default: DEFAULT_RATE_LIMIT_RETRIES,
+				description: 'How often a dial Telesign refused with 429 rate_limit_exceeded is sent again (no call was placed)',
+			},
+			{
+				displayName: 'Repeat Message',
+				name: 'repeatMessage',
+				type: 'number',
+				typeOptions: { minValue: 0, maxValue: MAX_REPEATS },
+				default: 1,
+				description: 'How many more times the message is spoken when no key was pressed',
+			},
+			{
+				displayName: 'Timeout',
+				name: 'timeout',
+				type: 'number',
+				typeOptions: { minValue: MIN_TIMEOUT_MS, maxValue: MAX_TIMEOUT_MS },
+				default: DEFAULT_TIMEOUT_MS,
+				description: 'How long to wait for Telesign to answer a dial request, in milliseconds (never retried)',
+			},
+		],
+	},
+];

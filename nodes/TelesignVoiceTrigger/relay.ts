@@ -1,0 +1,120 @@
+/**
+ * The trigger's half of Call → Call and Wait for Response. Telesign posts every event of an account to the one
+ * URL registered for it (this trigger), so events of calls placed by Call and Wait — recognised by the marker in
+ * their external_id — are relayed, after the trigger's usual verification, to the waiting execution's resume URL
+ * with a relay signature (why: see shared/telesign/waitRelay.ts). The waiting node's answer is Telesign's action.
+ *
+ * Decisions:
+ * - Relayed events do not start this trigger's workflow — its answer would compete with the waiting node's —
+ *   except call_completed when Events selects it: Telesign ignores answers to call_completed, and a call log
+ *   must see every call of the account.
+ * - An event whose waiting execution is gone (ended, timed out, deleted) or does not answer properly is answered
+ *   with hangup (call_completed: with {}), and nothing else starts.
+ * - Call and Wait needs Authentication "Telesign Signature": the relay key is derived from the API key.
+ */
+import type { ICredentialDataDecryptedObject, IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+
+import { buildHangupAction } from '../shared/telesign/actions';
+import { readCredentials } from '../shared/telesign/credentials';
+import type { TelesignEvent } from '../shared/telesign/events';
+import { headerValue } from '../shared/telesign/signing';
+import type { HeaderBag } from '../shared/telesign/signing';
+import type { WaitMarker } from '../shared/telesign/waitRelay';
+import {
+	RELAY_SIGNATURE_HEADER,
+	RELAY_TIMESTAMP_HEADER,
+	deriveRelayKey,
+	parseMarker,
+	resumeUrlFor,
+	signRelay,
+	verifyRelay,
+} from '../shared/telesign/waitRelay';
+import type { AuthenticationMethod } from './description';
+import { TELESIGN_CREDENTIAL, WEBHOOK_PATH, buildItemJson, filterEvent, sendReply } from './webhookSteps';
+
+/** Telesign waits for the answer; the waiting node answers in milliseconds. */
+export const RELAY_TIMEOUT_MS = 8000;
+
+type RelayAnswer = { ok: true; action: IDataObject | null } | { ok: false; reason: string };
+
+function fallbackAnswer(event: TelesignEvent): IDataObject {
+	return event.event === 'call_completed' ? {} : (buildHangupAction() as unknown as IDataObject);
+}
+
+async function postToWaitingExecution(this: IWebhookFunctions, url: string, key: Buffer, rawBody: Buffer): Promise<RelayAnswer> {
+	let response: { statusCode: number; headers: Record<string, unknown>; body: unknown };
+	try {
+		response = await this.helpers.httpRequest({
+			method: 'POST',
+			url,
+			body: rawBody,
+			headers: { 'content-type': 'application/json', ...signRelay(key, 'event', rawBody, Date.now()) },
+			encoding: 'text',
+			json: false,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			timeout: RELAY_TIMEOUT_MS,
+		});
+	} catch (error) {
+		return { ok: false, reason: `relay failed: ${(error as Error).message}` };
+	}
+	if (response.statusCode !== 200) return { ok: false, reason: `waiting execution answered HTTP ${response.statusCode}` };
+	const body = Buffer.from(typeof response.body === 'string' ? response.body : String(response.body ?? ''), 'utf8');
+	const verification = verifyRelay({
+		key,
+		kind: 'answer',
+		body,
+		timestamp: headerValue(response.headers as HeaderBag, RELAY_TIMESTAMP_HEADER),
+		signature: headerValue(response.headers as HeaderBag, RELAY_SIGNATURE_HEADER),
+		nowMs: Date.now(),
+	});
+	if (!verification.valid) return { ok: false, reason: `answer not signed by the waiting node (${verification.reason})` };
+	try {
+		const parsed = JSON.parse(body.toString('utf8')) as { action?: IDataObject | null };
+		return { ok: true, action: parsed.action ?? null };
+	} catch {
+		return { ok: false, reason: 'answer is not JSON' };
+	}
+}
+
+async function relay(this: IWebhookFunctions, marker: WaitMarker, rawBody: Buffer): Promise<RelayAnswer> {
+	const node = this.getNode();
+	const url = resumeUrlFor(this.getNodeWebhookUrl('default') ?? '', `${node.webhookId ?? ''}/${WEBHOOK_PATH}`, marker);
+	if (url === undefined) return { ok: false, reason: 'the resume URL cannot be derived from this trigger\'s URL' };
+	const credentials = readCredentials(await this.getCredentials<ICredentialDataDecryptedObject>(TELESIGN_CREDENTIAL));
+	return await postToWaitingExecution.call(this, url, deriveRelayKey(credentials.apiKey, credentials.customerId), rawBody);
+}
+
+/**
+ * Relays an event of a Call and Wait call and answers Telesign; undefined for any other event (the trigger
+ * goes on as usual). Runs after the request was verified and parsed.
+ */
+export async function relayWaitingCallEvent(
+	this: IWebhookFunctions,
+	event: TelesignEvent,
+	rawBody: Buffer | undefined,
+	authentication: AuthenticationMethod,
+): Promise<IWebhookResponseData | undefined> {
+	const marker = parseMarker(event.external_id);
+	if (marker === undefined || rawBody === undefined) return undefined;
+	const meta = { node: this.getNode().name, event: event.event, executionId: marker.executionId };
+	let answer: RelayAnswer;
+	if (authentication !== 'telesignSignature') {
+		answer = { ok: false, reason: 'Call and Wait needs the trigger\'s Authentication set to Telesign Signature' };
+	} else {
+		try {
+			answer = await relay.call(this, marker, rawBody);
+		} catch (error) {
+			answer = { ok: false, reason: (error as Error).message };
+		}
+	}
+	if (!answer.ok) this.logger.warn(`Telesign Voice Trigger: event of a Call and Wait call not relayed: ${answer.reason}`, meta);
+	const action = answer.ok ? (answer.action ?? {}) : fallbackAnswer(event);
+	sendReply.call(this, { status: 200, body: action });
+	if (event.event !== 'call_completed' || filterEvent(event, this.getNodeParameter('events', [])) !== undefined) {
+		return { noWebhookResponse: true };
+	}
+	const options = this.getNodeParameter('options', {}) as { includeHeaders?: boolean };
+	const item = buildItemJson(event, this.getRequestObject(), options.includeHeaders === true);
+	return { noWebhookResponse: true, workflowData: [this.helpers.returnJsonArray(item)] };
+}

@@ -1,0 +1,209 @@
+/**
+ * Call and Wait for Response, the domain part: what to answer at each event of a waiting call (given the node's
+ * settings and the call's events so far), and the outcome item once the call has ended. Pure: no n8n, no I/O.
+ *
+ * Telesign drives a call through the answers to its events:
+ * https://developer.telesign.com/enterprise/reference/voice-events and
+ * https://developer.telesign.com/enterprise/docs/voice-send-a-tts-message-and-collect-digits —
+ * dial_completed → answer speak (+ collect_digits) → speak_completed carries data.collected_digits → answer the
+ * next action → … → call_completed (the call detail record). Telesign does not publish dial_completed's failure
+ * statuses: anything but "answered" is reported as the call's status, unchanged.
+ */
+import type { TelesignAction } from './actions';
+import { MAX_COLLECT_DIGITS, buildHangupAction, buildSpeakAction } from './actions';
+import { ValidationError, requireText, validateDtmf, validateInteger } from './validation';
+
+export type ResponseType = 'none' | 'keyPress' | 'approval';
+export const RESPONSE_TYPES: readonly ResponseType[] = ['approval', 'keyPress', 'none'];
+export const MAX_REPEATS = 5;
+
+export interface WaitSettings {
+	message: string;
+	language?: unknown;
+	responseType: ResponseType;
+	/** How many digits one prompt collects (0 for "none"). */
+	maxDigits: number;
+	/** keyPress: the digits that acknowledge ("" = any key acknowledges). approval: the approve key. */
+	acknowledgeDigits: string;
+	/** approval with "Approve and Decline": the decline key. */
+	declineDigits?: string;
+	/** How many more times the message is spoken when nothing was pressed. */
+	repeat: number;
+	closingMessage?: string;
+}
+
+export interface WaitSettingsInput {
+	message: unknown;
+	language?: unknown;
+	responseType?: unknown;
+	maxDigits?: unknown;
+	acknowledgeKey?: unknown;
+	approvalType?: unknown;
+	approveKey?: unknown;
+	declineKey?: unknown;
+	repeat?: unknown;
+	closingMessage?: unknown;
+}
+
+function optionalKeys(value: unknown, field: string): string {
+	if (value === undefined || value === null || String(value).trim() === '') return '';
+	const keys = validateDtmf(String(value).trim(), field);
+	if (!/^[0-9*#]+$/.test(keys)) throw new ValidationError(field, `${field} "${keys}" can only hold the keys 0-9, * and #`);
+	return keys;
+}
+
+/** Validates the settings of one item; every error names the field the user set. */
+export function buildWaitSettings(input: WaitSettingsInput): WaitSettings {
+	const message = requireText(input.message, 'Message', 'enter the text Telesign should speak when the call is answered');
+	const responseType = (input.responseType ?? 'keyPress') as ResponseType;
+	if (!RESPONSE_TYPES.includes(responseType)) {
+		throw new ValidationError('Response Type', `Response Type "${String(input.responseType)}" is not one of: ${RESPONSE_TYPES.join(', ')}`);
+	}
+	const repeat = validateInteger(input.repeat ?? 0, 'Repeat Message', 0, MAX_REPEATS);
+	const closing = typeof input.closingMessage === 'string' && input.closingMessage.trim() !== '' ? input.closingMessage.trim() : undefined;
+	// The speak builder checks the language; run it once here so a bad tag fails before any dial.
+	buildSpeakAction({ message, language: input.language });
+	const settings: WaitSettings = { message, language: input.language, responseType, maxDigits: 0, acknowledgeDigits: '', repeat, closingMessage: closing };
+	if (responseType === 'keyPress') {
+		settings.acknowledgeDigits = optionalKeys(input.acknowledgeKey, 'Acknowledge Key');
+		const fallback = settings.acknowledgeDigits.length || 1;
+		settings.maxDigits = validateInteger(input.maxDigits ?? fallback, 'Max Digits', 1, MAX_COLLECT_DIGITS);
+		if (settings.acknowledgeDigits.length > settings.maxDigits) {
+			throw new ValidationError('Acknowledge Key', `Acknowledge Key "${settings.acknowledgeDigits}" has more keys than Max Digits (${settings.maxDigits})`);
+		}
+	} else if (responseType === 'approval') {
+		settings.maxDigits = 1;
+		settings.acknowledgeDigits = optionalKeys(input.approveKey ?? '1', 'Approve Key') || '1';
+		if (settings.acknowledgeDigits.length !== 1) throw new ValidationError('Approve Key', 'Approve Key must be a single key: 0-9, * or #');
+		if (input.approvalType === 'double') {
+			settings.declineDigits = optionalKeys(input.declineKey ?? '2', 'Decline Key') || '2';
+			if (settings.declineDigits.length !== 1) throw new ValidationError('Decline Key', 'Decline Key must be a single key: 0-9, * or #');
+			if (settings.declineDigits === settings.acknowledgeDigits) {
+				throw new ValidationError('Decline Key', `Decline Key and Approve Key are both "${settings.declineDigits}": choose two different keys`);
+			}
+		}
+	}
+	return settings;
+}
+
+/** What happened on a waiting call, one record per event, with what was answered to it. */
+export interface CallStep {
+	event: string;
+	status?: string;
+	digits?: string;
+	answer: StepAnswer;
+	at?: string;
+}
+
+export type StepAnswer = 'prompt' | 'closing' | 'hangup' | 'nothing';
+
+export interface EventFacts {
+	event: string;
+	data?: Record<string, unknown>;
+}
+
+export interface Decision {
+	action: TelesignAction | undefined;
+	step: CallStep;
+	/** True once Telesign has reported the end of the call (call_completed). */
+	ended: boolean;
+}
+
+function text(value: unknown): string | undefined {
+	return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
+}
+
+function prompt(settings: WaitSettings): TelesignAction {
+	return buildSpeakAction({ message: settings.message, language: settings.language, collectDigits: settings.maxDigits || undefined });
+}
+
+/** The answer after the response is known (or there is none): the closing message, else hang up. */
+function finish(settings: WaitSettings, history: readonly CallStep[]): { action: TelesignAction; answer: StepAnswer } {
+	const closingSpoken = history.some((step) => step.answer === 'closing');
+	if (settings.closingMessage && !closingSpoken) {
+		return { action: buildSpeakAction({ message: settings.closingMessage, language: settings.language }), answer: 'closing' };
+	}
+	return { action: buildHangupAction(), answer: 'hangup' };
+}
+
+/** What to answer to `event`, given the settings and the steps of this call so far. */
+export function decideNext(settings: WaitSettings, history: readonly CallStep[], event: EventFacts): Decision {
+	const data = event.data ?? {};
+	const step: CallStep = { event: event.event, answer: 'nothing' };
+	const status = text(data.status);
+	if (status !== undefined) step.status = status;
+	let action: TelesignAction | undefined;
+	if (event.event === 'dial_completed') {
+		if (status === 'answered') {
+			action = prompt(settings);
+			step.answer = 'prompt';
+		}
+	} else if (event.event === 'speak_completed' || event.event === 'play_completed') {
+		const last = [...history].reverse().find((s) => s.answer !== 'nothing');
+		const digits = text(data.collected_digits) ?? '';
+		// Only digits collected by the prompt count as the response. With no steps known (this n8n process did not
+		// see the call's earlier events), digits can only come from a prompt: the closing message collects none.
+		if (digits !== '' && (last?.answer === 'prompt' || last === undefined)) step.digits = digits;
+		const prompts = history.filter((s) => s.answer === 'prompt').length;
+		if (last?.answer === 'prompt' && digits === '' && settings.responseType !== 'none' && prompts <= settings.repeat) {
+			action = prompt(settings);
+			step.answer = 'prompt';
+		} else if (last?.answer === 'closing' || last?.answer === 'hangup') {
+			action = buildHangupAction();
+			step.answer = 'hangup';
+		} else {
+			const next = finish(settings, history);
+			action = next.action;
+			step.answer = next.answer;
+		}
+	}
+	// call_completed answers are ignored by Telesign; unknown events get no action.
+	return { action, step, ended: event.event === 'call_completed' };
+}
+
+export interface OutcomeContext {
+	referenceId?: string;
+	externalId?: string | null;
+	to?: string;
+	/** call_completed's data, when the call has ended. */
+	completed?: Record<string, unknown>;
+}
+
+export const TIMEOUT_STATUS = 'timeout';
+export const TIMEOUT_MESSAGE =
+	'Telesign did not report the end of this call before the wait time ran out. Check that a Telesign Voice Trigger is active and that its production URL is the event URL registered with Telesign for this account.';
+
+/** The digits of the last prompt answered (what the callee pressed for the question asked). */
+function lastDigits(history: readonly CallStep[]): string | undefined {
+	for (let i = history.length - 1; i >= 0; i--) if (history[i].digits !== undefined) return history[i].digits;
+	return undefined;
+}
+
+/** The output item for a call, from its steps (ended or not: an unfinished call is a timeout). */
+export function buildOutcome(settings: WaitSettings, history: readonly CallStep[], context: OutcomeContext): Record<string, unknown> {
+	const completed = context.completed;
+	const dial = history.find((step) => step.event === 'dial_completed');
+	const answered =
+		dial?.status === 'answered' || (completed !== undefined && typeof completed.answered_on_utc === 'string' && completed.answered_on_utc !== '');
+	const digits = lastDigits(history) ?? null;
+	let acknowledged = false;
+	if (settings.responseType === 'none') acknowledged = answered && history.some((s) => s.event === 'speak_completed');
+	else if (digits !== null) acknowledged = settings.acknowledgeDigits === '' || digits === settings.acknowledgeDigits;
+	const outcome: Record<string, unknown> = { answered, acknowledged };
+	if (settings.responseType === 'approval') outcome.approved = acknowledged;
+	outcome.digits = digits;
+	if (completed === undefined) {
+		outcome.status = TIMEOUT_STATUS;
+		outcome.message = TIMEOUT_MESSAGE;
+	} else {
+		// An unanswered call ends with the dial's status (busy, no_answer, failed …), which tells more.
+		outcome.status = !answered && dial?.status ? dial.status : (text(completed.status) ?? null);
+		if (answered && digits === null && !history.some((s) => s.event === 'speak_completed')) outcome.hung_up_during_message = true;
+	}
+	outcome.reference_id = context.referenceId ?? null;
+	outcome.external_id = context.externalId ?? null;
+	outcome.to = context.to ?? null;
+	outcome.duration = completed && typeof completed.duration === 'number' ? completed.duration : null;
+	outcome.events = history.map((step) => ({ ...step }));
+	return outcome;
+}

@@ -1,0 +1,113 @@
+/** Call → Call and Wait for Response, execute(): validation before any dial, the dials, the wait. */
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { parseMarker } from '../../nodes/shared/telesign/waitRelay';
+import { PENDING_KEY } from '../../nodes/TelesignVoice/actions/call/sendAndWait.operation';
+import { TelesignVoice } from '../../nodes/TelesignVoice/TelesignVoice.node';
+import type { HttpReply, Parameters } from '../helpers/executeContext';
+import { executeContext, testCredentials } from '../helpers/executeContext';
+
+const node = new TelesignVoice();
+const SIGNATURE = '0f'.repeat(32);
+const accepted = (referenceId: string): HttpReply => ({ statusCode: 202, body: { reference_id: referenceId, status: 'dial_accepted' } });
+
+function waitContext(items: Parameters[], http: HttpReply[], o: { continueOnFail?: boolean; parameters?: Parameters } = {}) {
+	const built = executeContext({
+		parameters: { resource: 'call', operation: 'sendAndWait', callerIdNumber: '15554441313', message: 'Press 1.', responseType: 'keyPress', acknowledgeKey: '1', ...o.parameters },
+		items,
+		http,
+		continueOnFail: o.continueOnFail,
+		credentials: testCredentials('basic'),
+	});
+	const putExecutionToWait = jest.fn<Promise<void>, [Date]>(async () => undefined);
+	Object.assign(built.context, {
+		getSignedResumeUrl: () => `https://n8n.example.com/webhook-waiting/77/node-1?signature=${SIGNATURE}`,
+		putExecutionToWait,
+	});
+	return { ...built, putExecutionToWait, context: built.context as IExecuteFunctions };
+}
+
+test('dials every item, waits (default 60 minutes), and keeps pending items as the node\'s input', async () => {
+	const { context, requests, putExecutionToWait } = waitContext([{ to: '15551230001' }, { to: '+1 (555) 123-0002', options: { externalId: 'order-9' } }], [accepted('R0'), accepted('R1')]);
+	const before = Date.now();
+	const [output] = await node.execute.call(context);
+	expect(requests).toHaveLength(2);
+	const bodies = requests.map((r) => JSON.parse(r.options.body as string) as { params: { to: string; external_id: string } });
+	expect(bodies.map((b) => b.params.to).sort()).toEqual(['15551230001', '15551230002']);
+	const markers = bodies.map((b) => parseMarker(b.params.external_id)!).sort((a, b) => a.itemIndex - b.itemIndex);
+	expect(markers.map((m) => [m.executionId, m.nodeId, m.itemIndex, m.signature, m.userExternalId])).toEqual([
+		['77', 'node-1', 0, SIGNATURE, undefined],
+		['77', 'node-1', 1, SIGNATURE, 'order-9'],
+	]);
+	expect(putExecutionToWait).toHaveBeenCalledTimes(1);
+	const till = putExecutionToWait.mock.calls[0][0].getTime();
+	expect(till - before).toBeGreaterThanOrEqual(60 * 60_000 - 1000);
+	expect(till - before).toBeLessThanOrEqual(60 * 60_000 + 5000);
+	expect(output.map((i) => [i.json.status, i.json.reference_id, i.json.external_id, i.pairedItem])).toEqual([
+		['timeout', 'R0', null, { item: 0 }],
+		['timeout', 'R1', 'order-9', { item: 1 }],
+	]);
+	expect((output[0].json[PENDING_KEY] as IDataObject).settings).toMatchObject({ message: 'Press 1.', acknowledgeDigits: '1' });
+	expect(context.getInputData()).toEqual(output);
+});
+
+test('Limit Wait Time sets when the wait ends', async () => {
+	const { context, putExecutionToWait } = waitContext([{ to: '15551230001' }], [accepted('R0')], {
+		parameters: { options: { limitWaitTime: { values: { limitType: 'afterTimeInterval', resumeAmount: 5, resumeUnit: 'minutes' } } } },
+	});
+	const before = Date.now();
+	await node.execute.call(context);
+	expect(putExecutionToWait.mock.calls[0][0].getTime() - before).toBeGreaterThanOrEqual(5 * 60_000 - 1000);
+	expect(putExecutionToWait.mock.calls[0][0].getTime() - before).toBeLessThanOrEqual(5 * 60_000 + 5000);
+});
+
+test.each([
+	[{ to: '15551230001', acknowledgeKey: 'x' }, /Acknowledge Key/],
+	[{ to: '15551230001', message: '' }, /Message/],
+	[{ to: 'abc' }, /To/],
+	[{ to: '15551230001', options: { externalId: 'x'.repeat(80) } }, /External ID is 80 characters long.*keep it to \d+ characters/],
+])('an invalid item (%j) stops the node before any dial', async (item, message) => {
+	const { context, requests, putExecutionToWait } = waitContext([{ to: '15551230009' }, item], []);
+	await expect(node.execute.call(context)).rejects.toThrow(message);
+	expect(requests).toHaveLength(0);
+	expect(putExecutionToWait).not.toHaveBeenCalled();
+});
+
+test('a refused dial: the error of Call → Dial; with Continue On Fail an error item, the others wait', async () => {
+	const refused: HttpReply = { statusCode: 400, body: { reference_id: 'X', status: 'caller_id_number_not_owned' } };
+	const stop = waitContext([{ to: '15551230001' }], [refused]);
+	await expect(node.execute.call(stop.context)).rejects.toThrow(/caller/i);
+	expect(stop.putExecutionToWait).not.toHaveBeenCalled();
+
+	const go = waitContext([{ to: '15551230001' }, { to: '15551230002' }], [refused, accepted('R1')], { continueOnFail: true });
+	const [output] = await node.execute.call(go.context);
+	expect(output[0].json.details).toMatchObject({ answered: false, acknowledged: false, call_may_have_been_placed: false });
+	expect(output[0].json.error).toMatch(/caller/i);
+	expect(output[1].json).toMatchObject({ status: 'timeout', reference_id: 'R1' });
+	expect(go.putExecutionToWait).toHaveBeenCalledTimes(1);
+});
+
+test('nothing dialled (every item failed with Continue On Fail): no wait', async () => {
+	const { context, putExecutionToWait } = waitContext([{ to: 'abc' }], [], { continueOnFail: true });
+	const [output] = await node.execute.call(context);
+	expect(output).toHaveLength(1);
+	expect(output[0].json.error).toMatch(/To/);
+	expect(putExecutionToWait).not.toHaveBeenCalled();
+});
+
+test('Retry On Fail (the same run executed again) never places an accepted call a second time', async () => {
+	const refused: HttpReply = { statusCode: 400, body: { reference_id: 'X', status: 'caller_id_number_not_owned' } };
+	const fake = waitContext([{ to: '15551230001' }, { to: '15551230002' }], [accepted('R0'), refused, accepted('R1')], { parameters: { options: { concurrency: 1 } } });
+	const executeData = {};
+	(fake.context as unknown as { getExecuteData: () => object }).getExecuteData = () => executeData;
+	await expect(node.execute.call(fake.context)).rejects.toThrow(/caller/i);
+	expect(fake.requests).toHaveLength(2);
+	// n8n runs the node again: only the refused dial (which placed no call) is sent again.
+	const [output] = await node.execute.call(fake.context);
+	expect(fake.requests).toHaveLength(3);
+	expect(JSON.parse(fake.requests[2].options.body as string).params.to).toBe('15551230002');
+	expect(output.map((i) => [i.json.status, i.json.reference_id])).toEqual([
+		['timeout', 'R0'],
+		['timeout', 'R1'],
+	]);
+});

@@ -1,0 +1,199 @@
+/**
+ * The waiting node's webhook (what n8n calls for each request to the resume URL) and the trigger's relay, with
+ * fake n8n contexts: only relayed events steer a call, and the execution resumes once every call has ended.
+ */
+import type { IDataObject, INodeExecutionData, IWebhookFunctions } from 'n8n-workflow';
+
+import { buildWaitSettings } from '../../nodes/shared/telesign/callAndWait';
+import { computeCallbackSignature } from '../../nodes/shared/telesign/signing';
+import { buildExternalId, deriveRelayKey, encodeMarker, signRelay, verifyRelay } from '../../nodes/shared/telesign/waitRelay';
+import { PENDING_KEY } from '../../nodes/TelesignVoice/actions/call/sendAndWait.operation';
+import { callAndWaitWebhook } from '../../nodes/TelesignVoice/actions/call/sendAndWait.webhook';
+import { relayWaitingCallEvent } from '../../nodes/TelesignVoiceTrigger/relay';
+import { testCredentials } from '../helpers/executeContext';
+
+const credentials = testCredentials('basic');
+const key = deriveRelayKey(credentials.apiKey, credentials.customerId);
+const NODE_ID = '11111111-2222-4333-8444-555555555555';
+const SIGNATURE = 'cd'.repeat(32);
+const marker = (item: number) => encodeMarker({ executionId: '42', nodeId: NODE_ID, itemIndex: item, signature: SIGNATURE });
+
+function pendingItems(count: number): INodeExecutionData[] {
+	const settings = buildWaitSettings({ message: 'Press 1.', responseType: 'keyPress', acknowledgeKey: '1' });
+	return Array.from({ length: count }, (_, i) => ({
+		json: { status: 'timeout', [PENDING_KEY]: { settings, reference_id: `REF${i}`, to: `1555000000${i}`, user_external_id: null } } as IDataObject,
+	}));
+}
+
+interface Sent {
+	status?: number;
+	body?: unknown;
+	headers: Record<string, string>;
+}
+
+function waitingContext(raw: Buffer, headers: Record<string, string>, items: INodeExecutionData[], signature = SIGNATURE) {
+	const sent: Sent = { headers: {} };
+	const res = {
+		setHeader: (name: string, value: string) => (sent.headers[name.toLowerCase()] = value),
+		status(code: number) {
+			sent.status = code;
+			return res;
+		},
+		type: () => res,
+		json: (body: unknown) => (sent.body = body),
+		send: (body: unknown) => (sent.body = body),
+	};
+	const warnings: unknown[] = [];
+	const context = {
+		getRequestObject: () => ({ method: 'POST', headers, rawBody: raw }),
+		getResponseObject: () => res,
+		getCredentials: async () => credentials,
+		getNode: () => ({ id: NODE_ID, name: 'Call and Wait' }),
+		getQueryData: () => ({ signature }),
+		evaluateExpression: () => items,
+		logger: { warn: (...args: unknown[]) => warnings.push(args), debug: () => undefined, error: () => undefined },
+	} as unknown as IWebhookFunctions;
+	return { context, sent, warnings };
+}
+
+const eventBody = (event: string, item: number, data: Record<string, unknown>) =>
+	Buffer.from(JSON.stringify({ event, reference_id: `REF${item}`, external_id: buildExternalId(marker(item)), data }));
+
+async function deliver(raw: Buffer, items: INodeExecutionData[], headers = signRelay(key, 'event', raw, Date.now())) {
+	const { context, sent, warnings } = waitingContext(raw, headers, items);
+	const result = await callAndWaitWebhook.call(context);
+	return { result, sent, warnings };
+}
+
+describe('the waiting node refuses what was not relayed by a Telesign Voice Trigger', () => {
+	const raw = eventBody('speak_completed', 0, { collected_digits: '1' });
+	test.each([
+		['no relay signature', {}],
+		['Telesign\'s own signature (a Telesign event sent straight to the resume URL)', { authorization: `TSA ${credentials.customerId}:${computeCallbackSignature(credentials.apiKey, raw)}` }],
+		['signed with another account\'s key', signRelay(deriveRelayKey(Buffer.from('x'.repeat(32)).toString('base64'), credentials.customerId), 'event', raw, Date.now())],
+		['an old relay replayed', signRelay(key, 'event', raw, Date.now() - 6 * 60_000)],
+	])('%s → 401, no action, no resume', async (_name, headers) => {
+		const { result, sent, warnings } = await deliver(raw, pendingItems(1), headers as Record<string, string>);
+		expect(sent.status).toBe(401);
+		expect(result).toEqual({ noWebhookResponse: true });
+		expect(warnings).toHaveLength(1);
+	});
+
+	test('a relayed event of another node or execution → 400', async () => {
+		const other = Buffer.from(JSON.stringify({ event: 'speak_completed', external_id: encodeMarker({ executionId: '42', nodeId: NODE_ID, itemIndex: 0, signature: 'ef'.repeat(32) }) }));
+		const { sent, result } = await deliver(other, pendingItems(1));
+		expect(sent.status).toBe(400);
+		expect(result).toEqual({ noWebhookResponse: true });
+	});
+});
+
+describe('relayed events', () => {
+	test('answered with the next action (signed), resumed only when every call has ended', async () => {
+		const items = pendingItems(2);
+		const first = await deliver(eventBody('dial_completed', 0, { status: 'answered' }), items);
+		expect(first.result).toEqual({ noWebhookResponse: true });
+		const answer = first.sent.body as Buffer;
+		expect(JSON.parse(answer.toString())).toEqual({ action: { jsonrpc: '2.0', method: 'speak', params: { tts: { message: 'Press 1.', language: 'en-US' }, collect_digits: { max: 1 } } } });
+		expect(
+			verifyRelay({ key, kind: 'answer', body: answer, timestamp: first.sent.headers['x-telesign-voice-relay-timestamp'], signature: first.sent.headers['x-telesign-voice-relay-signature'], nowMs: Date.now() }),
+		).toEqual({ valid: true });
+		await deliver(eventBody('speak_completed', 0, { collected_digits: '1' }), items);
+		await deliver(eventBody('dial_completed', 1, { status: 'busy' }), items);
+		const firstEnds = await deliver(eventBody('call_completed', 0, { status: 'hangup', duration: 3, answered_on_utc: 'x' }), items);
+		expect(firstEnds.result).toEqual({ noWebhookResponse: true }); // item 1 is still going
+		const last = await deliver(eventBody('call_completed', 1, { status: 'hangup', duration: 0, answered_on_utc: null }), items);
+		const output = (last.result as { workflowData: INodeExecutionData[][] }).workflowData[0];
+		expect(output.map((i) => [i.json.reference_id, i.json.acknowledged, i.json.status, i.pairedItem])).toEqual([
+			['REF0', true, 'hangup', { item: 0 }],
+			['REF1', false, 'busy', { item: 1 }],
+		]);
+	});
+});
+
+test('a call of an earlier run of the node (same execution and node, another reference_id) does not count', async () => {
+	const items = pendingItems(1);
+	// An earlier run whose wait ran out: its call ended later, under the same resume URL.
+	const stale = eventBody('call_completed', 0, { status: 'hangup' });
+	const staleBody = Buffer.from(stale.toString().replace('"REF0"', '"OLDREF"'));
+	expect((await deliver(staleBody, items)).result).toEqual({ noWebhookResponse: true });
+	await deliver(eventBody('dial_completed', 0, { status: 'answered' }), items);
+	const done = await deliver(eventBody('call_completed', 0, { status: 'hangup', answered_on_utc: 'x' }), items);
+	const output = (done.result as { workflowData: INodeExecutionData[][] }).workflowData[0];
+	expect(output[0].json).toMatchObject({ reference_id: 'REF0', answered: true });
+	expect((output[0].json.events as IDataObject[]).map((e) => e.event)).toEqual(['dial_completed', 'call_completed']);
+});
+
+describe('the trigger\'s relay', () => {
+	function triggerContext(http: (options: IDataObject) => Promise<unknown>, authentication = 'telesignSignature') {
+		const sent: Sent = { headers: {} };
+		const res = {
+			setHeader: () => undefined,
+			status(code: number) {
+				sent.status = code;
+				return res;
+			},
+			json: (body: unknown) => (sent.body = body),
+		};
+		const context = {
+			getNode: () => ({ name: 'Telesign Events', webhookId: 'WID' }),
+			getNodeWebhookUrl: () => 'https://n8n.example.com/webhook/WID/telesign-voice',
+			getCredentials: async () => credentials,
+			getResponseObject: () => res,
+			getRequestObject: () => ({ headers: {} }),
+			getNodeParameter: (name: string, fallback: unknown) => (name === 'events' ? ['call_completed'] : fallback),
+			helpers: { httpRequest: http, returnJsonArray: (json: IDataObject) => [{ json }] },
+			logger: { warn: jest.fn() },
+		} as unknown as IWebhookFunctions;
+		return { context, sent, authentication };
+	}
+	const raw = eventBody('speak_completed', 0, { collected_digits: '1' });
+	const event = JSON.parse(raw.toString());
+
+	test('an event of another call is not the relay\'s business', async () => {
+		const { context } = triggerContext(async () => ({}));
+		expect(await relayWaitingCallEvent.call(context, { event: 'dial_completed', external_id: 'order-1' }, raw, 'telesignSignature')).toBeUndefined();
+	});
+
+	test('relays to the resume URL with a relay signature and answers Telesign with the signed answer', async () => {
+		const answer = Buffer.from(JSON.stringify({ action: { jsonrpc: '2.0', method: 'hangup', params: {} } }));
+		let request: IDataObject = {};
+		const { context, sent } = triggerContext(async (options) => {
+			request = options;
+			return { statusCode: 200, headers: signRelay(key, 'answer', answer, Date.now()), body: answer.toString() };
+		});
+		const result = await relayWaitingCallEvent.call(context, event, raw, 'telesignSignature');
+		expect(request.url).toBe(`https://n8n.example.com/webhook-waiting/42/${NODE_ID}?signature=${SIGNATURE}`);
+		const headers = request.headers as Record<string, string>;
+		expect(verifyRelay({ key, kind: 'event', body: raw, timestamp: headers['x-telesign-voice-relay-timestamp'], signature: headers['x-telesign-voice-relay-signature'], nowMs: Date.now() })).toEqual({ valid: true });
+		expect(sent.body).toEqual({ jsonrpc: '2.0', method: 'hangup', params: {} });
+		expect(result).toEqual({ noWebhookResponse: true });
+	});
+
+	test.each([
+		['the execution is gone (n8n answers 409)', async () => ({ statusCode: 409, headers: {}, body: '{"message":"finished"}' })],
+		['n8n\'s "no action required" page (200, unsigned)', async () => ({ statusCode: 200, headers: {}, body: '<html></html>' })],
+		['an answer signed with another key', async () => ({ statusCode: 200, headers: signRelay(deriveRelayKey(Buffer.from('y'.repeat(32)).toString('base64'), 'c'), 'answer', Buffer.from('{"action":null}'), Date.now()), body: '{"action":null}' })],
+		['the relay fails', async () => { throw new Error('ECONNREFUSED'); }],
+	])('%s → hangup, nothing starts', async (_name, http) => {
+		const { context, sent } = triggerContext(http as () => Promise<unknown>);
+		const result = await relayWaitingCallEvent.call(context, event, raw, 'telesignSignature');
+		expect(sent.body).toEqual({ jsonrpc: '2.0', method: 'hangup', params: {} });
+		expect(result).toEqual({ noWebhookResponse: true });
+	});
+
+	test('call_completed of a relayed call still starts the call log when Events selects it', async () => {
+		const done = eventBody('call_completed', 0, { status: 'hangup' });
+		const { context, sent } = triggerContext(async () => ({ statusCode: 409, headers: {}, body: '' }));
+		const result = await relayWaitingCallEvent.call(context, JSON.parse(done.toString()), done, 'telesignSignature');
+		expect(sent.body).toEqual({});
+		expect((result as { workflowData: unknown[][] }).workflowData[0]).toEqual([{ json: JSON.parse(done.toString()) }]);
+	});
+
+	test('without Telesign Signature authentication nothing is relayed (no key to sign with)', async () => {
+		const http = jest.fn();
+		const { context, sent } = triggerContext(http);
+		await relayWaitingCallEvent.call(context, event, raw, 'basicAuth');
+		expect(http).not.toHaveBeenCalled();
+		expect(sent.body).toEqual({ jsonrpc: '2.0', method: 'hangup', params: {} });
+	});
+});
