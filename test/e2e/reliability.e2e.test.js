@@ -735,7 +735,7 @@ test('3) API faults during dialing: 429 retried as configured, ambiguous failure
 		const answered = await board.check('faults', 'fault batch answered, one output item per dial, in input order', () => {
 			expect(res.status).toBe(200);
 			expect(res.data).toHaveLength(cases.length);
-			expect(res.data.map((item) => item.external_id)).toEqual(cases.map((c) => c.externalId));
+			expect(res.data.map((item) => item.external_id ?? item.details?.external_id)).toEqual(cases.map((c) => c.externalId));
 		});
 		if (answered) {
 			for (const [i, c] of cases.entries()) {
