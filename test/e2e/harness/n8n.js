@@ -28,9 +28,11 @@ class N8nServer {
 	 * @param {Record<string,string>} [o.env] extra environment
 	 * @param {'start'|'webhook'|'worker'} [o.command] n8n's command: main (default), webhook processor or queue
 	 *   worker (queue mode). A worker serves no HTTP: `port` is then its health-check port (/healthz/readiness).
+	 * @param {string} [o.tarball] the package tarball to install (default: this repository, built and packed)
 	 */
 	constructor(o = {}) {
 		this.command = o.command || 'start';
+		this.tarball = o.tarball;
 		this.port = o.port || 5688;
 		this.userFolder = o.userFolder || fs.mkdtempSync(path.join(os.tmpdir(), 'telesign-n8n-'));
 		this.extraEnv = o.env || {};
@@ -86,7 +88,7 @@ class N8nServer {
 		const { node24, n8nBin } = ensureN8n();
 		this.node24 = node24;
 		this.n8nBin = n8nBin;
-		installPackageInto(this.userFolder, buildAndPack());
+		installPackageInto(this.userFolder, this.tarball || buildAndPack());
 		const logStream = fs.createWriteStream(this.logPath, { flags: 'a' });
 		this.child = spawn(node24, [n8nBin, this.command], { env: this.env(), stdio: ['ignore', 'pipe', 'pipe'] });
 		this.child.stdout.pipe(logStream);

@@ -15,8 +15,12 @@ const { N8nServer } = require('../../e2e/harness/n8n');
 const { REPO_ROOT, log } = require('../../e2e/harness/install');
 const services = require('./services');
 
-const STATE_FILE = path.join(REPO_ROOT, 'test', '.out', 'queue-cluster.json');
-const LOG_DIR = path.join(REPO_ROOT, 'test', '.out', 'queue-logs');
+/** Main's port; the cluster uses it and the next 3 (and each + 10000). The suite's default; the bench uses its own. */
+const DEFAULT_BASE_PORT = Number(process.env.QUEUE_N8N_PORT || 5720);
+const OUT_DIR = path.join(REPO_ROOT, 'test', '.out');
+// One state file per base port: a cluster started elsewhere on other ports (the bench) is never touched.
+const stateFile = (basePort) => path.join(OUT_DIR, `queue-cluster-${basePort}.json`);
+const LOG_DIR = path.join(OUT_DIR, 'queue-logs');
 
 /**
  * The settings the README recommends against lost answers in lastNode mode: n8n removes a finished job from
@@ -28,40 +32,41 @@ const RECOMMENDED_QUEUE_ENV = {
 	N8N_EXECUTIONS_QUEUE_KEEP_LAST_FAILED: '2000',
 };
 
-function readState() {
+function readState(basePort = DEFAULT_BASE_PORT) {
 	try {
-		return JSON.parse(fs.readFileSync(STATE_FILE, 'utf8'));
+		return JSON.parse(fs.readFileSync(stateFile(basePort), 'utf8'));
 	} catch {
 		return undefined;
 	}
 }
 
 function writeState(state) {
-	fs.mkdirSync(path.dirname(STATE_FILE), { recursive: true });
-	fs.writeFileSync(STATE_FILE, JSON.stringify(state, null, 2));
+	fs.mkdirSync(OUT_DIR, { recursive: true });
+	fs.writeFileSync(stateFile(state.basePort), JSON.stringify(state, null, 2));
 }
 
 /** Stops what a state file records (this run's, or a stale one from an aborted run). Synchronous on purpose. */
 function stopRecorded(state) {
 	if (!state) return;
-	fs.mkdirSync(LOG_DIR, { recursive: true });
+	const logDir = path.join(LOG_DIR, String(state.basePort));
+	fs.mkdirSync(logDir, { recursive: true });
 	for (const p of state.n8n || []) {
 		if (services.killIfMatches(p.pid, 'n8n')) log(`stopped n8n ${p.role} (pid ${p.pid})`);
 		if (!p.userFolder || !fs.existsSync(p.userFolder)) continue;
-		// The logs outlive the run (test/.out/queue-logs/), the user folders do not.
-		if (p.logPath && fs.existsSync(p.logPath)) fs.copyFileSync(p.logPath, path.join(LOG_DIR, `${p.role}.log`));
+		// The logs outlive the run (test/.out/queue-logs/<base port>/), the user folders do not.
+		if (p.logPath && fs.existsSync(p.logPath)) fs.copyFileSync(p.logPath, path.join(logDir, `${p.role}.log`));
 		fs.rmSync(p.userFolder, { recursive: true, force: true });
 	}
 	if (state.redis) services.stopRedis(state.redis);
 	if (state.postgres) services.stopPostgres(state.postgres);
 }
 
-function cleanupStale() {
-	const stale = readState();
+function cleanupStale(basePort) {
+	const stale = readState(basePort);
 	if (!stale) return;
 	log('queue suite: stopping what a previous run left behind');
 	stopRecorded(stale);
-	fs.rmSync(STATE_FILE, { force: true });
+	fs.rmSync(stateFile(basePort), { force: true });
 }
 
 /** The n8n ports: main, webhook processor, worker 1, worker 2 (health checks); each + 10000 = its task broker. */
@@ -81,13 +86,13 @@ async function assertPortsFree(ports) {
  * Starts the whole cluster. On any failure, stops what was started and rethrows.
  * @returns {Promise<{state: object, servers: N8nServer[]}>}
  */
-async function startCluster({ basePort = Number(process.env.QUEUE_N8N_PORT || 5720) } = {}) {
-	cleanupStale();
+async function startCluster({ basePort = DEFAULT_BASE_PORT } = {}) {
+	cleanupStale(basePort);
 	const ports = n8nPorts(basePort);
 	await assertPortsFree([ports.main, ports.webhook, ...ports.workers]);
 	const brokerPorts = [ports.main, ports.webhook, ...ports.workers].map((p) => p + 10000);
 	const servicesFrom = Number(process.env.QUEUE_SERVICES_PORT || 15750);
-	const state = { startedAt: new Date().toISOString(), n8n: [] };
+	const state = { basePort, startedAt: new Date().toISOString(), n8n: [] };
 	const servers = [];
 	try {
 		const pgPort = await services.freePort(servicesFrom, servicesFrom + 9, brokerPorts);
@@ -133,16 +138,16 @@ async function startCluster({ basePort = Number(process.env.QUEUE_N8N_PORT || 57
 	} catch (error) {
 		await Promise.all(servers.map((s) => s.stop().catch(() => undefined)));
 		stopRecorded(state);
-		fs.rmSync(STATE_FILE, { force: true });
+		fs.rmSync(stateFile(basePort), { force: true });
 		throw error;
 	}
 }
 
-/** Stops the cluster started in this process (servers) and anything else the state file records. */
-async function stopCluster(servers = []) {
+/** Stops the cluster started in this process (servers) and anything else its state file records. */
+async function stopCluster(servers = [], basePort = DEFAULT_BASE_PORT) {
 	await Promise.all(servers.map((s) => s.stop().catch(() => undefined)));
-	stopRecorded(readState());
-	fs.rmSync(STATE_FILE, { force: true });
+	stopRecorded(readState(basePort));
+	fs.rmSync(stateFile(basePort), { force: true });
 }
 
-module.exports = { STATE_FILE, RECOMMENDED_QUEUE_ENV, startCluster, stopCluster, readState, n8nPorts };
+module.exports = { DEFAULT_BASE_PORT, RECOMMENDED_QUEUE_ENV, startCluster, stopCluster, readState, n8nPorts };
