@@ -8,8 +8,9 @@
  *
  * Environment (all optional): BENCH_REPS (5 measured repetitions per 1,000-dial scenario, after
  * BENCH_WARMUPS=1), BENCH_LATENCIES ("0,50" ms per dial at the simulator), BENCH_CONCURRENCY ("10,50"),
- * BENCH_EVENTS (1000 per pipeline and concurrency), BENCH_PORT (5710; uses 5710–5713), BENCH_TIMEOUT_MIN (40),
- * BENCH_ONLY (comma list of package,events,diagnostics,legacy,dial; a subset never writes RESULTS.md),
+ * BENCH_EVENTS (1000 per pipeline and concurrency), BENCH_QUEUE_EVENTS (400), BENCH_PORT (5710; uses 5710–5715 and
+ * the queue cluster's 5720–5723), BENCH_TIMEOUT_MIN (60),
+ * BENCH_ONLY (comma list of package,events,diagnostics,patched,legacy,lazy,queue,dial; a subset never writes RESULTS.md),
  * BENCH_NO_WRITE=1, BENCH_TRIGGER_V1=1 (diagnostics also run the trigger at typeVersion 1),
  * BENCH_N8N_ENV (JSON, extra environment for the main n8n, e.g. '{"NODE_OPTIONS":"--cpu-prof"}').
  */
@@ -31,7 +32,7 @@ const { median, percentile, min, max } = require('./lib/stats');
 
 const env = process.env;
 const list = (value, fallback) => (value ? value.split(',').map((v) => Number(v.trim())) : fallback);
-const ALL_PARTS = ['package', 'events', 'diagnostics', 'legacy', 'lazy', 'queue', 'dial'];
+const ALL_PARTS = ['package', 'events', 'diagnostics', 'patched', 'legacy', 'lazy', 'queue', 'dial'];
 const CONFIG = {
 	items: 1000,
 	reps: Number(env.BENCH_REPS || 5),
@@ -53,7 +54,7 @@ const CONFIG = {
 		{ batchSize: 500, batchInterval: 1 },
 	],
 	port: Number(env.BENCH_PORT || 5710),
-	timeoutMin: Number(env.BENCH_TIMEOUT_MIN || 40),
+	timeoutMin: Number(env.BENCH_TIMEOUT_MIN || 60),
 	only: env.BENCH_ONLY ? env.BENCH_ONLY.split(',').map((s) => s.trim()) : ALL_PARTS,
 };
 const OUT_DIR = path.join(__dirname, '.out');
@@ -345,6 +346,9 @@ const EVENT_PIPELINES = {
 	'builtin-auth': { label: 'Webhook **with Header Auth** → Set (n8n reads a credential per request)' },
 	'telesign-noauth': { label: 'Telesign Voice Trigger, **authentication None** → Respond Speak' },
 	'telesign-v1': { label: 'Telesign Voice Trigger **typeVersion 1** (signature on) → Respond Speak' },
+	'telesign-patched': {
+		label: 'Telesign Voice Trigger (signature on) in an n8n **without the webhook-phase isolate** (patched as proposed, second n8n) → Respond Speak',
+	},
 	'telesign-nocache': {
 		label: 'Telesign Voice Trigger (signature on) **without the credential cache** (bench build, second n8n) → Respond Speak',
 	},
@@ -483,6 +487,31 @@ async function enginePhase(ctx, engineEnv, description) {
 		await stopN8n(n8n);
 	}
 }
+/**
+ * The change request of RESULTS.md, measured: the trigger in a throwaway n8n whose webhookPhaseNeedsIsolate
+ * no longer tests the node type (lib/webhook-isolate-patch.js, preloaded; nothing on disk changes), interleaved
+ * with the main n8n's pipelines. Only the webhook phase differs between the two trigger rows.
+ */
+async function patchedPhase(ctx) {
+	const patch = path.join(__dirname, 'lib', 'webhook-isolate-patch.js');
+	const patched = await startN8n(CONFIG.port + 4, { NODE_OPTIONS: `--require ${patch}` });
+	try {
+		if (!/\[bench patch\]/.test(patched.tail(400))) throw new Error(`the patch did not load in ${patched.logPath}`);
+		const credential = await createTelesignCredential(patched, ctx.simUrl, 'basic');
+		const urls = await createEventPipelines(ctx.n8n, ['builtin', 'builtin-auth', 'telesign'], ctx.credential, ctx.eventWorkflows);
+		urls['telesign-patched'] = (await createEventPipelines(patched, ['telesign'], credential)).telesign;
+		const d = CONFIG.legacy;
+		const results = [];
+		for (const concurrency of d.concurrencies) {
+			log(`event answering, n8n patched (no webhook-phase isolate for this trigger) vs unpatched, concurrency ${concurrency}: ${d.total} events per pipeline`);
+			results.push(...(await measureEvents(ctx, ctx.n8n, urls, { ...d, concurrency }, { 'telesign-patched': patched.child.pid })));
+		}
+		return results;
+	} finally {
+		await stopN8n(patched);
+	}
+}
+
 const legacyPhase = (ctx) => enginePhase(ctx, { N8N_EXPRESSION_ENGINE: 'legacy' }, 'N8N_EXPRESSION_ENGINE=legacy');
 const lazyPhase = (ctx) => enginePhase(ctx, { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' }, 'N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true');
 
@@ -630,6 +659,9 @@ function buildTable(report) {
 	if (report.legacy) {
 		eventRows(report.legacy, 'Event answering, diagnostic, n8n with N8N_EXPRESSION_ENGINE=legacy', ['builtin', 'builtin-auth', 'telesign-noauth', 'telesign']);
 	}
+	if (report.patched) {
+		eventRows(report.patched, 'Event answering, change request measured: trigger in an n8n patched as proposed', ['builtin', 'builtin-auth', 'telesign', 'telesign-patched']);
+	}
 	if (report.lazy) {
 		eventRows(report.lazy, 'Event answering, diagnostic, n8n with N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true', ['builtin', 'builtin-auth', 'telesign-noauth', 'telesign']);
 	}
@@ -773,7 +805,7 @@ async function main() {
 		report.package = packageMetrics(REPO_ROOT, tarball, node24);
 	}
 
-	if (['events', 'diagnostics', 'legacy', 'lazy', 'queue', 'dial'].some(has)) {
+	if (['events', 'diagnostics', 'patched', 'legacy', 'lazy', 'queue', 'dial'].some(has)) {
 		const sim = new Child('simulator', path.join(__dirname, 'lib', 'sim-server.js'), node24);
 		owned.children.push(sim);
 		const loadgen = new Child('load generator', path.join(__dirname, 'lib', 'loadgen.js'), node24);
@@ -798,6 +830,7 @@ async function main() {
 		if (has('dial')) report.dial = await dialPhase(ctx);
 		if (has('events')) report.events = await eventPhase(ctx);
 		if (has('diagnostics')) report.diagnostics = await diagnosticsPhase(ctx);
+		if (has('patched')) report.patched = await patchedPhase(ctx);
 		await stopN8n(n8n);
 		if (has('legacy')) report.legacy = await legacyPhase(ctx);
 		if (has('lazy')) report.lazy = await lazyPhase(ctx);
