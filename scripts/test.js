@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 'use strict';
 /**
- * `npm test`: the unit tests (no n8n needed), then the end-to-end suite in a real n8n. Both always run; the
- * exit code is non-zero if either fails. Ends with one summary line "total: N passed, N failed".
- * Set TEST_SUITES=unit (or e2e) to run one of them.
+ * `npm test`: the unit tests (no n8n needed), the end-to-end suite in a real n8n, then the queue-mode suite
+ * (n8n main + webhook processor + 2 workers on Postgres and Redis). All always run; the exit code is non-zero
+ * if any fails. Ends with one summary line "total: N passed, N failed".
+ * Set TEST_SUITES=unit (or e2e, queue, or a comma list) to run some of them.
  */
 const { spawnSync } = require('child_process');
 const fs = require('fs');
@@ -17,6 +18,7 @@ const jestBin = require.resolve('jest/bin/jest');
 const suites = [
 	{ name: 'unit', config: 'jest.config.js' },
 	{ name: 'e2e', config: 'test/e2e/jest.config.js', extra: ['--runInBand'] },
+	{ name: 'queue', config: 'test/queue/jest.config.js', extra: ['--runInBand'] },
 ].filter((s) => !process.env.TEST_SUITES || process.env.TEST_SUITES.split(',').includes(s.name));
 
 const totals = [];

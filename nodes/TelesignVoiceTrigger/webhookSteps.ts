@@ -29,6 +29,7 @@ import {
 	webhookCredentialProblems,
 } from '../shared/telesign/webhookAuth';
 import type { WebhookUser } from '../shared/telesign/webhookAuth';
+import { verifyWithCredential } from './credentialCache';
 import type { AuthenticationMethod, RespondMode } from './description';
 
 export const WEBHOOK_PATH = 'telesign-voice';
@@ -123,7 +124,6 @@ function authFailure(
 }
 
 async function verifyTelesignSignature(this: IWebhookFunctions, req: RequestLike): Promise<Reply | undefined> {
-	const credentials = readCredentials(await this.getCredentials<ICredentialDataDecryptedObject>(TELESIGN_CREDENTIAL));
 	const rawBody = getRawBody(req);
 	if (rawBody === undefined) {
 		// Re-serialising the parsed body would not reproduce the signed bytes: refuse instead of guessing.
@@ -132,37 +132,33 @@ async function verifyTelesignSignature(this: IWebhookFunctions, req: RequestLike
 		});
 		return { status: 500, body: { message: 'Cannot verify this request' } };
 	}
-	const verification = verifyCallbackSignature({
-		apiKey: credentials.apiKey,
-		customerId: credentials.customerId,
-		rawBody,
-		headers: requestHeaders(req),
+	const verification = await verifyWithCredential(this, TELESIGN_CREDENTIAL, (data) => {
+		const credentials = readCredentials(data);
+		return verifyCallbackSignature({ apiKey: credentials.apiKey, customerId: credentials.customerId, rawBody, headers: requestHeaders(req) });
 	});
 	if (verification.valid) return undefined;
 	return authFailure.call(this, 'telesignSignature', verification.reason, `TSA realm="${WEBHOOK_AUTH_REALM}"`);
 }
 
 async function verifyBasic(this: IWebhookFunctions, req: RequestLike): Promise<Reply | undefined> {
-	const expected = readWebhookUser(this.getNode(), await this.getCredentials<ICredentialDataDecryptedObject>(WEBHOOK_AUTH_CREDENTIAL));
-	const result = verifyBasicAuth(headerValue(requestHeaders(req), 'authorization'), expected);
+	const result = await verifyWithCredential(this, WEBHOOK_AUTH_CREDENTIAL, (data) =>
+		verifyBasicAuth(headerValue(requestHeaders(req), 'authorization'), readWebhookUser(this.getNode(), data)),
+	);
 	if (result.valid) return undefined;
 	return authFailure.call(this, 'basicAuth', result.reason, buildBasicChallenge());
 }
 
 async function verifyDigest(this: IWebhookFunctions, req: RequestLike, nowMs: number): Promise<Reply | undefined> {
-	const expected = readWebhookUser(this.getNode(), await this.getCredentials<ICredentialDataDecryptedObject>(WEBHOOK_AUTH_CREDENTIAL));
-	const secret = deriveDigestNonceSecret({ ...expected, scope: digestScope.call(this) });
-	const result = verifyDigestAuth({
-		authorization: headerValue(requestHeaders(req), 'authorization'),
-		method: req.method ?? 'POST',
-		requestTarget: req.originalUrl ?? req.url ?? '',
-		expected,
-		secret,
-		nowMs,
+	const result = await verifyWithCredential(this, WEBHOOK_AUTH_CREDENTIAL, (data) => {
+		const expected = readWebhookUser(this.getNode(), data);
+		const secret = deriveDigestNonceSecret({ ...expected, scope: digestScope.call(this) });
+		const authorization = headerValue(requestHeaders(req), 'authorization');
+		const requestTarget = req.originalUrl ?? req.url ?? '';
+		return { ...verifyDigestAuth({ authorization, method: req.method ?? 'POST', requestTarget, expected, secret, nowMs }), secret };
 	});
 	if (result.valid) return undefined;
 	const challenges = buildDigestChallenges({
-		nonce: createDigestNonce(secret, nowMs),
+		nonce: createDigestNonce(result.secret, nowMs),
 		stale: result.reason === 'stale_nonce',
 	});
 	return authFailure.call(this, 'digestAuth', result.reason, challenges);

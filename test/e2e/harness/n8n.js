@@ -26,8 +26,13 @@ class N8nServer {
 	 * @param {number} [o.port]
 	 * @param {string} [o.userFolder] reuse a folder (the demo keeps one); default: a fresh temp folder
 	 * @param {Record<string,string>} [o.env] extra environment
+	 * @param {'start'|'webhook'|'worker'} [o.command] n8n's command: main (default), webhook processor or queue
+	 *   worker (queue mode). A worker serves no HTTP: `port` is then its health-check port (/healthz/readiness).
+	 * @param {string} [o.tarball] the package tarball to install (default: this repository, built and packed)
 	 */
 	constructor(o = {}) {
+		this.command = o.command || 'start';
+		this.tarball = o.tarball;
 		this.port = o.port || 5688;
 		this.userFolder = o.userFolder || fs.mkdtempSync(path.join(os.tmpdir(), 'telesign-n8n-'));
 		this.extraEnv = o.env || {};
@@ -64,6 +69,7 @@ class N8nServer {
 			EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all',
 			EXECUTIONS_DATA_SAVE_ON_ERROR: 'all',
 			EXECUTIONS_DATA_PRUNE: 'false',
+			...(this.command === 'worker' ? { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(this.port) } : {}),
 			...this.extraEnv,
 		};
 	}
@@ -74,14 +80,17 @@ class N8nServer {
 		return fs.readFileSync(file, 'utf8').trim();
 	}
 
-	/** Installs n8n (cached) and the packed package, starts n8n, sets up the owner and an API key. */
+	/**
+	 * Installs n8n (cached) and the packed package, starts n8n, and — for the main process — sets up the owner
+	 * and an API key (webhook processors and workers share main's database and need neither).
+	 */
 	async start({ timeoutMs = 180_000 } = {}) {
 		const { node24, n8nBin } = ensureN8n();
 		this.node24 = node24;
 		this.n8nBin = n8nBin;
-		installPackageInto(this.userFolder, buildAndPack());
+		installPackageInto(this.userFolder, this.tarball || buildAndPack());
 		const logStream = fs.createWriteStream(this.logPath, { flags: 'a' });
-		this.child = spawn(node24, [n8nBin, 'start'], { env: this.env(), stdio: ['ignore', 'pipe', 'pipe'] });
+		this.child = spawn(node24, [n8nBin, this.command], { env: this.env(), stdio: ['ignore', 'pipe', 'pipe'] });
 		this.child.stdout.pipe(logStream);
 		this.child.stderr.pipe(logStream);
 		this.exited = new Promise((resolve) => this.child.once('exit', (code, signal) => resolve({ code, signal })));
@@ -99,8 +108,8 @@ class N8nServer {
 			if (Date.now() - started > timeoutMs) throw new Error(`n8n not ready after ${timeoutMs} ms; log: ${this.logPath}\n${this.tail()}`);
 			await delay(500);
 		}
-		log(`n8n up on ${this.baseUrl} after ${((Date.now() - started) / 1000).toFixed(1)} s (user folder ${this.userFolder})`);
-		await this.setupOwnerAndApiKey();
+		log(`n8n ${this.command} up on ${this.baseUrl} after ${((Date.now() - started) / 1000).toFixed(1)} s (user folder ${this.userFolder})`);
+		if (this.command === 'start') await this.setupOwnerAndApiKey();
 		return this;
 	}
 
@@ -212,9 +221,9 @@ class N8nServer {
 		await this.api('POST', `/workflows/${id}/deactivate`, {});
 	}
 
-	/** Webhook production URL of a trigger node (webhookId + path). */
-	webhookUrl(node, pathSuffix = 'telesign-voice') {
-		return `${this.baseUrl}/webhook/${node.webhookId}/${pathSuffix}`;
+	/** Webhook production URL of a trigger node (webhookId + path); `baseUrl`: another process serving it. */
+	webhookUrl(node, pathSuffix = 'telesign-voice', baseUrl = this.baseUrl) {
+		return `${baseUrl}/webhook/${node.webhookId}/${pathSuffix}`;
 	}
 
 	/**

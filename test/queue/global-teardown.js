@@ -1,0 +1,6 @@
+'use strict';
+const { stopCluster } = require('./harness/cluster');
+
+module.exports = async function globalTeardown() {
+	await stopCluster(globalThis.__QUEUE_SERVERS__ || []);
+};

@@ -1,0 +1,48 @@
+'use strict';
+/**
+ * What a queue-mode test file gets: `main` (an N8nServer connected to the running main process, for n8n's
+ * public API: credentials, workflows, executions), the base URLs of main and of the webhook processor, the
+ * log files of every process, and helpers to tell which process ran an execution.
+ *
+ * Adding a test file: create test/queue/<name>.queue.test.js, call connectCluster() in beforeAll, create its
+ * own workflows (fresh webhook ids) and simulator, and deactivate its workflows in afterAll. The cluster is shared.
+ */
+const fs = require('fs');
+const { N8nServer, delay } = require('../../e2e/harness/n8n');
+const { readState, RECOMMENDED_QUEUE_ENV } = require('./cluster');
+
+function connectCluster() {
+	const state = readState();
+	if (!state || !state.apiKey) throw new Error('no queue cluster is running (run through test/queue/jest.config.js)');
+	const mainEntry = state.n8n.find((p) => p.role === 'main');
+	const main = new N8nServer({ port: mainEntry.port, userFolder: mainEntry.userFolder });
+	main.apiKey = state.apiKey;
+	main.logPath = mainEntry.logPath;
+	main.child = { pid: mainEntry.pid, exitCode: null };
+	const logs = Object.fromEntries(state.n8n.map((p) => [p.role, p.logPath]));
+	return {
+		main,
+		mainUrl: state.mainUrl,
+		webhookUrl: state.webhookUrl,
+		logs,
+		/** Production webhook URL of a trigger node at the webhook processor (default) or at main. */
+		triggerUrl: (node, at = 'webhook') => main.webhookUrl(node, 'telesign-voice', at === 'main' ? state.mainUrl : state.webhookUrl),
+		/** The roles ("worker-1", …) whose log says they ran the execution (n8n logs "Worker started execution <id>"). */
+		rolesThatRan: (executionId) => whoRan(logs, executionId),
+	};
+}
+
+function whoRan(logs, executionId) {
+	const pattern = new RegExp(`started execution ${executionId}\\b`, 'i');
+	return Object.entries(logs)
+		.filter(([, file]) => {
+			try {
+				return pattern.test(fs.readFileSync(file, 'utf8'));
+			} catch {
+				return false;
+			}
+		})
+		.map(([role]) => role);
+}
+
+module.exports = { connectCluster, delay, RECOMMENDED_QUEUE_ENV };
