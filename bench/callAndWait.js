@@ -3,7 +3,7 @@
 /**
  * Call → Call and Wait for Response in the benchmark: part of `npm run bench` (run.js calls measure() with its
  * n8n), or alone: `node bench/callAndWait.js` (starts its own n8n on BENCH_PORT, default 5710, and 5711 for the
- * task broker). See bench/README.md ("Call and Wait").
+ * task broker; BENCH_N8N_ENV: JSON of extra environment for it). See bench/README.md ("Call and Wait").
  *
  * Telesign is played by this file: the simulator (test/simulator) answers the dials (its event URL is unset, so
  * it posts nothing by itself), and the events of every call — dial_completed "answered", speak_completed with
@@ -391,7 +391,6 @@ function rows(report, row, targets) {
 		);
 		const held = r.calls >= CONFIG.goalWaiting && r.verified.items === r.calls;
 		targets.push({ target: `Calls waiting at once in one n8n ≥ ${CONFIG.goalWaiting}, each answered and resumed — ${shape}`, value: `${r.verified.items}/${r.calls}`, met: held });
-		const perCallKb = (r.rss.waitingKb - r.rss.idleKb) / r.calls;
 		row([
 			sec,
 			`Held: ${r.calls} calls dialled and waiting (placed in ${fmtMs(r.placeMs)}); then all finished (${fmtMs(r.finishMs)}): ${r.verified.executions} execution(s) resumed, ${r.verified.items} acknowledged items checked`,
@@ -400,7 +399,7 @@ function rows(report, row, targets) {
 			'',
 			'',
 			'',
-			`RSS idle ${fmtMb(r.rss.idleKb)} → waiting ${fmtMb(r.rss.waitingKb)} (${perCallKb >= 0 ? '+' : ''}${perCallKb.toFixed(0)} kB/call) → resumed ${fmtMb(r.rss.afterKb)}`,
+			`RSS idle ${fmtMb(r.rss.idleKb)} → all waiting ${fmtMb(r.rss.waitingKb)} → all resumed ${fmtMb(r.rss.afterKb)}`,
 			`${held ? '✅' : '❌'} ≥${CONFIG.goalWaiting}, all answered`,
 		]);
 	}
@@ -413,7 +412,8 @@ module.exports = { measure, rows, CONFIG };
 if (require.main === module) {
 	const { N8nServer } = require('../test/e2e/harness/n8n');
 	const port = Number(env.BENCH_PORT || 5710);
-	const n8n = new N8nServer({ port, env: { N8N_LOG_LEVEL: env.N8N_LOG_LEVEL || 'warn', N8N_RUNNERS_BROKER_PORT: String(port + 1) } });
+	const extraEnv = env.BENCH_N8N_ENV ? JSON.parse(env.BENCH_N8N_ENV) : {}; // e.g. {"N8N_EXPRESSION_ENGINE":"legacy"}
+	const n8n = new N8nServer({ port, env: { N8N_LOG_LEVEL: env.N8N_LOG_LEVEL || 'warn', N8N_RUNNERS_BROKER_PORT: String(port + 1), ...extraEnv } });
 	const stop = () => n8n.stop().catch(() => undefined);
 	for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => stop().finally(() => process.exit(130)));
 	const limit = setTimeout(() => {

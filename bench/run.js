@@ -588,6 +588,7 @@ function buildTable(report) {
 			`median of ${p.load.runs} processes`,
 		]);
 	}
+	if (report.callAndWait) require('./callAndWait').rows(report.callAndWait, row, targets);
 	return { table: rows.join('\n'), targets };
 }
 
@@ -726,6 +727,7 @@ async function main() {
 		if (has('dial')) report.dial = await dialPhase(ctx);
 		if (has('events')) report.events = await eventPhase(ctx);
 		if (has('diagnostics')) report.diagnostics = await diagnosticsPhase(ctx);
+		if (!env.BENCH_ONLY || has('callAndWait')) report.callAndWait = await require('./callAndWait').measure(ctx, log);
 		await stopN8n(n8n);
 		if (has('legacy')) report.legacy = await legacyPhase(ctx);
 	}
