@@ -695,6 +695,7 @@ function buildTable(report) {
 			`median of ${p.load.runs} processes`,
 		]);
 	}
+	if (report.callAndWait) require('./callAndWait').rows(report.callAndWait, row, targets);
 	return { table: rows.join('\n'), targets };
 }
 
@@ -835,6 +836,7 @@ async function main() {
 		if (has('events')) report.events = await eventPhase(ctx);
 		if (has('diagnostics')) report.diagnostics = await diagnosticsPhase(ctx);
 		if (has('patched')) report.patched = await patchedPhase(ctx);
+		if (!env.BENCH_ONLY || has('callAndWait')) report.callAndWait = await require('./callAndWait').measure(ctx, log);
 		await stopN8n(n8n);
 		if (has('legacy')) report.legacy = await legacyPhase(ctx);
 		if (has('lazy')) report.lazy = await lazyPhase(ctx);

@@ -31,6 +31,7 @@ function demoBanner(o) {
  On-call escalation with Call and Wait (the first engineer presses 9, the second presses 1):
    curl -s -X POST ${localhost(o.escalationUrl)} -H 'content-type: application/json' \\
      -d '{"message":"Checkout is down.","oncall":["${n.presses9}","${n.presses1}"]}'
+   Answered 202 at once (the execution then waits for the calls); a missing message or a bad number: 400 with what to fix.
 
  Place a simulated outbound alert call with Dial and the trigger (the callee answers and listens):
    curl -s -X POST ${localhost(o.alertUrl)} -H 'content-type: application/json' \\

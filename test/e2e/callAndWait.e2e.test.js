@@ -8,7 +8,7 @@ const crypto = require('crypto');
 const axios = require('axios');
 const { connectN8n } = require('./harness/context');
 const { DEMO_NUMBERS, importExamples } = require('./harness/examples');
-const { telesignTrigger, ACTION_TYPE } = require('./harness/workflows');
+const { telesignTrigger, ACTION_TYPE, newExecutions, nodesRun, output } = require('./harness/workflows');
 const { TelesignSimulator, DEFAULT_ACCOUNT, postEvent } = require('../simulator');
 const { REPO_ROOT } = require('./harness/install');
 const { N8nServer } = require('./harness/n8n');
@@ -439,12 +439,15 @@ describe('examples/on-call-escalation.json (imported as a user would)', () => {
 	});
 	beforeEach(() => sim.configure({ webhookUrl: ex.escalationWebhookUrl }));
 
-	/** The n-th (0-based) finished run that started at Alert Received (the trigger's call log runs are others). */
+	/**
+	 * The n-th (0-based) finished run that placed a call (the trigger's call log runs, and alerts answered 400,
+	 * are others).
+	 */
 	async function escalationRun(workflowId, n) {
 		const started = Date.now();
 		for (;;) {
 			const runs = (await n8n.executions(workflowId))
-				.filter((e) => ['success', 'error'].includes(e.status) && e.data.resultData.runData['Alert Received'])
+				.filter((e) => ['success', 'error'].includes(e.status) && e.data.resultData.runData['Call On-Call'])
 				.sort((a, b) => Number(a.id) - Number(b.id));
 			if (runs.length > n) {
 				expect([runs[n].status, runs[n].data.resultData.error?.message]).toEqual(['success', undefined]);
@@ -457,7 +460,12 @@ describe('examples/on-call-escalation.json (imported as a user would)', () => {
 
 	test('the first on-call engineer presses 9, the second presses 1: escalated and acknowledged by the second', async () => {
 		const { id } = ex.workflows[0];
-		await axios.post(ex.escalationUrl, { message: 'Checkout is down.', oncall: [DEMO_NUMBERS.presses9, DEMO_NUMBERS.presses1] });
+		// The caller is answered before the calls are made (the execution then waits for them): 202, whom it calls.
+		sim.configure({ ringMs: 3000 });
+		const accepted = await axios.post(ex.escalationUrl, { message: 'Checkout is down.', oncall: [DEMO_NUMBERS.presses9, DEMO_NUMBERS.presses1] }, { timeout: 60_000 });
+		expect(accepted.status).toBe(202);
+		expect(accepted.data).toEqual({ status: 'calling', first: DEMO_NUMBERS.presses9, next_if_not_acknowledged: DEMO_NUMBERS.presses1 });
+		expect(sim.calls().every((c) => !c.entries.some((e) => e.type === 'event'))).toBe(true); // nobody has answered yet
 		const execution = await escalationRun(id, 0);
 		expect(outputOf(execution, 'Escalation Result')[0].json).toMatchObject({ acknowledged: true, acknowledged_by: DEMO_NUMBERS.presses1, status: 'hangup' });
 		expect(sim.dialsPlaced().map((d) => d.to)).toEqual([DEMO_NUMBERS.presses9, DEMO_NUMBERS.presses1]);
@@ -467,10 +475,41 @@ describe('examples/on-call-escalation.json (imported as a user would)', () => {
 
 	test('the first engineer acknowledges: nobody else is called', async () => {
 		const { id } = ex.workflows[0];
-		await axios.post(ex.escalationUrl, { message: 'Disk full.', oncall: [DEMO_NUMBERS.presses1, DEMO_NUMBERS.presses2] });
+		const accepted = await axios.post(ex.escalationUrl, { message: 'Disk full.', oncall: [DEMO_NUMBERS.presses1, `+1 (555) 123-0012`] });
+		expect(accepted.status).toBe(202);
 		const execution = await escalationRun(id, 1);
 		expect(outputOf(execution, 'Escalation Result')[0].json).toMatchObject({ acknowledged: true, acknowledged_by: DEMO_NUMBERS.presses1 });
 		expect(sim.dialsPlaced().map((d) => d.to)).toEqual([DEMO_NUMBERS.presses1]);
+	});
+
+	test('a missing message or a bad on-call number → 400 naming the input field and what is allowed, nobody called', async () => {
+		const { id } = ex.workflows[0];
+		const since = await newExecutions(n8n, id);
+		const post = (body) => axios.post(ex.escalationUrl, body, { validateStatus: () => true, timeout: 60_000 });
+		const good = [DEMO_NUMBERS.presses1, DEMO_NUMBERS.presses2];
+		const cases = [
+			[{ oncall: good }, 'message', /^message: give the text to speak to the on-call engineer/],
+			[{ message: '   ', oncall: good }, 'message', /^message: give the text to speak/],
+			[{ message: 'Disk full.' }, 'oncall', /^oncall: give a list of two phone numbers, the first on-call engineer and the one to call if the first does not acknowledge/],
+			[{ message: 'Disk full.', oncall: DEMO_NUMBERS.presses1 }, 'oncall', /^oncall: give a list of two phone numbers/],
+			[{ message: 'Disk full.', oncall: [DEMO_NUMBERS.presses1] }, 'oncall', /^oncall: give a list of two phone numbers/],
+			[{ message: 'Disk full.', oncall: [DEMO_NUMBERS.presses1, '555-CALL-NOW'] }, 'oncall', /^oncall: "555-CALL-NOW" is not a phone number: use the full international number with country code, 7 to 15 digits/],
+		];
+		const answers = [];
+		for (const [body, field, error] of cases) {
+			const res = await post(body);
+			answers.push(res.data);
+			expect([res.status, res.data]).toEqual([400, { field, error: expect.stringMatching(error) }]);
+		}
+		expect(sim.dialsPlaced()).toHaveLength(0);
+		// What the user sees in the executions: each run answered by Reject Alert with the text of Check Alert.
+		const runs = await since.waitFor(cases.length);
+		expect(runs.map((r) => r.status)).toEqual(cases.map(() => 'success'));
+		runs.forEach((run, i) => {
+			expect(nodesRun(run)).toEqual(expect.arrayContaining(['Check Alert', 'Reject Alert']));
+			expect(nodesRun(run)).not.toContain('Call On-Call');
+			expect(output(run, 'Check Alert').problem).toBe(answers[i].error);
+		});
 	});
 });
 

@@ -35,6 +35,7 @@ describe('demo banner', () => {
 		expect(text).toContain(`"numbers":["${DEMO_NUMBERS.answers}"]`);
 		expect(text).toContain('curl -s -X POST http://localhost:5678/webhook/telesign-oncall');
 		expect(text).toContain(`"oncall":["${DEMO_NUMBERS.presses9}","${DEMO_NUMBERS.presses1}"]`);
+		expect(text).toContain('Answered 202 at once (the execution then waits for the calls); a missing message or a bad number: 400 with what to fix.');
 		expect(text).toContain(`"from":"${DEMO_NUMBERS.presses1}","to":"${DEMO_NUMBERS.callerId}"`);
 		expect(text).toContain('"Telesign Voice: outbound alert call", "Telesign Voice: inbound IVR menu"');
 	});
