@@ -1,7 +1,8 @@
 'use strict';
 /**
  * Local Telesign Voice simulator ("Engage API – Voice", POST /v2/voice + Recordings API).
- * Written only from shared/telesign-voice-api.md. Node built-ins only.
+ * Written only from Telesign's public documentation (https://developer.telesign.com/enterprise/docs/voice-get-started,
+ * https://developer.telesign.com/enterprise/reference/voice-actions, .../voice-events). Node built-ins only.
  * See README.md next to this file for behaviour, configuration and the choices made where the
  * Telesign documentation is UNVERIFIED.
  */
@@ -29,7 +30,7 @@ const ANSWERS = new Set(['answered', 'busy', 'no_answer', 'failed']);
 const HANGUP_DURING = new Set(['speak', 'play', 'bridge']);
 const KNOWN_ACTIONS = new Set(['dial', 'speak', 'play', 'play_multiple', 'send_dtmf', 'hangup']);
 const AFTER_MEDIA = ['speak', 'play', 'play_multiple', 'hangup', 'dial'];
-/** Which action may answer which event (§3 for the first two; the rest follow the demos, UNVERIFIED). */
+/** Which action may answer which event (https://developer.telesign.com/enterprise/reference/voice-actions for the first two; the rest follow the demos, UNVERIFIED). */
 const LEGAL_ACTIONS = Object.freeze({
 	incoming_call: ['hangup', 'speak', 'play', 'play_multiple', 'dial'],
 	dial_completed: ['speak', 'play', 'play_multiple', 'hangup', 'send_dtmf'],
@@ -37,7 +38,7 @@ const LEGAL_ACTIONS = Object.freeze({
 	play_completed: AFTER_MEDIA,
 	call_leg_completed: AFTER_MEDIA,
 });
-/** §10: digits only, full international number; the simulator's rule: 8–15 digits, no leading 0. */
+/** Telesign's number format: digits only, full international number; the simulator's rule: 8–15 digits, no leading 0. */
 const PHONE_RE = /^[1-9][0-9]{7,14}$/;
 const DTMF_RE = /^[0-9A-Dw*#]*$/;
 const REC_DATE_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/;
@@ -1031,7 +1032,7 @@ class TelesignSimulator extends EventEmitter {
 		return entry;
 	}
 
-	/** Authenticate an API request (§8). Never logs secrets. */
+	/** Authenticate an API request (https://developer.telesign.com/enterprise/docs/authentication). Never logs secrets. */
 	_authenticate(req, raw, resource) {
 		const h = req.headers.authorization;
 		if (!h || !String(h).trim()) return { ok: false, status: 'credentials_not_provided', authMethod: null, reason: 'no Authorization header' };
@@ -1239,7 +1240,7 @@ class TelesignSimulator extends EventEmitter {
 		this._json(res, 202, rb);
 	}
 
-	// ───────────────────────────── recordings (§11) ─────────────────────────────
+	// ───────────────────────────── recordings ─────────────────────────────
 
 	_seedRecording(r) {
 		if (!isObj(r) || typeof r.reference_id !== 'string') throw new TypeError('a seeded recording needs reference_id');

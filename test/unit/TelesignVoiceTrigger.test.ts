@@ -30,7 +30,7 @@ import {
 import { TelesignVoice } from '../../nodes/TelesignVoice/TelesignVoice.node';
 import { TelesignVoiceTrigger } from '../../nodes/TelesignVoiceTrigger/TelesignVoiceTrigger.node';
 
-// §9 vector. The key of the Python SDK test is "EXAMPLE----TE8s…"; Python drops only the dashes (see signing.test.ts).
+// The callback signature vector (https://developer.telesign.com/enterprise/docs/authenticate-callbacks). The key of the Python SDK test is "EXAMPLE----TE8s…"; Python drops only the dashes (see signing.test.ts).
 const PY_KEY = 'EXAMPLETE8sTgg45yusumoN6BYsBVkh+yRJ5czgsnCehZaOYldPJdmFh6NeX8kunZ2zU1YWaUw/0wV6xfw==';
 const VECTOR_BODY = "{'test': 123}";
 const VECTOR_SIG = 'B97g3N9lPdVaptvifxRau7bzVAC5hhRBZ6HKXABN744=';
@@ -375,8 +375,8 @@ describe('webhook(): raw body', () => {
 	});
 });
 
-describe('webhook(): Telesign signature (§9)', () => {
-	it('accepts the §9 vector (then rejects its body as not JSON): the signature is over the raw bytes', async () => {
+describe('webhook(): Telesign signature', () => {
+	it('accepts the callback vector (then rejects its body as not JSON): the signature is over the raw bytes', async () => {
 		const variants: Array<Record<string, string>> = [{ authorization: `TSA ${CUSTOMER}:${VECTOR_SIG}` }, { 'x-ts-authorization': VECTOR_SIG }];
 		for (const headers of variants) {
 			const r = await call({ params: { authentication: 'telesignSignature' }, rawBody: VECTOR_BODY, headers });
@@ -385,7 +385,7 @@ describe('webhook(): Telesign signature (§9)', () => {
 		}
 	});
 
-	it('rejects the §9 vector with one byte of the body changed', async () => {
+	it('rejects the callback vector with one byte of the body changed', async () => {
 		const r = await call({ params: { authentication: 'telesignSignature' }, rawBody: "{'test': 124}", headers: { 'x-ts-authorization': VECTOR_SIG } });
 		expectUnauthorized(r);
 	});

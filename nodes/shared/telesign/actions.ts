@@ -28,7 +28,6 @@ export const ACTION_METHODS = {
 	dial: 'dial',
 	speak: 'speak',
 	play: 'play',
-	playMultiple: 'play_multiple',
 	sendDtmf: 'send_dtmf',
 	hangup: 'hangup',
 } as const;
@@ -41,7 +40,8 @@ export const DEFAULT_TTS_LANGUAGE = 'en-US';
 
 /**
  * Language tags offered as suggestions for speak (tts.language). Telesign's v2 table was not public; these are
- * the legacy voice list without its "f-" prefix (telesign-voice-api.md §10), so any other tag is accepted too.
+ * the legacy voice list without its "f-" prefix, so any other tag is accepted too.
+ * https://standard.telesign.com/api-reference/apis/voice-api/send-a-voice-message/post-voice
  */
 export const SUGGESTED_TTS_LANGUAGES: ReadonlyArray<{ code: string; name: string }> = [
 	{ code: 'ca-ES', name: 'Catalan (Spain)' },
@@ -74,7 +74,8 @@ export const SUGGESTED_TTS_LANGUAGES: ReadonlyArray<{ code: string; name: string
 
 /**
  * Telesign documents `send_dtmf` as an action but its parameter name was not public when this was written
- * (telesign-voice-api.md §3.5). This is the package's assumption; users can change it per node.
+ * (https://developer.telesign.com/enterprise/reference/voice-actions). This is the package's assumption; users
+ * can change it per node.
  */
 export const DEFAULT_SEND_DTMF_PARAM = 'digits';
 
@@ -195,7 +196,10 @@ export function buildRawAction(input: { method: unknown; params: unknown }): Tel
 	return envelope(method, input.params as ActionParams);
 }
 
-/** Actions Telesign accepts in answer to each event (§3; later events follow Telesign's demos). */
+/**
+ * Actions Telesign accepts in answer to each event (later events follow Telesign's demos):
+ * https://developer.telesign.com/enterprise/reference/voice-actions
+ */
 export const LEGAL_ACTIONS_BY_EVENT: Readonly<Record<string, readonly string[]>> = {
 	incoming_call: ['hangup', 'speak', 'play', 'play_multiple', 'dial'],
 	dial_completed: ['speak', 'play', 'play_multiple', 'hangup', 'send_dtmf'],
