@@ -2,12 +2,12 @@
  * Fields of a dial, shared by Call → Dial (sent to POST /v2/voice) and Respond → Dial (bridge, returned to
  * Telesign as the answer to an event). Only Telesign's documented dial parameters are typed here.
  */
-import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { DialInput } from '../../shared/telesign/actions';
 import { MAX_CALL_DURATION_SECONDS } from '../../shared/telesign/actions';
 
-export function dialNumberFields(displayOptions: IDisplayOptions, callerIdHint: string): INodeProperties[] {
+export function dialNumberFields(callerIdHint: string): INodeProperties[] {
 	return [
 		{
 			displayName: 'To',
@@ -18,7 +18,6 @@ export function dialNumberFields(displayOptions: IDisplayOptions, callerIdHint: 
 			placeholder: '15555551212',
 			description: 'The phone number to call, with country code (international format)',
 			hint: 'Digits with the country code. "+", spaces, dashes and parentheses are removed: +1 (555) 555-1212 becomes 15555551212.',
-			displayOptions,
 		},
 		{
 			displayName: 'Caller ID Number',
@@ -29,7 +28,6 @@ export function dialNumberFields(displayOptions: IDisplayOptions, callerIdHint: 
 			placeholder: '15554441313',
 			description: 'The number shown to the person called, with country code',
 			hint: callerIdHint,
-			displayOptions,
 		},
 	];
 }

@@ -37,6 +37,8 @@ export const MAX_CALL_DURATION_SECONDS = 14400;
 /** Upper bound this package accepts for collect_digits.max (Telesign publishes none; demos use 1). */
 export const MAX_COLLECT_DIGITS = 64;
 export const DEFAULT_TTS_LANGUAGE = 'en-US';
+/** What this package accepts as a speak language: a BCP 47-like tag (en-US, fr-CA, yue-Hant-HK). */
+export const LANGUAGE_TAG_PATTERN = '^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$';
 
 /**
  * Language tags offered as suggestions for speak (tts.language). Telesign's v2 table was not public; these are
@@ -144,7 +146,7 @@ export function buildSpeakAction(input: SpeakInput): TelesignAction {
 		typeof input.language === 'string' && input.language.trim() !== ''
 			? input.language.trim()
 			: DEFAULT_TTS_LANGUAGE;
-	if (!/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(language)) {
+	if (!new RegExp(LANGUAGE_TAG_PATTERN).test(language)) {
 		throw new ValidationError('Language', `Language "${language}" is not a language tag: use a code such as en-US, en-GB, fr-FR or es-MX`);
 	}
 	const params: ActionParams = { tts: { message, language } };

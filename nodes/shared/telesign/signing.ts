@@ -119,11 +119,22 @@ export interface CallbackSignatureHeader {
 
 export type HeaderBag = Record<string, string | string[] | undefined>;
 
+/** The keys a header is stored under in a header object (HTTP header names are case-insensitive). */
+export function headerKeys(headers: object, name: string): string[] {
+	const wanted = name.toLowerCase();
+	return Object.keys(headers).filter((key) => key.toLowerCase() === wanted);
+}
+
+/** The value of a header as it is stored (string, list or number), under the first key that matches. */
+export function rawHeaderValue(headers: Record<string, unknown>, name: string): unknown {
+	const key = headerKeys(headers, name)[0];
+	return key === undefined ? undefined : headers[key];
+}
+
 /** The first non-empty value of a header, matched case-insensitively and trimmed. */
 export function headerValue(headers: HeaderBag, name: string): string | undefined {
-	const wanted = name.toLowerCase();
-	for (const [key, value] of Object.entries(headers)) {
-		if (key.toLowerCase() !== wanted) continue;
+	for (const key of headerKeys(headers, name)) {
+		const value = headers[key];
 		const single = Array.isArray(value) ? value[0] : value;
 		if (typeof single === 'string' && single.trim() !== '') return single.trim();
 	}

@@ -3,14 +3,16 @@
  * dials then run in a bounded pool; a 429 is retried (nothing was placed), an ambiguous failure never is.
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { DEFAULT_TIMEOUT_MS } from '../../../shared/telesign/transport';
 import { validateInteger } from '../../../shared/telesign/validation';
-import type { NodeError } from '../common';
-import { checkCredentials, errorItem, getOptions, toNodeError } from '../common';
+import type { NodeError } from '../nodeErrors';
+import { errorItem, toNodeError } from '../nodeErrors';
+import { getOptions, prepareItems } from '../runItems';
 import { externalIdOption, dialNumberFields, maxCallDurationOption, sendDtmfOption } from '../dialFields';
 import { runPool } from '../pool';
-import type { DialResult, PreparedDial, SentDial } from './dialSteps';
+import type { DialResult, PreparedDial, SentDial } from './dial.steps';
 import {
 	DEFAULT_RATE_LIMIT_RETRIES,
 	MAX_RATE_LIMIT_RETRIES,
@@ -24,19 +26,18 @@ import {
 	reuseSentDial,
 	sendDial,
 	sentDialsOfThisRun,
-} from './dialSteps';
+} from './dial.steps';
 
 // The dial steps are shared with other operations that dial; importing them from here keeps working.
-export * from './dialSteps';
+export * from './dial.steps';
 
 export const DEFAULT_CONCURRENCY = 10;
 export const MAX_CONCURRENCY = 100;
 
 const displayOptions = { show: { resource: ['call'], operation: ['dial'] } };
 
-export const description: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	...dialNumberFields(
-		displayOptions,
 		'Must be a number your account leases from Telesign (Telesign answers caller_id_number_not_owned otherwise).',
 	),
 	{
@@ -45,7 +46,6 @@ export const description: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add option',
 		default: {},
-		displayOptions,
 		options: [
 			{
 				displayName: 'Concurrency',
@@ -84,6 +84,8 @@ export const description: INodeProperties[] = [
 		],
 	},
 ];
+
+export const description = updateDisplayOptions(displayOptions, properties);
 
 export function readConcurrency(this: IExecuteFunctions): number {
 	try {
@@ -144,25 +146,18 @@ type Results = Array<DialResult | undefined>;
  * "Continue On Fail" one invalid item stops the node before any call is placed. An item whose dial an earlier
  * try of this run sent and that placed or may have placed a call is never prepared again.
  */
-function prepareAll(this: IExecuteFunctions, count: number, results: Results, sentBefore: Map<number, SentDial> | undefined) {
-	const prepared = new Map<number, PreparedDial>();
-	const continueOnFail = this.continueOnFail();
-	for (let itemIndex = 0; itemIndex < count; itemIndex++) {
-		const sent = sentBefore?.get(itemIndex);
-		const reused = reuseSentDial.call(this, itemIndex, sent);
-		if (reused) {
-			results[itemIndex] = reused;
-			continue;
-		}
-		try {
-			prepared.set(itemIndex, prepareDial.call(this, itemIndex, sent?.externalId));
-		} catch (error) {
-			const nodeError = toNodeError(this.getNode(), error, itemIndex);
-			if (!continueOnFail) throw stoppedBatchError(nodeError, results);
-			results[itemIndex] = { ok: false, error: nodeError, fields: rawFields.call(this, itemIndex) };
-		}
-	}
-	return prepared;
+async function prepareAll(this: IExecuteFunctions, count: number, results: Results, sentBefore: Map<number, SentDial> | undefined) {
+	return await prepareItems<PreparedDial>(this, count, {
+		prepare: (itemIndex) => {
+			const sent = sentBefore?.get(itemIndex);
+			results[itemIndex] = reuseSentDial.call(this, itemIndex, sent);
+			return results[itemIndex] ? undefined : prepareDial.call(this, itemIndex, sent?.externalId);
+		},
+		fail: (itemIndex, error, dial) => {
+			results[itemIndex] = { ok: false, error, fields: dial ? preparedFields(dial, false) : rawFields.call(this, itemIndex) };
+		},
+		stop: (failure) => stoppedBatchError(failure, results),
+	});
 }
 
 /** Sends the prepared dials in a pool, recording each for this run; fills `results` (unsent items stay empty). */
@@ -205,18 +200,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	readConcurrency.call(this); // an invalid Concurrency fails the node before anything else
 	const results: Results = new Array(items.length);
 	const sentBefore = sentDialsOfThisRun.call(this);
-	const prepared = prepareAll.call(this, items.length, results, sentBefore);
-
-	if (prepared.size > 0) {
-		const credentialError = await checkCredentials.call(this);
-		if (credentialError) {
-			if (!continueOnFail) throw stoppedBatchError(credentialError, results);
-			for (const [itemIndex, dial] of prepared) {
-				results[itemIndex] = { ok: false, error: credentialError, fields: preparedFields(dial, false) };
-			}
-			prepared.clear();
-		}
-	}
+	const prepared = await prepareAll.call(this, items.length, results, sentBefore);
 	await sendAll.call(this, prepared, results, sentBefore);
 
 	if (!continueOnFail) {

@@ -4,6 +4,7 @@
  * into a Human-in-the-loop tool for its AI Agent.
  */
 import type { INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { MAX_COLLECT_DIGITS } from '../../../shared/telesign/actions';
 import { MAX_REPEATS } from '../../../shared/telesign/callAndWait';
@@ -23,7 +24,6 @@ export const SEND_AND_WAIT = 'sendAndWait';
 export const DEFAULT_WAIT_MINUTES = 60;
 
 const displayOptions = { show: { resource: ['call'], operation: [SEND_AND_WAIT] } };
-const show = (extra: Record<string, string[]>) => ({ show: { ...displayOptions.show, ...extra } });
 
 const limitWaitTimeOption: INodeProperties = {
 	displayName: 'Limit Wait Time',
@@ -78,9 +78,8 @@ const limitWaitTimeOption: INodeProperties = {
 	],
 };
 
-export const description: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	...dialNumberFields(
-		displayOptions,
 		'Must be a number your account leases from Telesign. Needs an active Telesign Voice Trigger whose URL is registered with Telesign: the call events reach the waiting workflow through it.',
 	),
 	{
@@ -92,9 +91,8 @@ export const description: INodeProperties[] = [
 		default: '',
 		placeholder: 'The web shop is down. Press 1 to acknowledge.',
 		description: 'What Telesign speaks when the call is answered (text-to-speech). Say which key to press.',
-		displayOptions,
 	},
-	languageProperty(displayOptions),
+	languageProperty(),
 	{
 		displayName: 'Response Type',
 		name: 'responseType',
@@ -105,7 +103,6 @@ export const description: INodeProperties[] = [
 			{ name: 'Key Press', value: 'keyPress', description: 'Collect one or more keys; a given key acknowledges' },
 			{ name: 'None', value: 'none', description: 'Speak the message and hang up' },
 		],
-		displayOptions,
 	},
 	{
 		displayName: 'Max Digits',
@@ -114,7 +111,7 @@ export const description: INodeProperties[] = [
 		typeOptions: { minValue: 1, maxValue: MAX_COLLECT_DIGITS },
 		default: 1,
 		description: 'How many keys to collect after the message',
-		displayOptions: show({ responseType: ['keyPress'] }),
+		displayOptions: { show: { responseType: ['keyPress'] } },
 	},
 	{
 		displayName: 'Acknowledge Key',
@@ -123,7 +120,7 @@ export const description: INodeProperties[] = [
 		default: '1',
 		placeholder: '1',
 		description: 'The key(s) that acknowledge, e.g. 1. Leave empty to count any key as acknowledged.',
-		displayOptions: show({ responseType: ['keyPress'] }),
+		displayOptions: { show: { responseType: ['keyPress'] } },
 	},
 	{
 		displayName: 'Approval Options',
@@ -157,7 +154,7 @@ export const description: INodeProperties[] = [
 				],
 			},
 		],
-		displayOptions: show({ responseType: ['approval'] }),
+		displayOptions: { show: { responseType: ['approval'] } },
 	},
 	{
 		displayName: 'Options',
@@ -165,7 +162,6 @@ export const description: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add option',
 		default: {},
-		displayOptions,
 		options: [
 			{
 				displayName: 'Closing Message',
@@ -217,3 +213,5 @@ export const description: INodeProperties[] = [
 		],
 	},
 ];
+
+export const description = updateDisplayOptions(displayOptions, properties);

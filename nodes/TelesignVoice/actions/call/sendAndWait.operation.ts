@@ -13,7 +13,8 @@ import { buildOutcome, buildWaitSettings } from '../../../shared/telesign/callAn
 import { DEFAULT_TIMEOUT_MS } from '../../../shared/telesign/transport';
 import { ValidationError, validateInteger } from '../../../shared/telesign/validation';
 import { buildExternalId, encodeMarker, roomForUserExternalId } from '../../../shared/telesign/waitRelay';
-import { checkCredentials, errorItem, getOptions, toNodeError } from '../common';
+import { errorItem, toNodeError } from '../nodeErrors';
+import { getOptions, prepareItems } from '../runItems';
 import { readDialInput } from '../dialFields';
 import { readLanguage } from '../respond/speak.operation';
 import { runPool } from '../pool';
@@ -189,30 +190,17 @@ function byItem(results: Map<number, DialResult>): Array<DialResult | undefined>
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	if (items.length === 0) return [];
-	const node = this.getNode();
 	const continueOnFail = this.continueOnFail();
 	const concurrency = readConcurrency.call(this);
 	const waitTill = waitTillOf.call(this);
 	const resume = resumeParts.call(this);
 	const output: INodeExecutionData[] = new Array(items.length);
-	const prepared = new Map<number, PreparedWait>();
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		try {
-			prepared.set(itemIndex, prepare.call(this, itemIndex, resume));
-		} catch (error) {
-			const nodeError = toNodeError(node, error, itemIndex);
-			if (!continueOnFail) throw nodeError;
-			output[itemIndex] = errorItem(nodeError, itemIndex, { call_may_have_been_placed: false });
-		}
-	}
-	if (prepared.size > 0) {
-		const credentialError = await checkCredentials.call(this);
-		if (credentialError) {
-			if (!continueOnFail) throw credentialError;
-			for (const itemIndex of prepared.keys()) output[itemIndex] = errorItem(credentialError, itemIndex, { call_may_have_been_placed: false });
-			prepared.clear();
-		}
-	}
+	const prepared = await prepareItems<PreparedWait>(this, items.length, {
+		prepare: (itemIndex) => prepare.call(this, itemIndex, resume),
+		fail: (itemIndex, error) => {
+			output[itemIndex] = errorItem(error, itemIndex, { call_may_have_been_placed: false });
+		},
+	});
 	const results = await dialAll.call(this, prepared, concurrency, continueOnFail);
 	let waiting = 0;
 	for (const [itemIndex, wait] of prepared) {

@@ -23,8 +23,9 @@ import {
 } from '../../../shared/telesign/transport';
 import type { TelesignResponse } from '../../../shared/telesign/transport';
 import { validateInteger } from '../../../shared/telesign/validation';
-import type { NodeError } from '../common';
-import { getOptions, telesignApiError } from '../common';
+import type { NodeError } from '../nodeErrors';
+import { telesignApiError } from '../nodeErrors';
+import { getOptions } from '../runItems';
 import { readDialInput } from '../dialFields';
 
 export const VOICE_PATH = '/v2/voice';
