@@ -1,5 +1,5 @@
 /**
- * How a Telesign Voice API credential is applied to an outgoing request (Basic or TSA "Digest" signing).
+ * How a Telesign Voice API credential is applied to an outgoing request (Basic, or TSA signing: stored as "digest").
  * Kept beside the signing code so the credential class stays declarative and this stays unit-testable.
  */
 import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestOptions } from 'n8n-workflow';
