@@ -2,37 +2,33 @@
  * Call → Dial: places outbound calls with POST /v2/voice. Every item is validated before the first request;
  * dials then run in a bounded pool; a 429 is retried (nothing was placed), an ambiguous failure never is.
  */
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { DEFAULT_TIMEOUT_MS } from '../../../shared/telesign/transport';
-import { validateInteger } from '../../../shared/telesign/validation';
-import type { NodeError } from '../nodeErrors';
+import {
+	concurrencyOption,
+	dialNumberFields,
+	externalIdOption,
+	maxCallDurationOption,
+	rateLimitRetriesOption,
+	readConcurrency,
+	sendDtmfOption,
+	timeoutOption,
+} from '../dialFields';
 import { errorItem, toNodeError } from '../nodeErrors';
-import { getOptions, prepareItems } from '../runItems';
-import { externalIdOption, dialNumberFields, maxCallDurationOption, sendDtmfOption } from '../dialFields';
 import { runPool } from '../pool';
+import { prepareItems } from '../runItems';
 import type { DialResult, PreparedDial, SentDial } from './dial.steps';
 import {
-	DEFAULT_RATE_LIMIT_RETRIES,
-	MAX_RATE_LIMIT_RETRIES,
-	MAX_TIMEOUT_MS,
-	MIN_TIMEOUT_MS,
 	cancelledDial,
-	mayHaveCalled,
 	prepareDial,
 	preparedFields,
 	rawFields,
 	reuseSentDial,
 	sendDial,
 	sentDialsOfThisRun,
+	stoppedBatchError,
 } from './dial.steps';
-
-// The dial steps are shared with other operations that dial; importing them from here keeps working.
-export * from './dial.steps';
-
-export const DEFAULT_CONCURRENCY = 10;
-export const MAX_CONCURRENCY = 100;
 
 const displayOptions = { show: { resource: ['call'], operation: ['dial'] } };
 
@@ -47,96 +43,23 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add option',
 		default: {},
 		options: [
-			{
-				displayName: 'Concurrency',
-				name: 'concurrency',
-				type: 'number',
-				typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY },
-				default: DEFAULT_CONCURRENCY,
-				description:
-					'How many dials are sent at the same time when the node receives many items (read from the first item). The output keeps the input order.',
-			},
+			concurrencyOption,
 			{
 				...externalIdOption,
 				hint: 'Leave empty to get a generated ID (a UUID), returned as external_id.',
 			},
 			maxCallDurationOption,
-			{
-				displayName: 'Rate Limit Retries',
-				name: 'rateLimitRetries',
-				type: 'number',
-				typeOptions: { minValue: 0, maxValue: MAX_RATE_LIMIT_RETRIES },
-				default: DEFAULT_RATE_LIMIT_RETRIES,
-				description:
-					"How often a dial Telesign refused with 429 rate_limit_exceeded is sent again, waiting as Telesign's Retry-After header says (or backing off exponentially). Such a dial placed no call, so retrying it is safe.",
-			},
+			rateLimitRetriesOption,
 			sendDtmfOption,
-			{
-				displayName: 'Timeout',
-				name: 'timeout',
-				type: 'number',
-				typeOptions: { minValue: MIN_TIMEOUT_MS, maxValue: MAX_TIMEOUT_MS },
-				default: DEFAULT_TIMEOUT_MS,
-				hint: `In milliseconds (${DEFAULT_TIMEOUT_MS} = ${DEFAULT_TIMEOUT_MS / 1000} seconds), ${MIN_TIMEOUT_MS} to ${MAX_TIMEOUT_MS}`,
-				description:
-					'How long to wait for Telesign to answer a dial request, in milliseconds. A dial without an answer is reported, never retried: the call may have been placed.',
-			},
+			timeoutOption,
 		],
 	},
 ];
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-export function readConcurrency(this: IExecuteFunctions): number {
-	try {
-		const value = getOptions.call(this, 0).concurrency;
-		return validateInteger(value ?? DEFAULT_CONCURRENCY, 'Concurrency', 1, MAX_CONCURRENCY);
-	} catch (error) {
-		throw toNodeError(this.getNode(), error, 0);
-	}
-}
-
 function isCancelled(this: IExecuteFunctions): boolean {
 	return this.getExecutionCancelSignal?.()?.aborted === true;
-}
-
-/** One line per dial that placed or may have placed a call, for the error of a stopped batch. */
-export function dialsThatMayHaveCalled(results: ReadonlyArray<DialResult | undefined>): IDataObject[] {
-	const dials: IDataObject[] = [];
-	results.forEach((result, itemIndex) => {
-		if (result === undefined || !mayHaveCalled(result)) return;
-		const fields = result.ok ? result.json : result.fields;
-		dials.push({
-			item_index: itemIndex,
-			to: fields.to,
-			reference_id: fields.reference_id ?? null,
-			external_id: fields.external_id,
-			call_may_have_been_placed: true,
-		});
-	});
-	return dials;
-}
-
-/**
- * The error a batch stops with (no Continue On Fail): the first failure, plus every dial that placed or may
- * have placed a call, since the node's output (and with it their reference_id / external_id) is lost.
- */
-export function stoppedBatchError(failure: NodeError, results: ReadonlyArray<DialResult | undefined>): NodeError {
-	const dials = dialsThatMayHaveCalled(results);
-	if (dials.length === 0) return failure;
-	const lines = dials.map(
-		(dial) => `item ${dial.item_index}: to ${dial.to}, reference_id ${dial.reference_id ?? 'unknown'}, external_id ${dial.external_id}`,
-	);
-	failure.description = [
-		failure.description ?? '',
-		`These dials were accepted by Telesign or may have placed a call before the node stopped: ${lines.join('; ')}.`,
-		'Retrying this execution (Executions → Retry) calls them again: reconcile with these IDs first.',
-		'Turn on "Continue On Fail" (node settings, On Error) to get one output item per call instead.',
-	]
-		.join(' ')
-		.trim();
-	failure.context.dials = dials;
-	return failure;
 }
 
 type Results = Array<DialResult | undefined>;

@@ -10,26 +10,15 @@ import { NodeOperationError } from 'n8n-workflow';
 import { buildDialAction } from '../../../shared/telesign/actions';
 import type { WaitSettings } from '../../../shared/telesign/callAndWait';
 import { buildOutcome, buildWaitSettings } from '../../../shared/telesign/callAndWait';
-import { DEFAULT_TIMEOUT_MS } from '../../../shared/telesign/transport';
-import { ValidationError, validateInteger } from '../../../shared/telesign/validation';
+import { ValidationError } from '../../../shared/telesign/validation';
 import { buildExternalId, encodeMarker, roomForUserExternalId } from '../../../shared/telesign/waitRelay';
 import { errorItem, toNodeError } from '../nodeErrors';
 import { getOptions, prepareItems } from '../runItems';
-import { readDialInput } from '../dialFields';
+import { readConcurrency, readDialInput, readSendLimits } from '../dialFields';
 import { readLanguage } from '../respond/speak.operation';
 import { runPool } from '../pool';
-import type { DialResult, PreparedDial } from './dial.operation';
-import {
-	DEFAULT_RATE_LIMIT_RETRIES,
-	MAX_RATE_LIMIT_RETRIES,
-	MAX_TIMEOUT_MS,
-	MIN_TIMEOUT_MS,
-	readConcurrency,
-	reuseSentDial,
-	sendDial,
-	sentDialsOfThisRun,
-	stoppedBatchError,
-} from './dial.operation';
+import type { DialResult, PreparedDial } from './dial.steps';
+import { reuseSentDial, sendDial, sentDialsOfThisRun, stoppedBatchError } from './dial.steps';
 import { DEFAULT_WAIT_MINUTES } from './sendAndWait.description';
 
 export { description } from './sendAndWait.description';
@@ -89,8 +78,7 @@ function prepare(this: IExecuteFunctions, itemIndex: number, resume: ResumeParts
 		externalId: action.params.external_id as string,
 		to: action.params.to,
 		callerIdNumber: action.params.caller_id_number,
-		retries: validateInteger(options.rateLimitRetries ?? DEFAULT_RATE_LIMIT_RETRIES, 'Rate Limit Retries', 0, MAX_RATE_LIMIT_RETRIES),
-		timeoutMs: validateInteger(options.timeout ?? DEFAULT_TIMEOUT_MS, 'Timeout', MIN_TIMEOUT_MS, MAX_TIMEOUT_MS),
+		...readSendLimits(options),
 	};
 	return { dial, settings, userExternalId };
 }

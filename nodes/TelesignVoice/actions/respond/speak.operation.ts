@@ -44,8 +44,9 @@ export function languageProperty(): INodeProperties {
 	};
 }
 
-const properties: INodeProperties[] = [
-	{
+/** The Message field of a speak (also used by Call → Call and Wait for Response, with its own description). */
+export function messageProperty(description: string, hint?: string): INodeProperties {
+	return {
 		displayName: 'Message',
 		name: 'message',
 		type: 'string',
@@ -53,9 +54,16 @@ const properties: INodeProperties[] = [
 		required: true,
 		default: '',
 		placeholder: 'The web shop is down. Press 1 to acknowledge.',
-		description: 'The text Telesign reads out to the caller (text-to-speech)',
-		hint: 'Speak answers the events incoming_call, dial_completed, speak_completed and play_completed. Telesign waits for the answer, so keep the nodes before this one fast.',
-	},
+		description,
+		...(hint === undefined ? {} : { hint }),
+	};
+}
+
+const properties: INodeProperties[] = [
+	messageProperty(
+		'The text Telesign reads out to the caller (text-to-speech)',
+		'Speak answers the events incoming_call, dial_completed, speak_completed and play_completed. Telesign waits for the answer, so keep the nodes before this one fast.',
+	),
 	languageProperty(),
 	...collectDigitsFields(),
 	respondOptionsCollection(),
