@@ -109,6 +109,45 @@ class VoiceApi {
 		return { ok: false, status: 'not_authorized', authMethod: scheme, reason: `unsupported auth scheme "${m[1]}"` };
 	}
 
+	/** Accepts a valid dial: the call is created, answered 202 (or as the injected fault says), then run. */
+	async _placeDial(req, res, u, { log, auth, body, params, externalId, fault, latency }) {
+		const to = params.to;
+		const cid = params.caller_id_number;
+
+		const warnings = dialWarnings(params, body);
+		const call = this._createCall({
+			direction: 'outbound',
+			from: cid,
+			to,
+			customerId: auth.customerId,
+			externalId,
+			requestEntry: { type: 'request', method: 'POST', path: u.pathname, authMethod: auth.authMethod, customerId: auth.customerId, body: clone(body), warnings },
+		});
+		const rb = { reference_id: call.reference_id, status: 'dial_accepted' };
+		if (externalId !== undefined) rb.external_id = externalId;
+		this._dials.push({ seq: this._dials.length + 1, reference_id: call.reference_id, external_id: externalId, to, from: cid, customer_id: auth.customerId, t: call.created_on_utc });
+		const reqEntry = this._logRequest({ ...log, status: 202, response: rb, reference_id: call.reference_id, warnings, fault: fault || undefined });
+		call.entries[0].status = 202;
+		call.entries[0].response = clone(rb);
+		const start = () => setImmediate(() => this._alive(call) && this._startFlow(call));
+		res.once('close', start);
+		if (fault && fault.delayMs) await this._sleep(fault.delayMs);
+		if (fault && fault.reset === 'after') {
+			reqEntry.status = null;
+			reqEntry.outcome = 'dial placed, then connection reset without answering';
+			this._entry(call, { type: 'note', message: 'API connection reset after the dial was accepted (injected fault)' });
+			req.socket.destroy();
+			start();
+			return;
+		}
+		await latency();
+		if (res.destroyed || res.writableEnded) {
+			start();
+			return;
+		}
+		this._json(res, 202, rb);
+	}
+
 	_takeRate() {
 		const rl = this.cfg.rateLimit;
 		if (!rl) return null;
@@ -120,6 +159,41 @@ class VoiceApi {
 			return { retryAfter: retry };
 		}
 		this._rateLog.push(now);
+		return null;
+	}
+
+	/** The answer to a POST /v2/voice that an injected fault refuses (no dial is placed). */
+	async _answerWithFault(res, log, fault, latency) {
+		const fb =
+			fault.body ||
+			{ status: fault.status === 429 ? 'rate_limit_exceeded' : fault.status === 503 ? 'service_unavailable' : fault.status >= 500 ? 'internal_server_error' : 'simulated_fault' };
+		const headers = fault.retryAfter !== undefined ? { 'Retry-After': String(fault.retryAfter) } : {};
+		this._logRequest({ ...log, status: fault.status, response: fb, fault, outcome: 'injected fault (dial not placed)' });
+		if (fault.delayMs) await this._sleep(fault.delayMs);
+		await latency();
+		return this._json(res, fault.status, fb, headers);
+	}
+
+	/** Why Telesign refuses a dial request, as [HTTP status, status code, reason?], or null when it is accepted. */
+	_dialRejection(req, body, params, parseError) {
+		const ct = String(req.headers['content-type'] || '');
+		if (this.cfg.requireJsonContentType && !/^application\/json\b/i.test(ct)) return [400, 'invalid_request', `Content-Type must be application/json (got "${ct}")`];
+		if (parseError || !isObj(body)) return [400, 'invalid_request', parseError || 'body must be a JSON object'];
+		if (typeof body.method !== 'string') return [400, 'invalid_request', 'missing "method"'];
+		if (body.method !== 'dial') {
+			if (KNOWN_ACTIONS.has(body.method))
+				return [400, 'unsupported_call_state', `"${body.method}" can only be sent as a webhook answer (targeting a call via POST /v2/voice is UNVERIFIED)`];
+			return [400, 'invalid_request', `unknown method "${body.method}"`];
+		}
+		if (body.params !== undefined && !isObj(body.params)) return [400, 'invalid_request', '"params" must be an object'];
+		const to = params.to;
+		const cid = params.caller_id_number;
+		if (to === undefined || to === null || to === '') return [400, 'to_number_not_provided'];
+		if (cid === undefined || cid === null || cid === '') return [400, 'caller_id_number_not_provided'];
+		if (!isValidPhoneNumber(to)) return [400, 'invalid_phone_number', `to "${to}" is not 8-15 digits with country code`];
+		if (!isValidPhoneNumber(cid)) return [400, 'invalid_phone_number', `caller_id_number "${cid}" is not 8-15 digits with country code`];
+		if (!this._owns(cid)) return [400, 'caller_id_number_not_owned'];
+		if (this.cfg.blocked[to]) return [200, this.cfg.blocked[to]];
 		return null;
 	}
 
@@ -170,16 +244,7 @@ class VoiceApi {
 			req.socket.destroy();
 			return;
 		}
-		if (fault && fault.status !== undefined) {
-			const fb =
-				fault.body ||
-				{ status: fault.status === 429 ? 'rate_limit_exceeded' : fault.status === 503 ? 'service_unavailable' : fault.status >= 500 ? 'internal_server_error' : 'simulated_fault' };
-			const headers = fault.retryAfter !== undefined ? { 'Retry-After': String(fault.retryAfter) } : {};
-			this._logRequest({ ...log, status: fault.status, response: fb, fault, outcome: 'injected fault (dial not placed)' });
-			if (fault.delayMs) await this._sleep(fault.delayMs);
-			await latency();
-			return this._json(res, fault.status, fb, headers);
-		}
+		if (fault && fault.status !== undefined) return this._answerWithFault(res, log, fault, latency);
 		const answer = async (status, respBody, extra = {}, headers = {}) => {
 			this._logRequest({ ...log, status, response: respBody, ...extra });
 			await latency();
@@ -199,57 +264,9 @@ class VoiceApi {
 			if (externalId !== undefined) rb.external_id = externalId;
 			return answer(status, rb, why ? { reason: why } : {});
 		};
-		const ct = String(req.headers['content-type'] || '');
-		if (this.cfg.requireJsonContentType && !/^application\/json\b/i.test(ct)) return reject(400, 'invalid_request', `Content-Type must be application/json (got "${ct}")`);
-		if (parseError || !isObj(body)) return reject(400, 'invalid_request', parseError || 'body must be a JSON object');
-		if (typeof body.method !== 'string') return reject(400, 'invalid_request', 'missing "method"');
-		if (body.method !== 'dial') {
-			if (KNOWN_ACTIONS.has(body.method))
-				return reject(400, 'unsupported_call_state', `"${body.method}" can only be sent as a webhook answer (targeting a call via POST /v2/voice is UNVERIFIED)`);
-			return reject(400, 'invalid_request', `unknown method "${body.method}"`);
-		}
-		if (body.params !== undefined && !isObj(body.params)) return reject(400, 'invalid_request', '"params" must be an object');
-		const to = params.to;
-		const cid = params.caller_id_number;
-		if (to === undefined || to === null || to === '') return reject(400, 'to_number_not_provided');
-		if (cid === undefined || cid === null || cid === '') return reject(400, 'caller_id_number_not_provided');
-		if (!isValidPhoneNumber(to)) return reject(400, 'invalid_phone_number', `to "${to}" is not 8-15 digits with country code`);
-		if (!isValidPhoneNumber(cid)) return reject(400, 'invalid_phone_number', `caller_id_number "${cid}" is not 8-15 digits with country code`);
-		if (!this._owns(cid)) return reject(400, 'caller_id_number_not_owned');
-		if (this.cfg.blocked[to]) return reject(200, this.cfg.blocked[to]);
-
-		const warnings = dialWarnings(params, body);
-		const call = this._createCall({
-			direction: 'outbound',
-			from: cid,
-			to,
-			customerId: auth.customerId,
-			externalId,
-			requestEntry: { type: 'request', method: 'POST', path: u.pathname, authMethod: auth.authMethod, customerId: auth.customerId, body: clone(body), warnings },
-		});
-		const rb = { reference_id: call.reference_id, status: 'dial_accepted' };
-		if (externalId !== undefined) rb.external_id = externalId;
-		this._dials.push({ seq: this._dials.length + 1, reference_id: call.reference_id, external_id: externalId, to, from: cid, customer_id: auth.customerId, t: call.created_on_utc });
-		const reqEntry = this._logRequest({ ...log, status: 202, response: rb, reference_id: call.reference_id, warnings, fault: fault || undefined });
-		call.entries[0].status = 202;
-		call.entries[0].response = clone(rb);
-		const start = () => setImmediate(() => this._alive(call) && this._startFlow(call));
-		res.once('close', start);
-		if (fault && fault.delayMs) await this._sleep(fault.delayMs);
-		if (fault && fault.reset === 'after') {
-			reqEntry.status = null;
-			reqEntry.outcome = 'dial placed, then connection reset without answering';
-			this._entry(call, { type: 'note', message: 'API connection reset after the dial was accepted (injected fault)' });
-			req.socket.destroy();
-			start();
-			return;
-		}
-		await latency();
-		if (res.destroyed || res.writableEnded) {
-			start();
-			return;
-		}
-		this._json(res, 202, rb);
+		const rejection = this._dialRejection(req, body, params, parseError);
+		if (rejection) return reject(...rejection);
+		return this._placeDial(req, res, u, { log, auth, body, params, externalId, fault, latency });
 	}
 }
 
