@@ -6,7 +6,7 @@ import { KNOWN_EVENTS } from '../../../nodes/shared/telesign/events';
 import { TelesignVoice } from '../../../nodes/TelesignVoice/TelesignVoice.node';
 import { TelesignVoiceTrigger } from '../../../nodes/TelesignVoiceTrigger/TelesignVoiceTrigger.node';
 
-import { WEBHOOK_ID, call } from './triggerHarness';
+import { WEBHOOK_ID } from './triggerHarness';
 
 describe('Telesign Voice Trigger: description', () => {
 	const trigger = new TelesignVoiceTrigger();
