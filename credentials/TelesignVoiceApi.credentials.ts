@@ -48,10 +48,12 @@ export class TelesignVoiceApi implements ICredentialType {
 					description: 'Customer ID and API key in an Authorization header (Telesign calls this the easiest)',
 				},
 				{
-					name: 'Digest (TSA HMAC-SHA256)',
+					// Stored as 'digest' (Telesign's docs call TSA signing "Digest"); labelled apart from the
+					// trigger's RFC 7616 Digest Auth so one word does not name two things.
+					name: 'TSA Signature (HMAC-SHA256)',
 					value: 'digest',
 					description:
-						'Every request is signed with the API key (HMAC-SHA256); the key itself is never sent',
+						'Every request is signed with the API key (HMAC-SHA256); the key itself is never sent. Telesign\'s documentation calls this "Digest".',
 				},
 			],
 			default: 'basic',

@@ -15,7 +15,7 @@
 import type { ICredentialDataDecryptedObject, IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { buildHangupAction } from '../shared/telesign/actions';
-import { readCredentials } from '../shared/telesign/credentials';
+import { TELESIGN_CREDENTIAL, readCredentials } from '../shared/telesign/credentials';
 import type { TelesignEvent } from '../shared/telesign/events';
 import { headerValue } from '../shared/telesign/signing';
 import type { HeaderBag } from '../shared/telesign/signing';
@@ -30,7 +30,7 @@ import {
 	verifyRelay,
 } from '../shared/telesign/waitRelay';
 import type { AuthenticationMethod } from './description';
-import { TELESIGN_CREDENTIAL, WEBHOOK_PATH, buildItemJson, filterEvent, sendReply } from './webhookSteps';
+import { WEBHOOK_PATH, buildItemJson, filterEvent, sendReply } from './webhookSteps';
 
 /** Telesign waits for the answer; the waiting node answers in milliseconds. */
 export const RELAY_TIMEOUT_MS = 8000;

@@ -13,7 +13,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { readCredentials } from '../shared/telesign/credentials';
+import { TELESIGN_CREDENTIAL, WEBHOOK_AUTH_CREDENTIAL, readCredentials } from '../shared/telesign/credentials';
 import type { TelesignEvent } from '../shared/telesign/events';
 import { isEventSelected, parseEventBody } from '../shared/telesign/events';
 import { decodeApiKey, headerValue, verifyCallbackSignature } from '../shared/telesign/signing';
@@ -34,8 +34,7 @@ import type { AuthenticationMethod, RespondMode } from './description';
 
 export const WEBHOOK_PATH = 'telesign-voice';
 
-export const TELESIGN_CREDENTIAL = 'telesignVoiceApi';
-export const WEBHOOK_AUTH_CREDENTIAL = 'telesignVoiceWebhookAuthApi';
+export { TELESIGN_CREDENTIAL, WEBHOOK_AUTH_CREDENTIAL };
 
 /** Headers never copied into the item: they carry credentials or signatures. */
 const SECRET_HEADERS = new Set(['authorization', 'x-ts-authorization', 'proxy-authorization', 'cookie']);

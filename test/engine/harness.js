@@ -261,12 +261,12 @@ async function callTriggerWebhook({ parameters, credentials, request }) {
 	return { result, reply };
 }
 
-/** Runs the trigger's activation check (webhookMethods.default.create) in n8n-core's own HookContext. */
+/** Runs the trigger's activation check (webhookMethods.default.checkExists, what n8n's WebhookService calls first) in n8n-core's own HookContext. */
 async function activateTrigger({ parameters, credentials }) {
 	const { workflow, trigger } = triggerWorkflow(parameters);
 	const additionalData = newAdditionalData({ executionId: undefined, credentials });
 	const context = new HookContext(workflow, trigger, additionalData, 'trigger', 'activate');
-	return await new TelesignVoiceTrigger().webhookMethods.default.create.call(context);
+	return await new TelesignVoiceTrigger().webhookMethods.default.checkExists.call(context);
 }
 
 /** Start → HTTP Request (test) with the given request options. */

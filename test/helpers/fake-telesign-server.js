@@ -2,7 +2,8 @@
 /**
  * A tiny local "Telesign" for the action node's unit tests (CommonJS: the `http` module may not be imported from
  * linted .ts files). It records every request, measures how many are in flight at once, checks the
- * authentication (Basic or TSA, computed here from telesign-voice-api.md §8, not with the package's code) and
+ * authentication (Basic or TSA, computed here from Telesign's
+ * published algorithm, https://developer.telesign.com/enterprise/docs/authentication, not with the package's code) and
  * answers with whatever the test's handler returns.
  */
 const http = require('http');

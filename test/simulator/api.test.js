@@ -36,7 +36,7 @@ afterEach(async () => {
 
 const dial = (to, extra, o = {}) => apiRequest(base, { body: dialBody(to, OWNED, extra), auth: 'basic', account: ACCT, ...o });
 
-describe('authentication (§8)', () => {
+describe('authentication', () => {
 	test('Basic accepted → 202 dial_accepted with 32-hex reference_id and echoed external_id', async () => {
 		const r = await dial('15551230000', { external_id: 'ext-1' });
 		expect(r.status).toBe(202);
@@ -112,7 +112,7 @@ describe('authentication (§8)', () => {
 	});
 });
 
-describe('dial validation (§3.1, §7, §10)', () => {
+describe('dial validation', () => {
 	const cases = [
 		[{ method: 'dial', params: { caller_id_number: OWNED } }, 'to_number_not_provided'],
 		[{ method: 'dial', params: { to: '15551230000' } }, 'caller_id_number_not_provided'],

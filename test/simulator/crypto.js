@@ -1,6 +1,7 @@
 'use strict';
 /**
- * Telesign signing primitives, written from shared/telesign-voice-api.md §8 and §9 only.
+ * Telesign signing primitives, written only from Telesign's published algorithms:
+ * https://developer.telesign.com/enterprise/docs/authentication (requests) and https://developer.telesign.com/enterprise/docs/authenticate-callbacks (events).
  * The simulator uses these to verify requests made TO "Telesign" and to sign the events it
  * posts FROM "Telesign". Nothing here is shared with the package under test.
  */
@@ -16,7 +17,7 @@ function decodeApiKey(apiKey) {
 }
 
 /**
- * §8.2 string-to-sign.
+ * TSA string-to-sign.
  * @param {object} p
  * @param {string} p.method HTTP method (upper-cased here)
  * @param {string} [p.contentType] exact Content-Type value; '' for GET/DELETE
@@ -53,7 +54,7 @@ function hmacBase64(apiKey, data) {
 }
 
 /**
- * §8.2 TSA signature for a request.
+ * TSA signature for a request.
  * @param {string} apiKey
  * @param {Parameters<typeof buildTsaStringToSign>[0]} parts
  */
@@ -103,7 +104,7 @@ function tsaHeaders(o) {
 }
 
 /**
- * §8.1 Basic header value.
+ * Basic header value.
  * @param {string} customerId
  * @param {string} apiKey
  */
@@ -112,7 +113,7 @@ function basicAuthHeader(customerId, apiKey) {
 }
 
 /**
- * §9 callback signature: base64(HMAC-SHA256(base64decode(apiKey), raw body bytes)).
+ * Callback signature: base64(HMAC-SHA256(base64decode(apiKey), raw body bytes)).
  * @param {string} apiKey
  * @param {string|Buffer} rawBody
  * @returns {string}
@@ -137,7 +138,7 @@ function safeEqual(a, b) {
 }
 
 /**
- * Verify a §9 callback as a receiver would (used by the simulator's own tests and available to users).
+ * Verify a callback as a receiver would (used by the simulator's own tests and available to users).
  * Accepts `TSA <cid>:<sig>` or a bare signature.
  * @param {string} apiKey
  * @param {string|Buffer} rawBody

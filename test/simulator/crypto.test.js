@@ -12,11 +12,11 @@ const DATE = 'Wed, 14 Dec 2016 18:20:12 GMT';
 const NONCE = 'A1592C6F-E384-4CDB-BC42-C3AB970369E9';
 // The Python SDK test key is "EXAMPLE----TE8s…". Python's lenient base64 decoder drops only the '-'
 // characters, so the key bytes are those of "EXAMPLETE8s…" (the letters of EXAMPLE are valid base64).
-// NOTE: shared/telesign-voice-api.md §8.2/§9 print the key without "EXAMPLE"; with that key the
-// published signatures do NOT reproduce. This key reproduces all of them.
+// Printed without "EXAMPLE", the key does NOT reproduce the published signatures; this key reproduces all of
+// them (https://developer.telesign.com/enterprise/docs/authentication, https://developer.telesign.com/enterprise/docs/authenticate-callbacks).
 const PY_KEY = 'EXAMPLETE8sTgg45yusumoN6BYsBVkh+yRJ5czgsnCehZaOYldPJdmFh6NeX8kunZ2zU1YWaUw/0wV6xfw==';
 
-describe('§8.2 TSA signature vectors', () => {
+describe('TSA signature vectors', () => {
 	test('vector 1: node SDK, JSON body', () => {
 		expect(
 			computeTsaSignature('yourApiKey', {
@@ -65,13 +65,13 @@ describe('§8.2 TSA signature vectors', () => {
 	});
 });
 
-describe('§8.1 Basic', () => {
+describe('Basic', () => {
 	test('node SDK vector', () => {
 		expect(basicAuthHeader('yourCustomerId', 'yourApiKey')).toBe('Basic eW91ckN1c3RvbWVySWQ6eW91ckFwaUtleQ==');
 	});
 });
 
-describe('§9 callback signature', () => {
+describe('callback signature', () => {
 	test('Python SDK vector', () => {
 		expect(signEventBody(PY_KEY, "{'test': 123}")).toBe('B97g3N9lPdVaptvifxRau7bzVAC5hhRBZ6HKXABN744=');
 		expect(signEventBody(PY_KEY, Buffer.from("{'test': 123}"))).toBe('B97g3N9lPdVaptvifxRau7bzVAC5hhRBZ6HKXABN744=');

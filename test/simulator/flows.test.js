@@ -80,7 +80,7 @@ test('flow A: dial → answered → speak → speak_completed → hangup → cal
 	expect(cdr.data.answered_on_utc >= cdr.data.created_on_utc).toBe(true);
 	expect(cdr.data.ended_on_utc >= cdr.data.answered_on_utc).toBe(true);
 
-	// every event is signed as §9, with the account's key
+	// every event is signed as a Telesign callback, with the account's key
 	for (const r of recv.received) {
 		expect(r.headers['content-type']).toBe('application/json');
 		const sig = signEventBody(ACCT.apiKey, r.rawBody);

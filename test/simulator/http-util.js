@@ -23,7 +23,7 @@ const { signEventBody } = require('./crypto');
  * @param {string|object|Buffer} body  a string/Buffer is sent byte-for-byte; an object is JSON.stringify'd once
  * @param {object} [opts]
  * @param {Record<string,string>} [opts.headers] extra headers (override the defaults, e.g. a forged Authorization)
- * @param {string} [opts.apiKey]      when given (and no Authorization header in opts.headers), sign as §9
+ * @param {string} [opts.apiKey]      when given (and no Authorization header in opts.headers), sign as a Telesign callback
  * @param {string} [opts.customerId]  customer id for the `Authorization: TSA <cid>:<sig>` header
  * @param {number} [opts.timeoutMs]   default 10000
  * @param {(req: http.ClientRequest) => void} [opts.onRequest] gets the request (the simulator tracks it to abort on stop)

@@ -17,6 +17,14 @@ describe('Telesign Voice API credential', () => {
 		expect(byName.authMethod.default).toBe('basic');
 	});
 
+	it('labels TSA signing apart from the trigger\'s RFC 7616 Digest, keeping the stored value of existing credentials', () => {
+		const authMethod = credential.properties.find((p) => p.name === 'authMethod');
+		expect(authMethod?.options).toEqual([
+			expect.objectContaining({ name: 'Basic', value: 'basic' }),
+			expect.objectContaining({ name: 'TSA Signature (HMAC-SHA256)', value: 'digest' }),
+		]);
+	});
+
 	it('Basic: Authorization = Basic base64(customerId:apiKey), base URL from the credential', async () => {
 		const out = await credential.authenticate(
 			{ customerId: 'yourCustomerId', apiKey: 'yourApiKey', authMethod: 'basic', baseUrl: 'http://127.0.0.1:9/' },
@@ -26,7 +34,7 @@ describe('Telesign Voice API credential', () => {
 		expect(out.baseURL).toBe('http://127.0.0.1:9');
 	});
 
-	it('Digest: reproduces the SDK vector through the request path', () => {
+	it('TSA Signature: reproduces the SDK vector through the request path', () => {
 		const out = applyTelesignAuth(
 			{ customerId: 'yourCustomerId', apiKey: 'yourApiKey', authMethod: 'digest', baseUrl: 'https://rest-ww.telesign.com' },
 			{ url: '/v1/resource', method: 'POST', body: '{"key":"value"}', headers: { 'Content-Type': 'application/json' } },
@@ -43,7 +51,7 @@ describe('Telesign Voice API credential', () => {
 		expect(out.body).toBe('{"key":"value"}');
 	});
 
-	it('Digest: signs the exact Content-Type sent and serialises an object body once', () => {
+	it('TSA Signature: signs the exact Content-Type sent and serialises an object body once', () => {
 		const form = applyTelesignAuth(
 			{ customerId: 'FFFFFFFF-EEEE-DDDD-1234-AB1234567890', apiKey: 'VGVzdCBLZXk=', authMethod: 'digest' },
 			{ url: '/v1/resource', method: 'POST', body: 'test=param', headers: { 'content-type': 'application/x-www-form-urlencoded' } },
@@ -65,7 +73,7 @@ describe('Telesign Voice API credential', () => {
 		);
 	});
 
-	it('Digest: GET signs no content type and no query string', () => {
+	it('TSA Signature: GET signs no content type and no query string', () => {
 		const out = applyTelesignAuth(
 			{
 				customerId: 'FFFFFFFF-EEEE-DDDD-1234-AB1234567890',
@@ -81,7 +89,7 @@ describe('Telesign Voice API credential', () => {
 		);
 	});
 
-	it('Digest: signs the same path for the legacy {uri} shape (HTTP Request node), with or without a query string', () => {
+	it('TSA Signature: signs the same path for the legacy {uri} shape (HTTP Request node), with or without a query string', () => {
 		const credentials = {
 			customerId: 'FFFFFFFF-EEEE-DDDD-1234-AB1234567890',
 			apiKey: 'EXAMPLETE8sTgg45yusumoN6BYsBVkh+yRJ5czgsnCehZaOYldPJdmFh6NeX8kunZ2zU1YWaUw/0wV6xfw==',

@@ -2,7 +2,7 @@ import type { INode, INodeProperties } from 'n8n-workflow';
 
 import { buildDialAction } from '../../nodes/shared/telesign/actions';
 import { TelesignVoice } from '../../nodes/TelesignVoice/TelesignVoice.node';
-import { toNodeError } from '../../nodes/TelesignVoice/actions/common';
+import { toNodeError } from '../../nodes/TelesignVoice/actions/nodeErrors';
 import { expressionSourceOf, parameterNameOf } from '../../nodes/TelesignVoice/actions/fieldSource';
 
 function allProperties(properties: INodeProperties[]): INodeProperties[] {

@@ -1,7 +1,7 @@
 import type { NodeTypeAndVersion } from 'n8n-workflow';
 
 import { TelesignVoice } from '../../nodes/TelesignVoice/TelesignVoice.node';
-import { respondReach, respondReachHint } from '../../nodes/TelesignVoice/actions/respond/reach';
+import { respondReach, respondReachHint } from '../../nodes/TelesignVoice/actions/respond/respondReach';
 import { executeContext } from '../helpers/executeContext';
 
 function parent(type: string, parameters: Record<string, unknown> = {}, disabled = false): NodeTypeAndVersion {

@@ -11,12 +11,12 @@ import {
 const DATE = 'Wed, 14 Dec 2016 18:20:12 GMT';
 const NONCE = 'A1592C6F-E384-4CDB-BC42-C3AB970369E9';
 // The Python SDK tests use the key "EXAMPLE----TE8s…"; Python's lenient base64 decoder drops only the dashes,
-// so the effective key is "EXAMPLETE8s…" ("EXAMPLE" is valid base64). telesign-voice-api.md §8.2 shows the key
-// without "EXAMPLE", which does not reproduce the published signatures.
+// so the effective key is "EXAMPLETE8s…" ("EXAMPLE" is valid base64). Printed without "EXAMPLE",
+// the key does not reproduce the published signatures.
 const PY_KEY = 'EXAMPLETE8sTgg45yusumoN6BYsBVkh+yRJ5czgsnCehZaOYldPJdmFh6NeX8kunZ2zU1YWaUw/0wV6xfw==';
 const CUSTOMER = 'FFFFFFFF-EEEE-DDDD-1234-AB1234567890';
 
-describe('TSA signing reproduces the four Telesign SDK vectors (telesign-voice-api.md §8.2)', () => {
+describe('TSA signing reproduces the four Telesign SDK vectors (https://developer.telesign.com/enterprise/docs/authentication)', () => {
 	const vectors = [
 		{
 			customerId: 'yourCustomerId',
@@ -82,7 +82,7 @@ describe('Basic authorization', () => {
 	});
 });
 
-describe('callback signature (§9)', () => {
+describe('callback signature', () => {
 	const body = "{'test': 123}";
 	const sig = 'B97g3N9lPdVaptvifxRau7bzVAC5hhRBZ6HKXABN744=';
 

@@ -10,12 +10,12 @@ import {
 	parseBasicAuthorization,
 	parseDigestAlgorithm,
 	parseDigestAuthorization,
-	safeEqualSecret,
 	verifyBasicAuth,
 	verifyDigestAuth,
 	webhookCredentialProblems,
 } from '../../nodes/shared/telesign/webhookAuth';
 import type { DigestAlgorithm } from '../../nodes/shared/telesign/webhookAuth';
+import { safeEqualSecret } from '../../nodes/shared/telesign/signing';
 
 // RFC 7616 §3.9.1 example.
 const RFC = {

@@ -3,9 +3,13 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import * as call from './call/Call.resource';
-import type { OperationExecute, TelesignVoiceResource } from './node.type';
 import * as recording from './recording/Recording.resource';
 import * as respond from './respond/Respond.resource';
+
+type TelesignVoiceResource = 'call' | 'respond' | 'recording';
+
+/** One operation: gets all input items, returns one or more output items per input item (with pairedItem). */
+type OperationExecute = (this: IExecuteFunctions, items: INodeExecutionData[]) => Promise<INodeExecutionData[]>;
 
 const operations: Record<TelesignVoiceResource, Record<string, OperationExecute>> = {
 	call: { dial: call.dial.execute, sendAndWait: call.sendAndWait.execute },

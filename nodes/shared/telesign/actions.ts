@@ -28,7 +28,6 @@ export const ACTION_METHODS = {
 	dial: 'dial',
 	speak: 'speak',
 	play: 'play',
-	playMultiple: 'play_multiple',
 	sendDtmf: 'send_dtmf',
 	hangup: 'hangup',
 } as const;
@@ -38,10 +37,13 @@ export const MAX_CALL_DURATION_SECONDS = 14400;
 /** Upper bound this package accepts for collect_digits.max (Telesign publishes none; demos use 1). */
 export const MAX_COLLECT_DIGITS = 64;
 export const DEFAULT_TTS_LANGUAGE = 'en-US';
+/** What this package accepts as a speak language: a BCP 47-like tag (en-US, fr-CA, yue-Hant-HK). */
+export const LANGUAGE_TAG_PATTERN = '^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$';
 
 /**
  * Language tags offered as suggestions for speak (tts.language). Telesign's v2 table was not public; these are
- * the legacy voice list without its "f-" prefix (telesign-voice-api.md §10), so any other tag is accepted too.
+ * the legacy voice list without its "f-" prefix, so any other tag is accepted too.
+ * https://standard.telesign.com/api-reference/apis/voice-api/send-a-voice-message/post-voice
  */
 export const SUGGESTED_TTS_LANGUAGES: ReadonlyArray<{ code: string; name: string }> = [
 	{ code: 'ca-ES', name: 'Catalan (Spain)' },
@@ -74,7 +76,8 @@ export const SUGGESTED_TTS_LANGUAGES: ReadonlyArray<{ code: string; name: string
 
 /**
  * Telesign documents `send_dtmf` as an action but its parameter name was not public when this was written
- * (telesign-voice-api.md §3.5). This is the package's assumption; users can change it per node.
+ * (https://developer.telesign.com/enterprise/reference/voice-actions). This is the package's assumption; users
+ * can change it per node.
  */
 export const DEFAULT_SEND_DTMF_PARAM = 'digits';
 
@@ -143,7 +146,7 @@ export function buildSpeakAction(input: SpeakInput): TelesignAction {
 		typeof input.language === 'string' && input.language.trim() !== ''
 			? input.language.trim()
 			: DEFAULT_TTS_LANGUAGE;
-	if (!/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(language)) {
+	if (!new RegExp(LANGUAGE_TAG_PATTERN).test(language)) {
 		throw new ValidationError('Language', `Language "${language}" is not a language tag: use a code such as en-US, en-GB, fr-FR or es-MX`);
 	}
 	const params: ActionParams = { tts: { message, language } };
@@ -195,7 +198,10 @@ export function buildRawAction(input: { method: unknown; params: unknown }): Tel
 	return envelope(method, input.params as ActionParams);
 }
 
-/** Actions Telesign accepts in answer to each event (§3; later events follow Telesign's demos). */
+/**
+ * Actions Telesign accepts in answer to each event (later events follow Telesign's demos):
+ * https://developer.telesign.com/enterprise/reference/voice-actions
+ */
 export const LEGAL_ACTIONS_BY_EVENT: Readonly<Record<string, readonly string[]>> = {
 	incoming_call: ['hangup', 'speak', 'play', 'play_multiple', 'dial'],
 	dial_completed: ['speak', 'play', 'play_multiple', 'hangup', 'send_dtmf'],

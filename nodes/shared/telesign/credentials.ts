@@ -1,13 +1,16 @@
 /**
- * How a Telesign Voice API credential is applied to an outgoing request (Basic or TSA "Digest" signing).
+ * How a Telesign Voice API credential is applied to an outgoing request (Basic, or TSA signing: stored as "digest").
  * Kept beside the signing code so the credential class stays declarative and this stays unit-testable.
  */
 import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 
-import { buildBasicAuthorization, buildTsaHeaders } from './signing';
+import { buildBasicAuthorization, buildTsaHeaders, headerKeys } from './signing';
 import { tryParseUrl } from './validation';
 
 export const DEFAULT_BASE_URL = 'https://rest-ww.telesign.com';
+/** The names of the package's credential types, as the credential classes declare them. */
+export const TELESIGN_CREDENTIAL = 'telesignVoiceApi';
+export const WEBHOOK_AUTH_CREDENTIAL = 'telesignVoiceWebhookAuthApi';
 
 export type AuthMethod = 'basic' | 'digest';
 
@@ -44,11 +47,6 @@ export function readCredentials(credentials: ICredentialDataDecryptedObject): Te
 	return { customerId, apiKey, authMethod, baseUrl: normalizeBaseUrl(credentials.baseUrl) };
 }
 
-function findHeader(headers: IDataObject, name: string): string | undefined {
-	const wanted = name.toLowerCase();
-	return Object.keys(headers).find((key) => key.toLowerCase() === wanted);
-}
-
 /**
  * The URL a request goes to, in every shape n8n hands to authenticate(): `url` (httpRequestWithAuthentication)
  * or `uri` (the legacy request path, used e.g. by the HTTP Request node and requestWithAuthentication).
@@ -76,7 +74,7 @@ export function applyTelesignAuth(
 	const { target, legacy } = requestTarget(options);
 	const absolute = /^https?:\/\//i.test(target);
 	if (!legacy && !options.baseURL && !absolute) options.baseURL = creds.baseUrl;
-	for (const key of Object.keys(headers)) if (key.toLowerCase() === 'authorization') delete headers[key];
+	for (const key of headerKeys(headers, 'authorization')) delete headers[key];
 
 	if (creds.authMethod === 'basic') {
 		headers.Authorization = buildBasicAuthorization(creds.customerId, creds.apiKey);
@@ -96,7 +94,7 @@ export function applyTelesignAuth(
 	if (method === 'GET' || method === 'DELETE') body = '';
 	let contentType = '';
 	if (body !== '') {
-		const key = findHeader(headers, 'content-type');
+		const key = headerKeys(headers, 'content-type')[0];
 		if (key === undefined) headers['Content-Type'] = 'application/json';
 		contentType = String(headers[key ?? 'Content-Type']);
 	}

@@ -1,6 +1,8 @@
 /**
- * What Telesign's answers mean: the only place that knows the status strings of the Voice API (§7) and the
- * Recordings API (§11). Pure: turns (HTTP status, body) into an outcome the transport acts on.
+ * What Telesign's answers mean: the only place that knows the status strings of the Voice API and the
+ * Recordings API. Pure: turns (HTTP status, body) into an outcome the transport acts on.
+ * https://developer.telesign.com/enterprise/docs/voice-get-started
+ * https://developer.telesign.com/enterprise/docs/voice-download-recordings
  */
 
 export interface StatusMeaning {
@@ -190,16 +192,6 @@ export function parseRetryAfter(value: unknown, now: Date = new Date()): number 
 	const date = Date.parse(trimmed);
 	if (Number.isNaN(date)) return undefined;
 	return Math.max(0, (date - now.getTime()) / 1000);
-}
-
-/** Removes every occurrence of a secret (and its base64 forms) from a text before it is shown anywhere. */
-export function redactSecret(text: string, secrets: Array<string | undefined>): string {
-	let out = text;
-	for (const secret of secrets) {
-		if (!secret || secret.length < 4) continue;
-		out = out.split(secret).join('[redacted]');
-	}
-	return out;
 }
 
 /**

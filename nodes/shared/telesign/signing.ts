@@ -8,7 +8,7 @@
  *
  * Pure functions only (no n8n imports), so they are unit-tested against the published SDK vectors.
  */
-import { createHmac, randomUUID, timingSafeEqual } from 'crypto';
+import { createHash, createHmac, randomUUID, timingSafeEqual } from 'crypto';
 
 export const TSA_AUTH_METHOD = 'HMAC-SHA256';
 
@@ -119,11 +119,22 @@ export interface CallbackSignatureHeader {
 
 export type HeaderBag = Record<string, string | string[] | undefined>;
 
+/** The keys a header is stored under in a header object (HTTP header names are case-insensitive). */
+export function headerKeys(headers: object, name: string): string[] {
+	const wanted = name.toLowerCase();
+	return Object.keys(headers).filter((key) => key.toLowerCase() === wanted);
+}
+
+/** The value of a header as it is stored (string, list or number), under the first key that matches. */
+export function rawHeaderValue(headers: Record<string, unknown>, name: string): unknown {
+	const key = headerKeys(headers, name)[0];
+	return key === undefined ? undefined : headers[key];
+}
+
 /** The first non-empty value of a header, matched case-insensitively and trimmed. */
 export function headerValue(headers: HeaderBag, name: string): string | undefined {
-	const wanted = name.toLowerCase();
-	for (const [key, value] of Object.entries(headers)) {
-		if (key.toLowerCase() !== wanted) continue;
+	for (const key of headerKeys(headers, name)) {
+		const value = headers[key];
 		const single = Array.isArray(value) ? value[0] : value;
 		if (typeof single === 'string' && single.trim() !== '') return single.trim();
 	}
@@ -150,17 +161,19 @@ export function extractCallbackSignature(headers: HeaderBag): CallbackSignatureH
 	return undefined;
 }
 
+/**
+ * Constant-time comparison of two secrets of any length: both sides are hashed first, so neither the
+ * content nor the length of the expected value leaks through timing.
+ */
+export function safeEqualSecret(expected: string, received: string): boolean {
+	const a = createHash('sha256').update(expected, 'utf8').digest();
+	const b = createHash('sha256').update(received, 'utf8').digest();
+	return timingSafeEqual(a, b);
+}
+
 export type CallbackVerification =
 	| { valid: true; customerId?: string }
 	| { valid: false; reason: 'missing_signature' | 'customer_mismatch' | 'bad_signature' };
-
-/** Constant-time comparison of two base64 strings (length difference is not secret). */
-export function safeEqualText(expected: string, received: string): boolean {
-	const a = Buffer.from(expected, 'utf8');
-	const b = Buffer.from(received, 'utf8');
-	if (a.length !== b.length) return false;
-	return timingSafeEqual(a, b);
-}
 
 /**
  * Verifies that a callback really comes from Telesign: the signature over the exact raw body bytes must
@@ -183,6 +196,6 @@ export function verifyCallbackSignature(params: {
 		return { valid: false, reason: 'customer_mismatch' };
 	}
 	const expected = computeCallbackSignature(params.apiKey, params.rawBody);
-	if (!safeEqualText(expected, found.signature)) return { valid: false, reason: 'bad_signature' };
+	if (!safeEqualSecret(expected, found.signature)) return { valid: false, reason: 'bad_signature' };
 	return { valid: true, customerId: found.customerId };
 }

@@ -6,9 +6,10 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, IHttpRequestOptions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
+import { TELESIGN_CREDENTIAL } from './credentials';
 import { parseRetryAfter } from './errors';
+import { rawHeaderValue } from './signing';
 
-export const TELESIGN_CREDENTIAL_TYPE = 'telesignVoiceApi';
 export const JSON_CONTENT_TYPE = 'application/json';
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const MAX_RETRY_WAIT_SECONDS = 120;
@@ -120,7 +121,7 @@ export async function sendTelesignRequestOnce(
 	try {
 		response = (await this.helpers.httpRequestWithAuthentication.call(
 			this,
-			TELESIGN_CREDENTIAL_TYPE,
+			TELESIGN_CREDENTIAL,
 			options,
 		)) as typeof response;
 	} catch (error) {
@@ -157,12 +158,6 @@ export function retryDelayMs(retry: number, retryAfterHeader: unknown, policy: R
 	return Math.round(ceiling / 2 + random() * (ceiling / 2));
 }
 
-function headerOf(headers: Record<string, unknown>, name: string): unknown {
-	const wanted = name.toLowerCase();
-	for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === wanted) return value;
-	return undefined;
-}
-
 /** n8n's signal for "the user stopped this execution" (n8n 2.x; absent in older versions and some contexts). */
 function cancelSignal(context: IExecuteFunctions): AbortSignal | undefined {
 	return typeof context.getExecutionCancelSignal === 'function' ? context.getExecutionCancelSignal() : undefined;
@@ -189,7 +184,7 @@ export async function sendTelesignRequest(
 		if (response.statusCode !== 429 || attempt >= policy.maxRetries) {
 			return { ...response, attempts: attempt + 1 };
 		}
-		const waitMs = retryDelayMs(attempt, headerOf(response.headers, 'retry-after'), policy);
+		const waitMs = retryDelayMs(attempt, rawHeaderValue(response.headers, 'retry-after'), policy);
 		// Only an abort ends the wait early; every earlier attempt was refused with 429, so nothing was placed.
 		const stopped = await sleep(waitMs, signal).then(
 			() => false,

@@ -20,7 +20,7 @@
  */
 import { createHash, createHmac } from 'crypto';
 
-import { decodeApiKey, safeEqualText } from './signing';
+import { decodeApiKey, safeEqualSecret } from './signing';
 
 export const MARKER_PREFIX = 'tsw1';
 export const MAX_EXTERNAL_ID_LENGTH = 128;
@@ -131,5 +131,5 @@ export function verifyRelay(params: {
 	if (!/^\d{1,16}$/.test(params.timestamp) || !/^v1=[0-9a-f]{64}$/.test(params.signature)) return { valid: false, reason: 'malformed' };
 	if (Math.abs(params.nowMs - Number(params.timestamp)) > RELAY_MAX_AGE_MS) return { valid: false, reason: 'expired' };
 	const expected = `v1=${relayMac(params.key, params.kind, params.timestamp, params.body)}`;
-	return safeEqualText(expected, params.signature) ? { valid: true } : { valid: false, reason: 'mismatch' };
+	return safeEqualSecret(expected, params.signature) ? { valid: true } : { valid: false, reason: 'mismatch' };
 }

@@ -4,19 +4,20 @@
  * Digest is stateless so that it works when several n8n processes serve webhooks: the nonce carries its own
  * creation time and an HMAC over it, keyed with a secret every process derives the same way from the webhook
  * credential and the webhook's identity. Nothing is stored between requests, so a nonce may be reused
- * until it expires (DIGEST_NONCE_LIFETIME_MS); an expired nonce is refused with `stale=true`.
+ * until it expires (DIGEST_NONCE_LIFETIME_MS); an expired nonce is refused with `stale=true`. The nonces are
+ * made and checked in digestNonce.ts.
  *
  * Pure functions only (no n8n imports); unit-tested against RFC 7616 §3.9.1.
  */
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'crypto';
+import { createHash } from 'crypto';
+
+import { checkDigestNonce } from './digestNonce';
+import { safeEqualSecret } from './signing';
+
+export { DIGEST_CLOCK_SKEW_MS, DIGEST_NONCE_LIFETIME_MS, checkDigestNonce, createDigestNonce, deriveDigestNonceSecret } from './digestNonce';
+export type { NonceCheck } from './digestNonce';
 
 export const WEBHOOK_AUTH_REALM = 'Telesign Voice';
-
-/** How long a Digest nonce is accepted after it was issued. */
-export const DIGEST_NONCE_LIFETIME_MS = 300_000;
-
-/** Nonces stamped this far in the future are still accepted (clock drift between n8n processes). */
-export const DIGEST_CLOCK_SKEW_MS = 30_000;
 
 export const MIN_WEBHOOK_PASSWORD_LENGTH = 12;
 
@@ -24,16 +25,6 @@ export type DigestAlgorithm = 'SHA-256' | 'MD5';
 
 /** Offered in this order: SHA-256 first, MD5 for clients that only know RFC 2617. */
 export const DIGEST_ALGORITHMS: readonly DigestAlgorithm[] = ['SHA-256', 'MD5'];
-
-/**
- * Constant-time comparison of two secrets of any length: both sides are hashed first, so neither the
- * content nor the length of the expected value leaks through timing.
- */
-export function safeEqualSecret(expected: string, received: string): boolean {
-	const a = createHash('sha256').update(expected, 'utf8').digest();
-	const b = createHash('sha256').update(received, 'utf8').digest();
-	return timingSafeEqual(a, b);
-}
 
 /** Returns the token after `<scheme> ` when the Authorization header uses that scheme. */
 function authorizationParams(authorization: string | undefined, scheme: string): string | undefined {
@@ -83,57 +74,6 @@ function digestHash(algorithm: DigestAlgorithm, text: string): string {
 	return createHash(algorithm === 'MD5' ? 'md5' : 'sha256')
 		.update(text, 'utf8')
 		.digest('hex');
-}
-
-function base64url(data: Buffer | string): string {
-	return Buffer.from(data).toString('base64').replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-function fromBase64url(text: string): string | undefined {
-	if (!/^[A-Za-z0-9_-]+$/.test(text)) return undefined;
-	return Buffer.from(text.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8');
-}
-
-/**
- * The key for signing nonces: the same in every n8n process serving this webhook (derived from the
- * credential and the webhook's identity), unknown to anyone without the password, and different per webhook.
- */
-export function deriveDigestNonceSecret(params: { user: string; password: string; scope: string }): Buffer {
-	return createHmac('sha256', params.password)
-		.update(`telesign-voice-digest-nonce:v1\n${params.user}\n${params.scope}`, 'utf8')
-		.digest();
-}
-
-function nonceMac(secret: Buffer, stamp: string, random: string): string {
-	return base64url(createHmac('sha256', secret).update(`${stamp}:${random}`, 'utf8').digest());
-}
-
-/** A nonce = base64url("<unix-ms>:<random hex>:<base64url HMAC-SHA256(secret, unix-ms:random)>"). */
-export function createDigestNonce(secret: Buffer, nowMs: number, random = randomBytes(12).toString('hex')): string {
-	const stamp = String(Math.floor(nowMs));
-	return base64url(`${stamp}:${random}:${nonceMac(secret, stamp, random)}`);
-}
-
-export type NonceCheck = 'valid' | 'stale' | 'invalid';
-
-/** Whether a nonce was issued with this secret ("invalid" if not) and is still within its lifetime. */
-export function checkDigestNonce(
-	secret: Buffer,
-	nonce: string,
-	nowMs: number,
-	lifetimeMs = DIGEST_NONCE_LIFETIME_MS,
-): NonceCheck {
-	const decoded = fromBase64url(nonce);
-	if (decoded === undefined) return 'invalid';
-	const parts = decoded.split(':');
-	if (parts.length !== 3) return 'invalid';
-	const [stamp, random, mac] = parts;
-	if (!/^\d{1,16}$/.test(stamp) || !/^[0-9a-f]{8,64}$/.test(random)) return 'invalid';
-	if (!safeEqualSecret(nonceMac(secret, stamp, random), mac)) return 'invalid';
-	const issued = Number(stamp);
-	if (issued - nowMs > DIGEST_CLOCK_SKEW_MS) return 'invalid';
-	if (nowMs - issued > lifetimeMs) return 'stale';
-	return 'valid';
 }
 
 /** One WWW-Authenticate challenge per algorithm, SHA-256 first (RFC 7616 §3.7). */

@@ -2,41 +2,38 @@
  * Call → Dial: places outbound calls with POST /v2/voice. Every item is validated before the first request;
  * dials then run in a bounded pool; a 429 is retried (nothing was placed), an ambiguous failure never is.
  */
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
-import { DEFAULT_TIMEOUT_MS } from '../../../shared/telesign/transport';
-import { validateInteger } from '../../../shared/telesign/validation';
-import type { NodeError } from '../common';
-import { checkCredentials, errorItem, getOptions, toNodeError } from '../common';
-import { externalIdOption, dialNumberFields, maxCallDurationOption, sendDtmfOption } from '../dialFields';
-import { runPool } from '../pool';
-import type { DialResult, PreparedDial, SentDial } from './dialSteps';
 import {
-	DEFAULT_RATE_LIMIT_RETRIES,
-	MAX_RATE_LIMIT_RETRIES,
-	MAX_TIMEOUT_MS,
-	MIN_TIMEOUT_MS,
+	concurrencyOption,
+	dialNumberFields,
+	externalIdOption,
+	maxCallDurationOption,
+	rateLimitRetriesOption,
+	readConcurrency,
+	sendDtmfOption,
+	timeoutOption,
+} from '../dialFields';
+import { errorItem, toNodeError } from '../nodeErrors';
+import { runPool } from '../pool';
+import { prepareItems } from '../runItems';
+import type { DialResult, PreparedDial, SentDial } from './dial.steps';
+import {
 	cancelledDial,
-	mayHaveCalled,
 	prepareDial,
 	preparedFields,
 	rawFields,
 	reuseSentDial,
 	sendDial,
 	sentDialsOfThisRun,
-} from './dialSteps';
-
-// The dial steps are shared with other operations that dial; importing them from here keeps working.
-export * from './dialSteps';
-
-export const DEFAULT_CONCURRENCY = 10;
-export const MAX_CONCURRENCY = 100;
+	stoppedBatchError,
+} from './dial.steps';
 
 const displayOptions = { show: { resource: ['call'], operation: ['dial'] } };
 
-export const description: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	...dialNumberFields(
-		displayOptions,
 		'Must be a number your account leases from Telesign (Telesign answers caller_id_number_not_owned otherwise).',
 	),
 	{
@@ -45,96 +42,24 @@ export const description: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add option',
 		default: {},
-		displayOptions,
 		options: [
-			{
-				displayName: 'Concurrency',
-				name: 'concurrency',
-				type: 'number',
-				typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY },
-				default: DEFAULT_CONCURRENCY,
-				description:
-					'How many dials are sent at the same time when the node receives many items (read from the first item). The output keeps the input order.',
-			},
+			concurrencyOption,
 			{
 				...externalIdOption,
 				hint: 'Leave empty to get a generated ID (a UUID), returned as external_id.',
 			},
 			maxCallDurationOption,
-			{
-				displayName: 'Rate Limit Retries',
-				name: 'rateLimitRetries',
-				type: 'number',
-				typeOptions: { minValue: 0, maxValue: MAX_RATE_LIMIT_RETRIES },
-				default: DEFAULT_RATE_LIMIT_RETRIES,
-				description:
-					"How often a dial Telesign refused with 429 rate_limit_exceeded is sent again, waiting as Telesign's Retry-After header says (or backing off exponentially). Such a dial placed no call, so retrying it is safe.",
-			},
+			rateLimitRetriesOption,
 			sendDtmfOption,
-			{
-				displayName: 'Timeout',
-				name: 'timeout',
-				type: 'number',
-				typeOptions: { minValue: MIN_TIMEOUT_MS, maxValue: MAX_TIMEOUT_MS },
-				default: DEFAULT_TIMEOUT_MS,
-				hint: `In milliseconds (${DEFAULT_TIMEOUT_MS} = ${DEFAULT_TIMEOUT_MS / 1000} seconds), ${MIN_TIMEOUT_MS} to ${MAX_TIMEOUT_MS}`,
-				description:
-					'How long to wait for Telesign to answer a dial request, in milliseconds. A dial without an answer is reported, never retried: the call may have been placed.',
-			},
+			timeoutOption,
 		],
 	},
 ];
 
-export function readConcurrency(this: IExecuteFunctions): number {
-	try {
-		const value = getOptions.call(this, 0).concurrency;
-		return validateInteger(value ?? DEFAULT_CONCURRENCY, 'Concurrency', 1, MAX_CONCURRENCY);
-	} catch (error) {
-		throw toNodeError(this.getNode(), error, 0);
-	}
-}
+export const description = updateDisplayOptions(displayOptions, properties);
 
 function isCancelled(this: IExecuteFunctions): boolean {
 	return this.getExecutionCancelSignal?.()?.aborted === true;
-}
-
-/** One line per dial that placed or may have placed a call, for the error of a stopped batch. */
-export function dialsThatMayHaveCalled(results: ReadonlyArray<DialResult | undefined>): IDataObject[] {
-	const dials: IDataObject[] = [];
-	results.forEach((result, itemIndex) => {
-		if (result === undefined || !mayHaveCalled(result)) return;
-		const fields = result.ok ? result.json : result.fields;
-		dials.push({
-			item_index: itemIndex,
-			to: fields.to,
-			reference_id: fields.reference_id ?? null,
-			external_id: fields.external_id,
-			call_may_have_been_placed: true,
-		});
-	});
-	return dials;
-}
-
-/**
- * The error a batch stops with (no Continue On Fail): the first failure, plus every dial that placed or may
- * have placed a call, since the node's output (and with it their reference_id / external_id) is lost.
- */
-export function stoppedBatchError(failure: NodeError, results: ReadonlyArray<DialResult | undefined>): NodeError {
-	const dials = dialsThatMayHaveCalled(results);
-	if (dials.length === 0) return failure;
-	const lines = dials.map(
-		(dial) => `item ${dial.item_index}: to ${dial.to}, reference_id ${dial.reference_id ?? 'unknown'}, external_id ${dial.external_id}`,
-	);
-	failure.description = [
-		failure.description ?? '',
-		`These dials were accepted by Telesign or may have placed a call before the node stopped: ${lines.join('; ')}.`,
-		'Retrying this execution (Executions → Retry) calls them again: reconcile with these IDs first.',
-		'Turn on "Continue On Fail" (node settings, On Error) to get one output item per call instead.',
-	]
-		.join(' ')
-		.trim();
-	failure.context.dials = dials;
-	return failure;
 }
 
 type Results = Array<DialResult | undefined>;
@@ -144,25 +69,18 @@ type Results = Array<DialResult | undefined>;
  * "Continue On Fail" one invalid item stops the node before any call is placed. An item whose dial an earlier
  * try of this run sent and that placed or may have placed a call is never prepared again.
  */
-function prepareAll(this: IExecuteFunctions, count: number, results: Results, sentBefore: Map<number, SentDial> | undefined) {
-	const prepared = new Map<number, PreparedDial>();
-	const continueOnFail = this.continueOnFail();
-	for (let itemIndex = 0; itemIndex < count; itemIndex++) {
-		const sent = sentBefore?.get(itemIndex);
-		const reused = reuseSentDial.call(this, itemIndex, sent);
-		if (reused) {
-			results[itemIndex] = reused;
-			continue;
-		}
-		try {
-			prepared.set(itemIndex, prepareDial.call(this, itemIndex, sent?.externalId));
-		} catch (error) {
-			const nodeError = toNodeError(this.getNode(), error, itemIndex);
-			if (!continueOnFail) throw stoppedBatchError(nodeError, results);
-			results[itemIndex] = { ok: false, error: nodeError, fields: rawFields.call(this, itemIndex) };
-		}
-	}
-	return prepared;
+async function prepareAll(this: IExecuteFunctions, count: number, results: Results, sentBefore: Map<number, SentDial> | undefined) {
+	return await prepareItems<PreparedDial>(this, count, {
+		prepare: (itemIndex) => {
+			const sent = sentBefore?.get(itemIndex);
+			results[itemIndex] = reuseSentDial.call(this, itemIndex, sent);
+			return results[itemIndex] ? undefined : prepareDial.call(this, itemIndex, sent?.externalId);
+		},
+		fail: (itemIndex, error, dial) => {
+			results[itemIndex] = { ok: false, error, fields: dial ? preparedFields(dial, false) : rawFields.call(this, itemIndex) };
+		},
+		stop: (failure) => stoppedBatchError(failure, results),
+	});
 }
 
 /** Sends the prepared dials in a pool, recording each for this run; fills `results` (unsent items stay empty). */
@@ -205,18 +123,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	readConcurrency.call(this); // an invalid Concurrency fails the node before anything else
 	const results: Results = new Array(items.length);
 	const sentBefore = sentDialsOfThisRun.call(this);
-	const prepared = prepareAll.call(this, items.length, results, sentBefore);
-
-	if (prepared.size > 0) {
-		const credentialError = await checkCredentials.call(this);
-		if (credentialError) {
-			if (!continueOnFail) throw stoppedBatchError(credentialError, results);
-			for (const [itemIndex, dial] of prepared) {
-				results[itemIndex] = { ok: false, error: credentialError, fields: preparedFields(dial, false) };
-			}
-			prepared.clear();
-		}
-	}
+	const prepared = await prepareAll.call(this, items.length, results, sentBefore);
 	await sendAll.call(this, prepared, results, sentBefore);
 
 	if (!continueOnFail) {

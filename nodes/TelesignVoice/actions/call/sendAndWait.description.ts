@@ -4,26 +4,24 @@
  * into a Human-in-the-loop tool for its AI Agent.
  */
 import type { INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { MAX_COLLECT_DIGITS } from '../../../shared/telesign/actions';
 import { MAX_REPEATS } from '../../../shared/telesign/callAndWait';
-import { dialNumberFields, externalIdOption, maxCallDurationOption } from '../dialFields';
-import { languageProperty } from '../respond/speak.operation';
 import {
-	DEFAULT_CONCURRENCY,
-	DEFAULT_RATE_LIMIT_RETRIES,
-	MAX_CONCURRENCY,
-	MAX_RATE_LIMIT_RETRIES,
-	MAX_TIMEOUT_MS,
-	MIN_TIMEOUT_MS,
-} from './dial.operation';
-import { DEFAULT_TIMEOUT_MS } from '../../../shared/telesign/transport';
+	concurrencyOption,
+	dialNumberFields,
+	externalIdOption,
+	maxCallDurationOption,
+	rateLimitRetriesOption,
+	timeoutOption,
+} from '../dialFields';
+import { languageProperty, messageProperty } from '../respond/speak.operation';
 
 export const SEND_AND_WAIT = 'sendAndWait';
 export const DEFAULT_WAIT_MINUTES = 60;
 
 const displayOptions = { show: { resource: ['call'], operation: [SEND_AND_WAIT] } };
-const show = (extra: Record<string, string[]>) => ({ show: { ...displayOptions.show, ...extra } });
 
 const limitWaitTimeOption: INodeProperties = {
 	displayName: 'Limit Wait Time',
@@ -78,23 +76,12 @@ const limitWaitTimeOption: INodeProperties = {
 	],
 };
 
-export const description: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	...dialNumberFields(
-		displayOptions,
 		'Must be a number your account leases from Telesign. Needs an active Telesign Voice Trigger whose URL is registered with Telesign: the call events reach the waiting workflow through it.',
 	),
-	{
-		displayName: 'Message',
-		name: 'message',
-		type: 'string',
-		typeOptions: { rows: 3 },
-		required: true,
-		default: '',
-		placeholder: 'The web shop is down. Press 1 to acknowledge.',
-		description: 'What Telesign speaks when the call is answered (text-to-speech). Say which key to press.',
-		displayOptions,
-	},
-	languageProperty(displayOptions),
+	messageProperty('What Telesign speaks when the call is answered (text-to-speech). Say which key to press.'),
+	languageProperty(),
 	{
 		displayName: 'Response Type',
 		name: 'responseType',
@@ -105,7 +92,6 @@ export const description: INodeProperties[] = [
 			{ name: 'Key Press', value: 'keyPress', description: 'Collect one or more keys; a given key acknowledges' },
 			{ name: 'None', value: 'none', description: 'Speak the message and hang up' },
 		],
-		displayOptions,
 	},
 	{
 		displayName: 'Max Digits',
@@ -114,7 +100,7 @@ export const description: INodeProperties[] = [
 		typeOptions: { minValue: 1, maxValue: MAX_COLLECT_DIGITS },
 		default: 1,
 		description: 'How many keys to collect after the message',
-		displayOptions: show({ responseType: ['keyPress'] }),
+		displayOptions: { show: { responseType: ['keyPress'] } },
 	},
 	{
 		displayName: 'Acknowledge Key',
@@ -123,7 +109,7 @@ export const description: INodeProperties[] = [
 		default: '1',
 		placeholder: '1',
 		description: 'The key(s) that acknowledge, e.g. 1. Leave empty to count any key as acknowledged.',
-		displayOptions: show({ responseType: ['keyPress'] }),
+		displayOptions: { show: { responseType: ['keyPress'] } },
 	},
 	{
 		displayName: 'Approval Options',
@@ -157,7 +143,7 @@ export const description: INodeProperties[] = [
 				],
 			},
 		],
-		displayOptions: show({ responseType: ['approval'] }),
+		displayOptions: { show: { responseType: ['approval'] } },
 	},
 	{
 		displayName: 'Options',
@@ -165,7 +151,6 @@ export const description: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add option',
 		default: {},
-		displayOptions,
 		options: [
 			{
 				displayName: 'Closing Message',
@@ -175,14 +160,7 @@ export const description: INodeProperties[] = [
 				placeholder: 'Thank you, goodbye.',
 				description: 'Spoken once the callee has answered the prompt (or did not), before hanging up',
 			},
-			{
-				displayName: 'Concurrency',
-				name: 'concurrency',
-				type: 'number',
-				typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY },
-				default: DEFAULT_CONCURRENCY,
-				description: 'How many dials are sent at the same time when the node receives many items (read from the first item)',
-			},
+			concurrencyOption,
 			{
 				...externalIdOption,
 				description:
@@ -190,14 +168,7 @@ export const description: INodeProperties[] = [
 			},
 			limitWaitTimeOption,
 			maxCallDurationOption,
-			{
-				displayName: 'Rate Limit Retries',
-				name: 'rateLimitRetries',
-				type: 'number',
-				typeOptions: { minValue: 0, maxValue: MAX_RATE_LIMIT_RETRIES },
-				default: DEFAULT_RATE_LIMIT_RETRIES,
-				description: 'How often a dial Telesign refused with 429 rate_limit_exceeded is sent again (no call was placed)',
-			},
+			rateLimitRetriesOption,
 			{
 				displayName: 'Repeat Message',
 				name: 'repeatMessage',
@@ -206,14 +177,9 @@ export const description: INodeProperties[] = [
 				default: 1,
 				description: 'How many more times the message is spoken when no key was pressed',
 			},
-			{
-				displayName: 'Timeout',
-				name: 'timeout',
-				type: 'number',
-				typeOptions: { minValue: MIN_TIMEOUT_MS, maxValue: MAX_TIMEOUT_MS },
-				default: DEFAULT_TIMEOUT_MS,
-				description: 'How long to wait for Telesign to answer a dial request, in milliseconds (never retried)',
-			},
+			timeoutOption,
 		],
 	},
 ];
+
+export const description = updateDisplayOptions(displayOptions, properties);

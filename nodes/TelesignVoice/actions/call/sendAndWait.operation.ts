@@ -10,25 +10,15 @@ import { NodeOperationError } from 'n8n-workflow';
 import { buildDialAction } from '../../../shared/telesign/actions';
 import type { WaitSettings } from '../../../shared/telesign/callAndWait';
 import { buildOutcome, buildWaitSettings } from '../../../shared/telesign/callAndWait';
-import { DEFAULT_TIMEOUT_MS } from '../../../shared/telesign/transport';
-import { ValidationError, validateInteger } from '../../../shared/telesign/validation';
+import { ValidationError } from '../../../shared/telesign/validation';
 import { buildExternalId, encodeMarker, roomForUserExternalId } from '../../../shared/telesign/waitRelay';
-import { checkCredentials, errorItem, getOptions, toNodeError } from '../common';
-import { readDialInput } from '../dialFields';
+import { errorItem, toNodeError } from '../nodeErrors';
+import { getOptions, prepareItems } from '../runItems';
+import { readConcurrency, readDialInput, readSendLimits } from '../dialFields';
 import { readLanguage } from '../respond/speak.operation';
 import { runPool } from '../pool';
-import type { DialResult, PreparedDial } from './dial.operation';
-import {
-	DEFAULT_RATE_LIMIT_RETRIES,
-	MAX_RATE_LIMIT_RETRIES,
-	MAX_TIMEOUT_MS,
-	MIN_TIMEOUT_MS,
-	readConcurrency,
-	reuseSentDial,
-	sendDial,
-	sentDialsOfThisRun,
-	stoppedBatchError,
-} from './dial.operation';
+import type { DialResult, PreparedDial } from './dial.steps';
+import { reuseSentDial, sendDial, sentDialsOfThisRun, stoppedBatchError } from './dial.steps';
 import { DEFAULT_WAIT_MINUTES } from './sendAndWait.description';
 
 export { description } from './sendAndWait.description';
@@ -88,8 +78,7 @@ function prepare(this: IExecuteFunctions, itemIndex: number, resume: ResumeParts
 		externalId: action.params.external_id as string,
 		to: action.params.to,
 		callerIdNumber: action.params.caller_id_number,
-		retries: validateInteger(options.rateLimitRetries ?? DEFAULT_RATE_LIMIT_RETRIES, 'Rate Limit Retries', 0, MAX_RATE_LIMIT_RETRIES),
-		timeoutMs: validateInteger(options.timeout ?? DEFAULT_TIMEOUT_MS, 'Timeout', MIN_TIMEOUT_MS, MAX_TIMEOUT_MS),
+		...readSendLimits(options),
 	};
 	return { dial, settings, userExternalId };
 }
@@ -189,30 +178,17 @@ function byItem(results: Map<number, DialResult>): Array<DialResult | undefined>
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	if (items.length === 0) return [];
-	const node = this.getNode();
 	const continueOnFail = this.continueOnFail();
 	const concurrency = readConcurrency.call(this);
 	const waitTill = waitTillOf.call(this);
 	const resume = resumeParts.call(this);
 	const output: INodeExecutionData[] = new Array(items.length);
-	const prepared = new Map<number, PreparedWait>();
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		try {
-			prepared.set(itemIndex, prepare.call(this, itemIndex, resume));
-		} catch (error) {
-			const nodeError = toNodeError(node, error, itemIndex);
-			if (!continueOnFail) throw nodeError;
-			output[itemIndex] = errorItem(nodeError, itemIndex, { call_may_have_been_placed: false });
-		}
-	}
-	if (prepared.size > 0) {
-		const credentialError = await checkCredentials.call(this);
-		if (credentialError) {
-			if (!continueOnFail) throw credentialError;
-			for (const itemIndex of prepared.keys()) output[itemIndex] = errorItem(credentialError, itemIndex, { call_may_have_been_placed: false });
-			prepared.clear();
-		}
-	}
+	const prepared = await prepareItems<PreparedWait>(this, items.length, {
+		prepare: (itemIndex) => prepare.call(this, itemIndex, resume),
+		fail: (itemIndex, error) => {
+			output[itemIndex] = errorItem(error, itemIndex, { call_may_have_been_placed: false });
+		},
+	});
 	const results = await dialAll.call(this, prepared, concurrency, continueOnFail);
 	let waiting = 0;
 	for (const [itemIndex, wait] of prepared) {

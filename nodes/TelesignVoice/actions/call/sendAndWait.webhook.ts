@@ -13,18 +13,17 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { readCredentials } from '../../../shared/telesign/credentials';
+import { TELESIGN_CREDENTIAL, readCredentials } from '../../../shared/telesign/credentials';
 import { buildOutcome, decideNext } from '../../../shared/telesign/callAndWait';
 import { parseEventBody } from '../../../shared/telesign/events';
 import { headerValue } from '../../../shared/telesign/signing';
 import type { HeaderBag } from '../../../shared/telesign/signing';
 import type { WaitMarker } from '../../../shared/telesign/waitRelay';
 import { RELAY_SIGNATURE_HEADER, RELAY_TIMESTAMP_HEADER, deriveRelayKey, parseMarker, signRelay, verifyRelay } from '../../../shared/telesign/waitRelay';
-import { TELESIGN_CREDENTIAL_TYPE } from '../../../shared/telesign/transport';
 import { ensureRawBody, getRawBody } from '../../../TelesignVoiceTrigger/webhookSteps';
 import type { PendingCall } from './sendAndWait.operation';
 import { PENDING_KEY } from './sendAndWait.operation';
-import { callOf, callsOf, forget } from './waitingCalls';
+import { callOf, callsOf, forget } from './sendAndWait.calls';
 
 /** The resume URL's webhook: n8n's `/webhook-waiting/<executionId>/<nodeId>`, valid while the execution waits. */
 export const callAndWaitWebhooks: IWebhookDescription[] = [
@@ -88,7 +87,7 @@ export async function callAndWaitWebhook(this: IWebhookFunctions): Promise<IWebh
 	const req = this.getRequestObject();
 	await ensureRawBody(req);
 	const raw = getRawBody(req) ?? Buffer.alloc(0);
-	const credentials = readCredentials(await this.getCredentials<ICredentialDataDecryptedObject>(TELESIGN_CREDENTIAL_TYPE));
+	const credentials = readCredentials(await this.getCredentials<ICredentialDataDecryptedObject>(TELESIGN_CREDENTIAL));
 	const key = deriveRelayKey(credentials.apiKey, credentials.customerId);
 	const headers = (req.headers ?? {}) as HeaderBag;
 	const nowMs = Date.now();

@@ -1,10 +1,12 @@
 /** Recording → Get Many: recordings by UTC date range, following Telesign's `token` pagination. */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { interpretRecordingListResponse } from '../../../shared/telesign/errors';
 import { ValidationError, toTelesignUtc, validateInteger } from '../../../shared/telesign/validation';
-import { runApiOperation, telesignApiError } from '../common';
-import { RECORDINGS_PATH, requestRecordings } from './request';
+import { telesignApiError } from '../nodeErrors';
+import { runApiOperation } from '../runItems';
+import { RECORDINGS_PATH, requestRecordings } from './recordingsApi';
 
 /** Largest page asked for (Telesign publishes no maximum). */
 export const MAX_PAGE_SIZE = 100;
@@ -16,7 +18,7 @@ export const DEFAULT_RANGE_HOURS = 24;
 
 const displayOptions = { show: { resource: ['recording'], operation: ['getAll'] } };
 
-export const description: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	{
 		displayName: 'Start',
 		name: 'start',
@@ -24,7 +26,6 @@ export const description: INodeProperties[] = [
 		default: `={{ $now.minus({ hours: ${DEFAULT_RANGE_HOURS} }) }}`,
 		description: 'Recordings made at or after this moment',
 		hint: `UTC; a value with a time zone (e.g. 2026-11-01T00:00:00+02:00) is converted. Empty: ${DEFAULT_RANGE_HOURS} hours before End.`,
-		displayOptions,
 	},
 	{
 		displayName: 'End',
@@ -33,7 +34,6 @@ export const description: INodeProperties[] = [
 		default: '={{ $now }}',
 		description: 'Recordings made at or before this moment',
 		hint: 'UTC, like Start. Empty: now.',
-		displayOptions,
 	},
 	{
 		displayName: 'Return All',
@@ -41,7 +41,6 @@ export const description: INodeProperties[] = [
 		type: 'boolean',
 		default: false,
 		description: 'Whether to return all results or only up to a given limit',
-		displayOptions,
 	},
 	{
 		displayName: 'Limit',
@@ -50,9 +49,11 @@ export const description: INodeProperties[] = [
 		typeOptions: { minValue: 1 },
 		default: 50,
 		description: 'Max number of results to return',
-		displayOptions: { show: { ...displayOptions.show, returnAll: [false] } },
+		displayOptions: { show: { returnAll: [false] } },
 	},
 ];
+
+export const description = updateDisplayOptions(displayOptions, properties);
 
 interface ListRequest {
 	start: string;

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import * as dial from './bridge.operation';
+import * as dial from './dial.operation';
 import * as hangup from './hangup.operation';
 import * as play from './play.operation';
 import * as rawAction from './rawAction.operation';

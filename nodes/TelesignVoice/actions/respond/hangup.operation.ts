@@ -1,13 +1,17 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { buildHangupAction } from '../../../shared/telesign/actions';
-import { respondOptionsCollection, runRespondOperation } from './answer';
+import { respondOptionsCollection } from './respondFields';
+import { runRespondOperation } from './runRespondOperation';
 
 const displayOptions = { show: { resource: ['respond'], operation: ['hangup'] } };
 
-export const description: INodeProperties[] = [
-	respondOptionsCollection(displayOptions),
+const properties: INodeProperties[] = [
+	respondOptionsCollection(),
 ];
+
+export const description = updateDisplayOptions(displayOptions, properties);
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	return await runRespondOperation.call(this, items, () => buildHangupAction());

@@ -1,11 +1,13 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { buildPlayAction } from '../../../shared/telesign/actions';
-import { respondOptionsCollection, collectDigitsFields, readCollectDigits, runRespondOperation } from './answer';
+import { collectDigitsFields, readCollectDigits, respondOptionsCollection } from './respondFields';
+import { runRespondOperation } from './runRespondOperation';
 
 const displayOptions = { show: { resource: ['respond'], operation: ['play'] } };
 
-export const description: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	{
 		displayName: 'Audio URL',
 		name: 'audioUrl',
@@ -15,11 +17,12 @@ export const description: INodeProperties[] = [
 		placeholder: 'https://example.com/audio/menu.wav',
 		description: 'The address of the audio file Telesign plays to the caller (http or https)',
 		hint: 'Telesign fetches the file itself: it must be publicly reachable, preferably over HTTPS. WAV (8 kHz, mono) is the safest format.',
-		displayOptions,
 	},
-	...collectDigitsFields(displayOptions),
-	respondOptionsCollection(displayOptions),
+	...collectDigitsFields(),
+	respondOptionsCollection(),
 ];
+
+export const description = updateDisplayOptions(displayOptions, properties);
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	return await runRespondOperation.call(this, items, function (itemIndex) {

@@ -1,13 +1,15 @@
 /** Respond → Raw Action: any action by name (play_multiple, or whatever the typed operations do not cover). */
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { buildRawAction } from '../../../shared/telesign/actions';
 import { parseJsonObject } from '../../../shared/telesign/validation';
-import { respondOptionsCollection, runRespondOperation } from './answer';
+import { respondOptionsCollection } from './respondFields';
+import { runRespondOperation } from './runRespondOperation';
 
 const displayOptions = { show: { resource: ['respond'], operation: ['rawAction'] } };
 
-export const description: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	{
 		displayName: 'Method',
 		name: 'method',
@@ -16,7 +18,6 @@ export const description: INodeProperties[] = [
 		default: '',
 		placeholder: 'play_multiple',
 		description: 'The name of the Telesign action, as in Telesign\'s reference (lower case, e.g. play_multiple)',
-		displayOptions,
 	},
 	{
 		displayName: 'Params',
@@ -25,10 +26,11 @@ export const description: INodeProperties[] = [
 		default: '{}',
 		description: 'The "params" object of the action, as JSON',
 		hint: 'Sent as written: check the field names in Telesign\'s reference for your account',
-		displayOptions,
 	},
-	respondOptionsCollection(displayOptions),
+	respondOptionsCollection(),
 ];
+
+export const description = updateDisplayOptions(displayOptions, properties);
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	return await runRespondOperation.call(this, items, function (itemIndex) {

@@ -1,12 +1,14 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { DEFAULT_SEND_DTMF_PARAM, buildSendDtmfAction } from '../../../shared/telesign/actions';
-import { getOptions } from '../common';
-import { respondOptionsCollection, runRespondOperation } from './answer';
+import { getOptions } from '../runItems';
+import { respondOptionsCollection } from './respondFields';
+import { runRespondOperation } from './runRespondOperation';
 
 const displayOptions = { show: { resource: ['respond'], operation: ['sendDtmf'] } };
 
-export const description: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	{
 		displayName: 'Digits',
 		name: 'digits',
@@ -16,9 +18,8 @@ export const description: INodeProperties[] = [
 		placeholder: '1234#',
 		description: 'The key presses to send on the call: 0-9, A-D, * and #; each "w" waits half a second',
 		hint: 'Telesign accepts Send DTMF in answer to dial_completed',
-		displayOptions,
 	},
-	respondOptionsCollection(displayOptions, [
+	respondOptionsCollection([
 		{
 			displayName: 'Parameter Name',
 			name: 'parameterName',
@@ -29,6 +30,8 @@ export const description: INodeProperties[] = [
 		},
 	]),
 ];
+
+export const description = updateDisplayOptions(displayOptions, properties);
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	return await runRespondOperation.call(this, items, function (itemIndex) {

@@ -1,14 +1,16 @@
-import type { IDisplayOptions, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
-import { DEFAULT_TTS_LANGUAGE, SUGGESTED_TTS_LANGUAGES, buildSpeakAction } from '../../../shared/telesign/actions';
-import { respondOptionsCollection, collectDigitsFields, readCollectDigits, runRespondOperation } from './answer';
+import { DEFAULT_TTS_LANGUAGE, LANGUAGE_TAG_PATTERN, SUGGESTED_TTS_LANGUAGES, buildSpeakAction } from '../../../shared/telesign/actions';
+import { collectDigitsFields, readCollectDigits, respondOptionsCollection } from './respondFields';
+import { runRespondOperation } from './runRespondOperation';
 
 const displayOptions = { show: { resource: ['respond'], operation: ['speak'] } };
 
 const defaultLanguage = SUGGESTED_TTS_LANGUAGES.find((language) => language.code === DEFAULT_TTS_LANGUAGE);
 
 /** The Language field of a speak (also used by Call → Call and Wait for Response). */
-export function languageProperty(displayOptions: IDisplayOptions): INodeProperties {
+export function languageProperty(): INodeProperties {
 	return {
 		displayName: 'Language',
 		name: 'language',
@@ -32,19 +34,19 @@ export function languageProperty(displayOptions: IDisplayOptions): INodeProperti
 					{
 						type: 'regex',
 						properties: {
-							regex: '^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$',
+							regex: LANGUAGE_TAG_PATTERN,
 							errorMessage: 'Not a language tag: use e.g. en-US, en-GB or fr-FR',
 						},
 					},
 				],
 			},
 		],
-		displayOptions,
 	};
 }
 
-export const description: INodeProperties[] = [
-	{
+/** The Message field of a speak (also used by Call → Call and Wait for Response, with its own description). */
+export function messageProperty(description: string, hint?: string): INodeProperties {
+	return {
 		displayName: 'Message',
 		name: 'message',
 		type: 'string',
@@ -52,14 +54,22 @@ export const description: INodeProperties[] = [
 		required: true,
 		default: '',
 		placeholder: 'The web shop is down. Press 1 to acknowledge.',
-		description: 'The text Telesign reads out to the caller (text-to-speech)',
-		hint: 'Speak answers the events incoming_call, dial_completed, speak_completed and play_completed. Telesign waits for the answer, so keep the nodes before this one fast.',
-		displayOptions,
-	},
-	languageProperty(displayOptions),
-	...collectDigitsFields(displayOptions),
-	respondOptionsCollection(displayOptions),
+		description,
+		...(hint === undefined ? {} : { hint }),
+	};
+}
+
+const properties: INodeProperties[] = [
+	messageProperty(
+		'The text Telesign reads out to the caller (text-to-speech)',
+		'Speak answers the events incoming_call, dial_completed, speak_completed and play_completed. Telesign waits for the answer, so keep the nodes before this one fast.',
+	),
+	languageProperty(),
+	...collectDigitsFields(),
+	respondOptionsCollection(),
 ];
+
+export const description = updateDisplayOptions(displayOptions, properties);
 
 export function readLanguage(this: IExecuteFunctions, itemIndex: number): unknown {
 	const value = this.getNodeParameter('language', itemIndex, DEFAULT_TTS_LANGUAGE, { extractValue: true });

@@ -4,7 +4,6 @@
  * n8n's Retry On Fail from ever sending an accepted or possibly placed dial twice.
  * https://developer.telesign.com/enterprise/reference/voice-outbound-call
  */
-import { createHash, randomUUID } from 'crypto';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
@@ -17,23 +16,17 @@ import {
 } from '../../../shared/telesign/errors';
 import {
 	CANCELLED_CODE,
-	DEFAULT_TIMEOUT_MS,
 	TransportError,
 	sendTelesignRequest,
 } from '../../../shared/telesign/transport';
 import type { TelesignResponse } from '../../../shared/telesign/transport';
-import { validateInteger } from '../../../shared/telesign/validation';
-import type { NodeError } from '../common';
-import { getOptions, telesignApiError } from '../common';
-import { readDialInput } from '../dialFields';
+import type { NodeError } from '../nodeErrors';
+import { telesignApiError } from '../nodeErrors';
+import { getOptions } from '../runItems';
+import { readDialInput, readSendLimits } from '../dialFields';
+import { defaultExternalId } from './dial.externalId';
 
 export const VOICE_PATH = '/v2/voice';
-export const DEFAULT_RATE_LIMIT_RETRIES = 3;
-export const MAX_RATE_LIMIT_RETRIES = 10;
-export const MIN_TIMEOUT_MS = 1000;
-export const MAX_TIMEOUT_MS = 120_000;
-/** Custom execution data key holding the id of the execution a chain of n8n "Retry"s started from. */
-export const ORIGIN_EXECUTION_KEY = 'telesign_voice_execution';
 
 export interface PreparedDial {
 	body: IDataObject;
@@ -99,59 +92,6 @@ export function reuseSentDial(this: IExecuteFunctions, itemIndex: number, sent: 
 	return { ok: false, error, fields: sent.result.fields };
 }
 
-/**
- * The id of the execution this one continues: n8n's Executions → Retry starts a new execution (new id) from the
- * stored execution data, custom execution data included, so the first execution's id is kept there.
- */
-function originExecutionId(this: IExecuteFunctions): string | undefined {
-	try {
-		const kept = this.customData.get(ORIGIN_EXECUTION_KEY);
-		if (typeof kept === 'string' && kept !== '') return kept;
-		const id = this.getExecutionId();
-		if (typeof id !== 'string' || id === '') return undefined;
-		this.customData.set(ORIGIN_EXECUTION_KEY, id);
-		return id;
-	} catch {
-		// Custom data full or unavailable (e.g. run as a tool): the ID is still unique, just not stable.
-		return undefined;
-	}
-}
-
-/** What every generated External ID of one node run is derived from, per execute context (computed once). */
-const idSeeds = new WeakMap<object, string | null>();
-
-function externalIdSeed(this: IExecuteFunctions): string | null {
-	const known = idSeeds.get(this);
-	if (known !== undefined) return known;
-	let seed: string | null = null;
-	const origin = originExecutionId.call(this);
-	if (origin !== undefined) {
-		let runIndex = 0;
-		try {
-			runIndex = this.getWorkflowDataProxy(0).$runIndex ?? 0;
-		} catch {
-			// Without a data proxy the node runs once: 0 is right.
-		}
-		seed = `${origin}\n${this.getNode().id}\n${runIndex}`;
-	}
-	idSeeds.set(this, seed);
-	return seed;
-}
-
-/**
- * The External ID of a dial the user gave none: a UUID derived from the first execution's id, the node, its
- * run and the item, so every try and every n8n "Retry" of the execution gives the same item the same ID and
- * repeated calls can be reconciled; random when no execution id is known.
- */
-export function defaultExternalId(this: IExecuteFunctions, itemIndex: number): string {
-	const seed = externalIdSeed.call(this);
-	if (seed === null) return randomUUID();
-	const hex = createHash('sha256').update(`${seed}\n${itemIndex}`).digest('hex');
-	// RFC 9562 layout, version 8 (custom) and the RFC variant.
-	const variant = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
-	return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-}
-
 export function prepareDial(this: IExecuteFunctions, itemIndex: number, earlierExternalId?: string): PreparedDial {
 	const options = getOptions.call(this, itemIndex);
 	const given = options.externalId;
@@ -166,13 +106,7 @@ export function prepareDial(this: IExecuteFunctions, itemIndex: number, earlierE
 		externalId: action.params.external_id as string,
 		to: action.params.to,
 		callerIdNumber: action.params.caller_id_number,
-		retries: validateInteger(
-			options.rateLimitRetries ?? DEFAULT_RATE_LIMIT_RETRIES,
-			'Rate Limit Retries',
-			0,
-			MAX_RATE_LIMIT_RETRIES,
-		),
-		timeoutMs: validateInteger(options.timeout ?? DEFAULT_TIMEOUT_MS, 'Timeout', MIN_TIMEOUT_MS, MAX_TIMEOUT_MS),
+		...readSendLimits(options),
 	};
 }
 
@@ -286,4 +220,43 @@ export async function sendDial(this: IExecuteFunctions, itemIndex: number, dial:
 	fields.reference_id = outcome.referenceId ?? null;
 	fields.http_code = outcome.httpCode;
 	return { ok: false, error, fields };
+}
+
+/** One line per dial that placed or may have placed a call, for the error of a stopped batch. */
+export function dialsThatMayHaveCalled(results: ReadonlyArray<DialResult | undefined>): IDataObject[] {
+	const dials: IDataObject[] = [];
+	results.forEach((result, itemIndex) => {
+		if (result === undefined || !mayHaveCalled(result)) return;
+		const fields = result.ok ? result.json : result.fields;
+		dials.push({
+			item_index: itemIndex,
+			to: fields.to,
+			reference_id: fields.reference_id ?? null,
+			external_id: fields.external_id,
+			call_may_have_been_placed: true,
+		});
+	});
+	return dials;
+}
+
+/**
+ * The error a batch stops with (no Continue On Fail): the first failure, plus every dial that placed or may
+ * have placed a call, since the node's output (and with it their reference_id / external_id) is lost.
+ */
+export function stoppedBatchError(failure: NodeError, results: ReadonlyArray<DialResult | undefined>): NodeError {
+	const dials = dialsThatMayHaveCalled(results);
+	if (dials.length === 0) return failure;
+	const lines = dials.map(
+		(dial) => `item ${dial.item_index}: to ${dial.to}, reference_id ${dial.reference_id ?? 'unknown'}, external_id ${dial.external_id}`,
+	);
+	failure.description = [
+		failure.description ?? '',
+		`These dials were accepted by Telesign or may have placed a call before the node stopped: ${lines.join('; ')}.`,
+		'Retrying this execution (Executions → Retry) calls them again: reconcile with these IDs first.',
+		'Turn on "Continue On Fail" (node settings, On Error) to get one output item per call instead.',
+	]
+		.join(' ')
+		.trim();
+	failure.context.dials = dials;
+	return failure;
 }

@@ -1,20 +1,23 @@
 /** Respond → Dial: connects the caller of an inbound call to another number (a dial in answer to incoming_call). */
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { buildDialAction } from '../../../shared/telesign/actions';
-import { getOptions } from '../common';
+import { getOptions } from '../runItems';
 import { dialNumberFields, externalIdOption, maxCallDurationOption, readDialInput, sendDtmfOption } from '../dialFields';
-import { respondOptionsCollection, runRespondOperation } from './answer';
+import { respondOptionsCollection } from './respondFields';
+import { runRespondOperation } from './runRespondOperation';
 
 const displayOptions = { show: { resource: ['respond'], operation: ['dial'] } };
 
-export const description: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	...dialNumberFields(
-		displayOptions,
 		"When bridging an inbound call, this may be the caller's number from the incoming_call event ({{ $json.data.from }}) or a number your account leases from Telesign",
 	),
-	respondOptionsCollection(displayOptions, [externalIdOption, maxCallDurationOption, sendDtmfOption]),
+	respondOptionsCollection([externalIdOption, maxCallDurationOption, sendDtmfOption]),
 ];
+
+export const description = updateDisplayOptions(displayOptions, properties);
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	return await runRespondOperation.call(this, items, function (itemIndex) {
