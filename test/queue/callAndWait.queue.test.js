@@ -84,9 +84,9 @@ async function waitingExecutions(workflowId, n, timeoutMs = 30_000) {
 	}
 }
 
-/** How many times each process's log says it started the execution (a resumed execution is started again). */
-function startsByRole(executionId) {
-	const pattern = new RegExp(`started execution ${executionId}\\b`, 'gi');
+/** How many times each process's log says `<verb> execution <id>` (a resumed execution is queued and started again). */
+function logCount(executionId, verb) {
+	const pattern = new RegExp(`${verb} execution ${executionId}\\b`, 'gi');
 	const counts = {};
 	for (const [role, file] of Object.entries(cluster.logs)) {
 		const found = (fs.readFileSync(file, 'utf8').match(pattern) || []).length;
@@ -95,6 +95,13 @@ function startsByRole(executionId) {
 	return counts;
 }
 
+const startsByRole = (executionId) => logCount(executionId, 'Worker started');
+/**
+ * Proof of who queued the execution's jobs: the webhook processor twice (the alert, then the resume it received
+ * through the trigger's relay); main never.
+ */
+const expectQueuedTwiceByWebhookProcessor = (executionId) => expect(logCount(executionId, 'Enqueued')).toEqual({ webhook: 2 });
+
 /** Waits until the log lines of both runs (start and resume) of an execution are written. */
 async function startsOf(executionId, timeoutMs = 10_000) {
 	const started = Date.now();
@@ -102,6 +109,18 @@ async function startsOf(executionId, timeoutMs = 10_000) {
 		const counts = startsByRole(executionId);
 		if (Object.values(counts).reduce((a, b) => a + b, 0) >= 2 || Date.now() - started > timeoutMs) return counts;
 		await new Promise((resolve) => setTimeout(resolve, 200));
+	}
+}
+
+/** The executions with these ids once all of them ended (a waiting execution has stoppedAt too), in id order. */
+async function ended(workflowId, ids, timeoutMs = 90_000) {
+	const started = Date.now();
+	for (;;) {
+		const list = (await cluster.main.executions(workflowId)).filter((e) => ids.includes(e.id));
+		const done = list.filter((e) => ['success', 'error', 'crashed'].includes(e.status));
+		if (done.length === ids.length) return done.sort((a, b) => Number(a.id) - Number(b.id));
+		if (Date.now() - started > timeoutMs) throw new Error(`executions ${ids} not ended: ${JSON.stringify(list.map((e) => [e.id, e.status]))}`);
+		await new Promise((resolve) => setTimeout(resolve, 300));
 	}
 }
 
@@ -148,10 +167,10 @@ test('a worker starts the call and the execution waits; the events through the w
 	const since = await newExecutions(cluster.main, wf.id);
 	const message = 'Queue mode: disk full on db-1. Press 1 to acknowledge.';
 	await postAlert(wf.url, { to: DEMO_NUMBERS.presses1, message });
-	const [waitingId] = await waitingExecutions(wf.id, 1);
+	const waiting = await waitingExecutions(wf.id, 1);
 
-	const [run] = await since.waitFor(1, 90_000);
-	expect(run.id).toBe(waitingId);
+	const [run] = await ended(wf.id, waiting);
+	expect(await since.count()).toBe(1);
 	expect(run.status).toBe('success');
 	const [item] = outputOf(run);
 	expect(item.json).toMatchObject({ answered: true, acknowledged: true, digits: '1', status: 'hangup', to: DEMO_NUMBERS.presses1 });
@@ -173,6 +192,7 @@ test('a worker starts the call and the execution waits; the events through the w
 	expect(Object.values(starts).reduce((a, b) => a + b, 0)).toBe(2);
 	expect(cluster.rolesThatRan(run.id)).not.toContain('main');
 	expect(cluster.rolesThatRan(run.id)).not.toContain('webhook');
+	expectQueuedTwiceByWebhookProcessor(run.id);
 }, 180_000);
 
 test('two executions waiting at once (1 and a wrong key 9): each is resumed by its own call, for its own item', async () => {
@@ -185,8 +205,8 @@ test('two executions waiting at once (1 and a wrong key 9): each is resumed by i
 	]);
 	const waiting = await waitingExecutions(wf.id, 2);
 
-	const runs = await since.waitFor(2, 90_000);
-	expect(runs.map((r) => r.id).sort()).toEqual([...waiting].sort());
+	const runs = await ended(wf.id, waiting);
+	expect(await since.count()).toBe(2);
 	expect(runs.map((r) => r.status)).toEqual(['success', 'success']);
 	for (const run of runs) {
 		const input = run.data.resultData.runData['Alert In'][0].data.main[0][0].json.body;
@@ -198,6 +218,7 @@ test('two executions waiting at once (1 and a wrong key 9): each is resumed by i
 		const starts = await startsOf(run.id);
 		expect(Object.keys(starts).every((role) => WORKERS.includes(role))).toBe(true);
 		expect(Object.values(starts).reduce((a, b) => a + b, 0)).toBe(2);
+		expectQueuedTwiceByWebhookProcessor(run.id);
 	}
 	expect(sim.dialsPlaced().map((d) => d.to).sort()).toEqual([DEMO_NUMBERS.presses1, DEMO_NUMBERS.presses9].sort());
 }, 180_000);
