@@ -66,7 +66,7 @@ function postOnce(agent, url, raw, headers, timeoutMs) {
 	});
 }
 
-/** A dial_completed event as the simulator sends it, signed as §9 (Authorization: TSA + X-TS-Authorization). */
+/** A dial_completed event as the simulator sends it, signed as Telesign signs callbacks (Authorization: TSA + X-TS-Authorization; https://developer.telesign.com/enterprise/docs/authenticate-callbacks). */
 function signedEvent(i, account, extraHeaders) {
 	const body = {
 		event: 'dial_completed',
