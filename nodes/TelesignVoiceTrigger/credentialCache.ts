@@ -81,6 +81,23 @@ export async function verifyWithCredential<R extends Verification>(
 	return result;
 }
 
+/**
+ * The credential's values without a check to run: the cached ones when fresh, else read now (and kept). For work
+ * that follows a verification of the same request (the Call and Wait relay signs with the key that verified it).
+ */
+export async function credentialValues(
+	source: CredentialSource,
+	type: string,
+	nowMs = Date.now(),
+): Promise<ICredentialDataDecryptedObject> {
+	const key = cacheKey(source.getNode(), type);
+	const cached = key === undefined ? undefined : entries.get(key);
+	if (cached !== undefined && cached.expiresAt > nowMs) return cached.data;
+	const data = await source.getCredentials<ICredentialDataDecryptedObject>(type);
+	if (key !== undefined) remember(key, data, nowMs);
+	return data;
+}
+
 /** Forgets every cached value (tests; a process that wants to drop secrets early). */
 export function clearCredentialCache(): void {
 	entries.clear();

@@ -12,7 +12,7 @@
  *   with hangup (call_completed: with {}), and nothing else starts.
  * - Call and Wait needs Authentication "Telesign Signature": the relay key is derived from the API key.
  */
-import type { ICredentialDataDecryptedObject, IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { buildHangupAction } from '../shared/telesign/actions';
 import { TELESIGN_CREDENTIAL, readCredentials } from '../shared/telesign/credentials';
@@ -29,6 +29,7 @@ import {
 	signRelay,
 	verifyRelay,
 } from '../shared/telesign/waitRelay';
+import { credentialValues } from './credentialCache';
 import type { AuthenticationMethod } from './description';
 import { WEBHOOK_PATH, buildItemJson, filterEvent, sendReply } from './webhookSteps';
 
@@ -81,7 +82,8 @@ async function relay(this: IWebhookFunctions, marker: WaitMarker, rawBody: Buffe
 	const node = this.getNode();
 	const url = resumeUrlFor(this.getNodeWebhookUrl('default') ?? '', `${node.webhookId ?? ''}/${WEBHOOK_PATH}`, marker);
 	if (url === undefined) return { ok: false, reason: 'the resume URL cannot be derived from this trigger\'s URL' };
-	const credentials = readCredentials(await this.getCredentials<ICredentialDataDecryptedObject>(TELESIGN_CREDENTIAL));
+	// The values that just verified Telesign's signature on this request (credentialCache.ts): no second read.
+	const credentials = readCredentials(await credentialValues(this, TELESIGN_CREDENTIAL));
 	return await postToWaitingExecution.call(this, url, deriveRelayKey(credentials.apiKey, credentials.customerId), rawBody);
 }
 

@@ -10,6 +10,7 @@ import { computeDigestResponse, createDigestNonce, deriveDigestNonceSecret } fro
 import {
 	CREDENTIAL_CACHE_TTL_MS,
 	clearCredentialCache,
+	credentialValues,
 	verifyWithCredential,
 } from '../../nodes/TelesignVoiceTrigger/credentialCache';
 import { TelesignVoiceTrigger } from '../../nodes/TelesignVoiceTrigger/TelesignVoiceTrigger.node';
@@ -264,5 +265,32 @@ describe('verifyWithCredential', () => {
 		);
 		expect(result.valid).toBe(true);
 		expect(seen).toEqual(['v2', 'v2']);
+	});
+});
+
+describe('credentialValues', () => {
+	/** A credential whose stored secret is v1 on the first read, v2 on later ones. */
+	const source = (id: string) => {
+		let reads = 0;
+		const getCredentials = jest.fn(async () => ({ secret: ++reads === 1 ? 'v1' : 'v2' }));
+		const node = { credentials: { t: { id, name: 'n' } } } as unknown as INode;
+		return { getNode: () => node, getCredentials: getCredentials as never, calls: getCredentials };
+	};
+
+	it('gives the values a verification of the same request just read, without reading again', async () => {
+		const s = source('x');
+		await verifyWithCredential(s, 't', () => ({ valid: true }), T0);
+		expect(s.calls).toHaveBeenCalledTimes(1);
+		expect((await credentialValues(s, 't', T0 + 1)).secret).toBe('v1');
+		expect(s.calls).toHaveBeenCalledTimes(1);
+	});
+
+	it('reads (and keeps) the values when none are fresh', async () => {
+		const s = source('x');
+		expect((await credentialValues(s, 't', T0)).secret).toBe('v1');
+		expect((await credentialValues(s, 't', T0 + CREDENTIAL_CACHE_TTL_MS + 1)).secret).toBe('v2');
+		expect(s.calls).toHaveBeenCalledTimes(2);
+		await verifyWithCredential(s, 't', () => ({ valid: true }), T0 + CREDENTIAL_CACHE_TTL_MS + 2);
+		expect(s.calls).toHaveBeenCalledTimes(2);
 	});
 });
