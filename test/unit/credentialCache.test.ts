@@ -12,7 +12,7 @@ import {
 	clearCredentialCache,
 	credentialValues,
 	verifyWithCredential,
-} from '../../nodes/TelesignVoiceTrigger/credentialCache';
+} from '../../nodes/shared/credentialCache';
 import { TelesignVoiceTrigger } from '../../nodes/TelesignVoiceTrigger/TelesignVoiceTrigger.node';
 
 const KEY_OLD = Buffer.from('old-key-0123456789abcdef0123456789abcdef').toString('base64');

@@ -5,7 +5,6 @@
  * the execution resumes with one outcome item per input item.
  */
 import type {
-	ICredentialDataDecryptedObject,
 	IDataObject,
 	INodeExecutionData,
 	IWebhookDescription,
@@ -13,6 +12,7 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
+import { verifyWithCredential } from '../../../shared/credentialCache';
 import { TELESIGN_CREDENTIAL, readCredentials } from '../../../shared/telesign/credentials';
 import { buildOutcome, decideNext } from '../../../shared/telesign/callAndWait';
 import { parseEventBody } from '../../../shared/telesign/events';
@@ -83,27 +83,41 @@ function targetsThisNode(this: IWebhookFunctions, marker: WaitMarker): boolean {
 	return typeof query.signature === 'string' && query.signature.toLowerCase() === marker.signature.toLowerCase();
 }
 
+/**
+ * Checks the relay signature with the node's Telesign credential — the values this process read within the last
+ * minute when fresh (shared/credentialCache.ts: n8n reads a credential in an expression isolate of its own) —
+ * and returns the relay key that passed, to sign the answer with.
+ */
+async function verifiedRelayKey(this: IWebhookFunctions, raw: Buffer, nowMs: number): Promise<Buffer | undefined> {
+	const headers = (this.getRequestObject().headers ?? {}) as HeaderBag;
+	let key: Buffer | undefined;
+	const verification = await verifyWithCredential(this, TELESIGN_CREDENTIAL, (data) => {
+		const credentials = readCredentials(data);
+		key = deriveRelayKey(credentials.apiKey, credentials.customerId);
+		return verifyRelay({
+			key,
+			kind: 'event',
+			body: raw,
+			timestamp: headerValue(headers, RELAY_TIMESTAMP_HEADER),
+			signature: headerValue(headers, RELAY_SIGNATURE_HEADER),
+			nowMs,
+		});
+	});
+	if (verification.valid) return key;
+	this.logger.warn('Telesign Voice: request to a waiting call refused (not relayed by a Telesign Voice Trigger)', {
+		node: this.getNode().name,
+		reason: verification.reason,
+	});
+	return undefined;
+}
+
 export async function callAndWaitWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const req = this.getRequestObject();
 	await ensureRawBody(req);
 	const raw = getRawBody(req) ?? Buffer.alloc(0);
-	const credentials = readCredentials(await this.getCredentials<ICredentialDataDecryptedObject>(TELESIGN_CREDENTIAL));
-	const key = deriveRelayKey(credentials.apiKey, credentials.customerId);
-	const headers = (req.headers ?? {}) as HeaderBag;
 	const nowMs = Date.now();
-	const verification = verifyRelay({
-		key,
-		kind: 'event',
-		body: raw,
-		timestamp: headerValue(headers, RELAY_TIMESTAMP_HEADER),
-		signature: headerValue(headers, RELAY_SIGNATURE_HEADER),
-		nowMs,
-	});
-	if (!verification.valid) {
-		this.logger.warn('Telesign Voice: request to a waiting call refused (not relayed by a Telesign Voice Trigger)', {
-			node: this.getNode().name,
-			reason: verification.reason,
-		});
+	const key = await verifiedRelayKey.call(this, raw, nowMs);
+	if (key === undefined) {
 		reply.call(this, 401, { message: 'Unauthorized' });
 		return { noWebhookResponse: true };
 	}
