@@ -56,6 +56,7 @@ function waitingContext(raw: Buffer, headers: Record<string, string>, items: INo
 		send: (body: unknown) => (sent.body = body),
 	};
 	const warnings: unknown[] = [];
+	const reads: string[] = [];
 	const context = {
 		getRequestObject: () => ({ method: 'POST', headers, rawBody: raw }),
 		getResponseObject: () => res,
@@ -66,19 +67,24 @@ function waitingContext(raw: Buffer, headers: Record<string, string>, items: INo
 		},
 		getNode: () => ({ id: NODE_ID, name: 'Call and Wait', credentials: store && { [TELESIGN_CREDENTIAL]: { id: 'CRED1', name: 'Telesign' } } }),
 		getQueryData: () => ({ signature }),
-		evaluateExpression: () => items,
+		evaluateExpression: (expression: string, itemIndex = 0) => {
+			reads.push(expression);
+			if (expression === '{{ $input.all() }}') return items;
+			if (expression === '{{ $json }}') return items[itemIndex]?.json;
+			throw new Error(`unexpected expression ${expression}`);
+		},
 		logger: { warn: (...args: unknown[]) => warnings.push(args), debug: () => undefined, error: () => undefined },
 	} as unknown as IWebhookFunctions;
-	return { context, sent, warnings };
+	return { context, sent, warnings, reads };
 }
 
 const eventBody = (event: string, item: number, data: Record<string, unknown>) =>
 	Buffer.from(JSON.stringify({ event, reference_id: `REF${item}`, external_id: buildExternalId(marker(item)), data }));
 
 async function deliver(raw: Buffer, items: INodeExecutionData[], headers = signRelay(key, 'event', raw, Date.now()), store?: CredentialStore) {
-	const { context, sent, warnings } = waitingContext(raw, headers, items, SIGNATURE, store);
+	const { context, sent, warnings, reads } = waitingContext(raw, headers, items, SIGNATURE, store);
 	const result = await callAndWaitWebhook.call(context);
-	return { result, sent, warnings };
+	return { result, sent, warnings, reads };
 }
 
 describe('the waiting node refuses what was not relayed by a Telesign Voice Trigger', () => {
@@ -124,6 +130,19 @@ describe('relayed events', () => {
 			['REF1', false, 'busy', { item: 1 }],
 		]);
 	});
+});
+
+test('an event in the middle of a call reads only its own item; the whole input is read when a call ends', async () => {
+	// Each read crosses n8n's expression isolate: copying every waiting item for every event made one big execution slow.
+	const items = pendingItems(3);
+	const dial = await deliver(eventBody('dial_completed', 1, { status: 'answered' }), items);
+	expect(dial.reads).toEqual(['{{ $json }}']);
+	const speak = await deliver(eventBody('speak_completed', 1, { collected_digits: '1' }), items);
+	expect(speak.reads).toEqual(['{{ $json }}']);
+	expect(JSON.parse((speak.sent.body as Buffer).toString()).action.method).toBe('hangup');
+	const end = await deliver(eventBody('call_completed', 1, { status: 'hangup' }), items);
+	expect(end.reads).toEqual(['{{ $json }}', '{{ $input.all() }}']);
+	expect(end.result).toEqual({ noWebhookResponse: true });
 });
 
 test('a call of an earlier run of the node (same execution and node, another reference_id) does not count', async () => {
