@@ -171,17 +171,22 @@ class TelesignSimulator extends EventEmitter {
 
 	// ───────────────────────────── state ─────────────────────────────
 
-	_resetState() {
+	/** Ends what is pending: timers resolve at once, in-flight webhook requests and waits fail with these messages. */
+	_cancelPending(requestMessage, waitMessage) {
 		this._epoch++;
 		for (const t of this._timers) {
 			clearTimeout(t.handle);
 			t.resolve();
 		}
 		this._timers.clear();
-		for (const r of this._inflight) r.destroy(new Error('simulator reset'));
+		for (const r of this._inflight) r.destroy(new Error(requestMessage));
 		this._inflight.clear();
-		for (const w of this._waiters) w.fail(new Error('simulator was reset while waiting'));
+		for (const w of this._waiters) w.fail(new Error(waitMessage));
 		this._waiters.clear();
+	}
+
+	_resetState() {
+		this._cancelPending('simulator reset', 'simulator was reset while waiting');
 		/** @type {Map<string, any>} */
 		this._calls = new Map();
 		this._requests = [];
@@ -294,16 +299,7 @@ class TelesignSimulator extends EventEmitter {
 	/** Stop: close the server and every connection, cancel timers and in-flight webhook requests, fail pending waits. */
 	async stop() {
 		this._stopped = true;
-		this._epoch++;
-		for (const t of this._timers) {
-			clearTimeout(t.handle);
-			t.resolve();
-		}
-		this._timers.clear();
-		for (const r of this._inflight) r.destroy(new Error('simulator stopped'));
-		this._inflight.clear();
-		for (const w of this._waiters) w.fail(new Error('simulator stopped while waiting'));
-		this._waiters.clear();
+		this._cancelPending('simulator stopped', 'simulator stopped while waiting');
 		const server = this._server;
 		this._server = null;
 		if (server) {
