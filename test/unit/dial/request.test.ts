@@ -1,7 +1,7 @@
 /** Call → Dial: the request it sends, and validation of every item before any request. */
 import { NodeOperationError } from 'n8n-workflow';
 
-import { accepted, CALLER, dialContext, dialError, node, runDial, UUID } from './dialHarness';
+import { accepted, CALLER, dialContext, dialError, runDial, UUID } from './dialHarness';
 
 describe('Call → Dial: the request', () => {
 	it('sends exactly one signed POST /v2/voice with the dial action, and outputs what later events correlate on', async () => {
