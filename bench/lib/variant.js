@@ -9,7 +9,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 
-const CACHE_FILE = 'package/dist/nodes/TelesignVoiceTrigger/credentialCache.js';
+const CACHE_FILE = 'package/dist/nodes/shared/credentialCache.js';
 const TTL_LINE = /^exports\.CREDENTIAL_CACHE_TTL_MS = \d[\d_]*;$/m;
 
 function noCacheTarball(tarball) {

@@ -29,7 +29,7 @@ import {
 	signRelay,
 	verifyRelay,
 } from '../shared/telesign/waitRelay';
-import { credentialValues } from './credentialCache';
+import { credentialValues } from '../shared/credentialCache';
 import type { AuthenticationMethod } from './description';
 import { WEBHOOK_PATH, buildItemJson, filterEvent, sendReply } from './webhookSteps';
 

@@ -29,7 +29,7 @@ import {
 	webhookCredentialProblems,
 } from '../shared/telesign/webhookAuth';
 import type { WebhookUser } from '../shared/telesign/webhookAuth';
-import { verifyWithCredential } from './credentialCache';
+import { verifyWithCredential } from '../shared/credentialCache';
 import type { AuthenticationMethod, RespondMode } from './description';
 
 export const WEBHOOK_PATH = 'telesign-voice';

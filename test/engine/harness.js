@@ -328,4 +328,4 @@ function outputOf(run, nodeName, outputIndex = 0, runIndex = 0) {
 	return task?.data?.main?.[outputIndex] ?? [];
 }
 
-module.exports = { callTriggerWebhook, activateTrigger, httpRequestWorkflow, dialWorkflow, runWorkflow, outputOf, TELESIGN_NODE, START_NODE, PASS_NODE, nodeTypes };
+module.exports = { callTriggerWebhook, activateTrigger, newAdditionalData, httpRequestWorkflow, dialWorkflow, runWorkflow, outputOf, TELESIGN_NODE, START_NODE, PASS_NODE, nodeTypes };

@@ -10,6 +10,8 @@ import { buildExternalId, deriveRelayKey, encodeMarker, signRelay, verifyRelay }
 import { PENDING_KEY } from '../../nodes/TelesignVoice/actions/call/sendAndWait.operation';
 import { callAndWaitWebhook } from '../../nodes/TelesignVoice/actions/call/sendAndWait.webhook';
 import { relayWaitingCallEvent } from '../../nodes/TelesignVoiceTrigger/relay';
+import { clearCredentialCache } from '../../nodes/shared/credentialCache';
+import { TELESIGN_CREDENTIAL } from '../../nodes/shared/telesign/credentials';
 import { testCredentials } from '../helpers/executeContext';
 
 const credentials = testCredentials('basic');
@@ -31,7 +33,17 @@ interface Sent {
 	headers: Record<string, string>;
 }
 
-function waitingContext(raw: Buffer, headers: Record<string, string>, items: INodeExecutionData[], signature = SIGNATURE) {
+interface CredentialStore {
+	values: typeof credentials;
+	reads: number;
+}
+
+/** A waiting node whose credential has an ID (so the process may keep its values), and counts n8n's reads. */
+function savedCredential(values = credentials): CredentialStore {
+	return { values, reads: 0 };
+}
+
+function waitingContext(raw: Buffer, headers: Record<string, string>, items: INodeExecutionData[], signature = SIGNATURE, store?: CredentialStore) {
 	const sent: Sent = { headers: {} };
 	const res = {
 		setHeader: (name: string, value: string) => (sent.headers[name.toLowerCase()] = value),
@@ -44,25 +56,35 @@ function waitingContext(raw: Buffer, headers: Record<string, string>, items: INo
 		send: (body: unknown) => (sent.body = body),
 	};
 	const warnings: unknown[] = [];
+	const reads: string[] = [];
 	const context = {
 		getRequestObject: () => ({ method: 'POST', headers, rawBody: raw }),
 		getResponseObject: () => res,
-		getCredentials: async () => credentials,
-		getNode: () => ({ id: NODE_ID, name: 'Call and Wait' }),
+		getCredentials: async () => {
+			if (store === undefined) return credentials;
+			store.reads++;
+			return store.values;
+		},
+		getNode: () => ({ id: NODE_ID, name: 'Call and Wait', credentials: store && { [TELESIGN_CREDENTIAL]: { id: 'CRED1', name: 'Telesign' } } }),
 		getQueryData: () => ({ signature }),
-		evaluateExpression: () => items,
+		evaluateExpression: (expression: string, itemIndex = 0) => {
+			reads.push(expression);
+			if (expression === '{{ $input.all() }}') return items;
+			if (expression === '{{ $json }}') return items[itemIndex]?.json;
+			throw new Error(`unexpected expression ${expression}`);
+		},
 		logger: { warn: (...args: unknown[]) => warnings.push(args), debug: () => undefined, error: () => undefined },
 	} as unknown as IWebhookFunctions;
-	return { context, sent, warnings };
+	return { context, sent, warnings, reads };
 }
 
 const eventBody = (event: string, item: number, data: Record<string, unknown>) =>
 	Buffer.from(JSON.stringify({ event, reference_id: `REF${item}`, external_id: buildExternalId(marker(item)), data }));
 
-async function deliver(raw: Buffer, items: INodeExecutionData[], headers = signRelay(key, 'event', raw, Date.now())) {
-	const { context, sent, warnings } = waitingContext(raw, headers, items);
+async function deliver(raw: Buffer, items: INodeExecutionData[], headers = signRelay(key, 'event', raw, Date.now()), store?: CredentialStore) {
+	const { context, sent, warnings, reads } = waitingContext(raw, headers, items, SIGNATURE, store);
 	const result = await callAndWaitWebhook.call(context);
-	return { result, sent, warnings };
+	return { result, sent, warnings, reads };
 }
 
 describe('the waiting node refuses what was not relayed by a Telesign Voice Trigger', () => {
@@ -110,6 +132,19 @@ describe('relayed events', () => {
 	});
 });
 
+test('an event in the middle of a call reads only its own item; the whole input is read when a call ends', async () => {
+	// Each read crosses n8n's expression isolate: copying every waiting item for every event made one big execution slow.
+	const items = pendingItems(3);
+	const dial = await deliver(eventBody('dial_completed', 1, { status: 'answered' }), items);
+	expect(dial.reads).toEqual(['{{ $json }}']);
+	const speak = await deliver(eventBody('speak_completed', 1, { collected_digits: '1' }), items);
+	expect(speak.reads).toEqual(['{{ $json }}']);
+	expect(JSON.parse((speak.sent.body as Buffer).toString()).action.method).toBe('hangup');
+	const end = await deliver(eventBody('call_completed', 1, { status: 'hangup' }), items);
+	expect(end.reads).toEqual(['{{ $json }}', '{{ $input.all() }}']);
+	expect(end.result).toEqual({ noWebhookResponse: true });
+});
+
 test('a call of an earlier run of the node (same execution and node, another reference_id) does not count', async () => {
 	const items = pendingItems(1);
 	// An earlier run whose wait ran out: its call ended later, under the same resume URL.
@@ -121,6 +156,48 @@ test('a call of an earlier run of the node (same execution and node, another ref
 	const output = (done.result as { workflowData: INodeExecutionData[][] }).workflowData[0];
 	expect(output[0].json).toMatchObject({ reference_id: 'REF0', answered: true });
 	expect((output[0].json.events as IDataObject[]).map((e) => e.event)).toEqual(['dial_completed', 'call_completed']);
+});
+
+describe('the waiting node\'s credential (n8n reads a credential in an expression isolate of its own)', () => {
+	beforeEach(() => clearCredentialCache());
+
+	test('read once for all events of a call while fresh, not once per event', async () => {
+		const store = savedCredential();
+		const items = pendingItems(1);
+		await deliver(eventBody('dial_completed', 0, { status: 'answered' }), items, undefined, store);
+		await deliver(eventBody('speak_completed', 0, { collected_digits: '1' }), items, undefined, store);
+		const done = await deliver(eventBody('call_completed', 0, { status: 'hangup', answered_on_utc: 'x' }), items, undefined, store);
+		expect(done.result).toHaveProperty('workflowData');
+		expect(store.reads).toBe(1);
+	});
+
+	test('a relay signed with a newly saved API key is obeyed: the stale values make n8n read the credential again', async () => {
+		const store = savedCredential();
+		const items = pendingItems(1);
+		await deliver(eventBody('dial_completed', 0, { status: 'answered' }), items, undefined, store);
+		store.values = { ...credentials, apiKey: Buffer.from('rotated key material').toString('base64') };
+		const rotatedKey = deriveRelayKey(store.values.apiKey, credentials.customerId);
+		const raw = eventBody('speak_completed', 0, { collected_digits: '1' });
+		const { sent } = await deliver(raw, items, signRelay(rotatedKey, 'event', raw, Date.now()), store);
+		expect(sent.status).toBe(200);
+		expect(store.reads).toBe(2);
+		const answer = sent.body as Buffer;
+		const signedWith = (k: Buffer) => verifyRelay({ key: k, kind: 'answer', body: answer, timestamp: sent.headers['x-telesign-voice-relay-timestamp'], signature: sent.headers['x-telesign-voice-relay-signature'], nowMs: Date.now() });
+		expect(signedWith(rotatedKey)).toEqual({ valid: true });
+	});
+
+	test('a forged relay costs one read and is refused; an old replay costs none', async () => {
+		const store = savedCredential();
+		const items = pendingItems(1);
+		await deliver(eventBody('dial_completed', 0, { status: 'answered' }), items, undefined, store);
+		const raw = eventBody('speak_completed', 0, { collected_digits: '1' });
+		const forged = await deliver(raw, items, signRelay(deriveRelayKey(Buffer.from('z'.repeat(32)).toString('base64'), credentials.customerId), 'event', raw, Date.now()), store);
+		expect(forged.sent.status).toBe(401);
+		expect(store.reads).toBe(2);
+		const replay = await deliver(raw, items, signRelay(key, 'event', raw, Date.now() - 6 * 60_000), store);
+		expect(replay.sent.status).toBe(401);
+		expect(store.reads).toBe(2);
+	});
 });
 
 describe('the trigger\'s relay', () => {

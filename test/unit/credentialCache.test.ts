@@ -12,7 +12,7 @@ import {
 	clearCredentialCache,
 	credentialValues,
 	verifyWithCredential,
-} from '../../nodes/TelesignVoiceTrigger/credentialCache';
+} from '../../nodes/shared/credentialCache';
 import { call, CUSTOMER, URL_PATH, WEBHOOK_ID } from './trigger/triggerHarness';
 
 const KEY_OLD = Buffer.from('old-key-0123456789abcdef0123456789abcdef').toString('base64');

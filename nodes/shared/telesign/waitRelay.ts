@@ -117,7 +117,7 @@ export function signRelay(key: Buffer, kind: 'event' | 'answer', body: Buffer, n
 	return { [RELAY_TIMESTAMP_HEADER]: timestamp, [RELAY_SIGNATURE_HEADER]: `v1=${relayMac(key, kind, timestamp, body)}` };
 }
 
-export type RelayVerification = { valid: true } | { valid: false; reason: 'missing' | 'malformed' | 'expired' | 'mismatch' };
+export type RelayVerification = { valid: true } | { valid: false; reason: 'missing' | 'malformed' | 'expired' | 'bad_signature' };
 
 export function verifyRelay(params: {
 	key: Buffer;
@@ -131,5 +131,5 @@ export function verifyRelay(params: {
 	if (!/^\d{1,16}$/.test(params.timestamp) || !/^v1=[0-9a-f]{64}$/.test(params.signature)) return { valid: false, reason: 'malformed' };
 	if (Math.abs(params.nowMs - Number(params.timestamp)) > RELAY_MAX_AGE_MS) return { valid: false, reason: 'expired' };
 	const expected = `v1=${relayMac(params.key, params.kind, params.timestamp, params.body)}`;
-	return safeEqualSecret(expected, params.signature) ? { valid: true } : { valid: false, reason: 'mismatch' };
+	return safeEqualSecret(expected, params.signature) ? { valid: true } : { valid: false, reason: 'bad_signature' };
 }

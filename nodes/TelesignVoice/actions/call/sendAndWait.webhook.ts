@@ -5,7 +5,6 @@
  * the execution resumes with one outcome item per input item.
  */
 import type {
-	ICredentialDataDecryptedObject,
 	IDataObject,
 	INodeExecutionData,
 	IWebhookDescription,
@@ -13,6 +12,7 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
+import { verifyWithCredential } from '../../../shared/credentialCache';
 import { TELESIGN_CREDENTIAL, readCredentials } from '../../../shared/telesign/credentials';
 import { buildOutcome, decideNext } from '../../../shared/telesign/callAndWait';
 import { parseEventBody } from '../../../shared/telesign/events';
@@ -44,10 +44,19 @@ function reply(this: IWebhookFunctions, status: number, body: IDataObject, heade
 	res.status(status).json(body);
 }
 
-/** The items n8n keeps as this node's input while it waits (the pending items written by execute()). */
+/**
+ * The items n8n keeps as this node's input while it waits (the pending items written by execute()). A webhook
+ * can read them only through an expression; each read is copied through n8n's expression isolate, so an event in
+ * the middle of a call reads its own item and only the end of a call reads them all.
+ */
 function pendingItems(this: IWebhookFunctions): INodeExecutionData[] {
 	const items = this.evaluateExpression('{{ $input.all() }}', 0);
 	return Array.isArray(items) ? (JSON.parse(JSON.stringify(items)) as INodeExecutionData[]) : [];
+}
+
+function pendingItem(this: IWebhookFunctions, itemIndex: number): INodeExecutionData | undefined {
+	const json = this.evaluateExpression('{{ $json }}', itemIndex);
+	return json !== null && typeof json === 'object' ? { json: JSON.parse(JSON.stringify(json)) as IDataObject } : undefined;
 }
 
 function pendingOf(item: INodeExecutionData | undefined): PendingCall | undefined {
@@ -83,27 +92,41 @@ function targetsThisNode(this: IWebhookFunctions, marker: WaitMarker): boolean {
 	return typeof query.signature === 'string' && query.signature.toLowerCase() === marker.signature.toLowerCase();
 }
 
+/**
+ * Checks the relay signature with the node's Telesign credential — the values this process read within the last
+ * minute when fresh (shared/credentialCache.ts: n8n reads a credential in an expression isolate of its own) —
+ * and returns the relay key that passed, to sign the answer with.
+ */
+async function verifiedRelayKey(this: IWebhookFunctions, raw: Buffer, nowMs: number): Promise<Buffer | undefined> {
+	const headers = (this.getRequestObject().headers ?? {}) as HeaderBag;
+	let key: Buffer | undefined;
+	const verification = await verifyWithCredential(this, TELESIGN_CREDENTIAL, (data) => {
+		const credentials = readCredentials(data);
+		key = deriveRelayKey(credentials.apiKey, credentials.customerId);
+		return verifyRelay({
+			key,
+			kind: 'event',
+			body: raw,
+			timestamp: headerValue(headers, RELAY_TIMESTAMP_HEADER),
+			signature: headerValue(headers, RELAY_SIGNATURE_HEADER),
+			nowMs,
+		});
+	});
+	if (verification.valid) return key;
+	this.logger.warn('Telesign Voice: request to a waiting call refused (not relayed by a Telesign Voice Trigger)', {
+		node: this.getNode().name,
+		reason: verification.reason,
+	});
+	return undefined;
+}
+
 export async function callAndWaitWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const req = this.getRequestObject();
 	await ensureRawBody(req);
 	const raw = getRawBody(req) ?? Buffer.alloc(0);
-	const credentials = readCredentials(await this.getCredentials<ICredentialDataDecryptedObject>(TELESIGN_CREDENTIAL));
-	const key = deriveRelayKey(credentials.apiKey, credentials.customerId);
-	const headers = (req.headers ?? {}) as HeaderBag;
 	const nowMs = Date.now();
-	const verification = verifyRelay({
-		key,
-		kind: 'event',
-		body: raw,
-		timestamp: headerValue(headers, RELAY_TIMESTAMP_HEADER),
-		signature: headerValue(headers, RELAY_SIGNATURE_HEADER),
-		nowMs,
-	});
-	if (!verification.valid) {
-		this.logger.warn('Telesign Voice: request to a waiting call refused (not relayed by a Telesign Voice Trigger)', {
-			node: this.getNode().name,
-			reason: verification.reason,
-		});
+	const key = await verifiedRelayKey.call(this, raw, nowMs);
+	if (key === undefined) {
 		reply.call(this, 401, { message: 'Unauthorized' });
 		return { noWebhookResponse: true };
 	}
@@ -113,22 +136,23 @@ export async function callAndWaitWebhook(this: IWebhookFunctions): Promise<IWebh
 		reply.call(this, 400, { message: 'Not an event of a call this node is waiting for' });
 		return { noWebhookResponse: true };
 	}
-	const items = pendingItems.call(this);
-	const pending = pendingOf(items[marker.itemIndex]);
+	const pending = pendingOf(pendingItem.call(this, marker.itemIndex));
 	const calls = callsOf(marker.signature, nowMs);
 	let action: IDataObject | null = null;
+	let ended = false;
 	if (pending !== undefined) {
 		const call = callOf(calls, marker.itemIndex, typeof parsed.event.reference_id === 'string' ? parsed.event.reference_id : undefined);
 		const decision = decideNext(pending.settings, call.steps, { event: parsed.event.event, data: parsed.event.data });
 		call.steps.push(decision.step);
 		if (decision.ended) call.completed = parsed.event.data ?? {};
+		ended = decision.ended;
 		action = (decision.action as unknown as IDataObject) ?? null;
 	}
 	const answer = Buffer.from(JSON.stringify({ action }), 'utf8');
 	const res = this.getResponseObject();
 	for (const [name, value] of Object.entries(signRelay(key, 'answer', answer, Date.now()))) res.setHeader(name, value);
 	res.status(200).type('application/json').send(answer);
-	const output = outcomes(items, calls);
+	const output = ended ? outcomes(pendingItems.call(this), calls) : undefined;
 	if (output === undefined) return { noWebhookResponse: true };
 	forget(marker.signature);
 	return { noWebhookResponse: true, workflowData: [output] };

@@ -1,7 +1,9 @@
 /**
- * Keeps the decrypted values of the trigger's credential in this process's memory for a short time, so an
- * event does not pay for `getCredentials()` each time: n8n ≥ 2.41 resolves a credential's defaults and
- * overwrites in an expression isolate, which costs as much CPU as the rest of the webhook phase.
+ * Keeps the decrypted values of a credential in this process's memory for a short time, so a webhook request
+ * does not pay for `getCredentials()` each time: n8n ≥ 2.41 resolves a credential's defaults and overwrites in an
+ * expression isolate of its own, which costs as much CPU as the rest of the webhook phase. Used where a request
+ * is checked with a secret: the trigger (Telesign's signature, Basic, Digest) and Call and Wait's waiting node
+ * (the relay signature, keyed from the API key).
  *
  * Security reasoning:
  * - What stays in memory: the decrypted data of one credential (API key / webhook password) per credential
@@ -24,7 +26,10 @@ import type { ICredentialDataDecryptedObject, INode } from 'n8n-workflow';
 export const CREDENTIAL_CACHE_TTL_MS = 60_000;
 const MAX_ENTRIES = 100;
 
-/** Failure reasons a different stored credential could turn into a pass: only these re-read the credential. */
+/**
+ * Failure reasons a different stored credential could turn into a pass: only these re-read the credential
+ * (Telesign's and the Call and Wait relay's `bad_signature` included).
+ */
 const CREDENTIAL_DEPENDENT_REASONS = new Set(['bad_signature', 'customer_mismatch', 'wrong_credentials', 'bad_nonce']);
 
 interface Entry {
