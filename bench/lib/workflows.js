@@ -8,6 +8,10 @@
 const crypto = require('crypto');
 
 const CALLER_ID = '15550000001';
+/** A placeholder the bench replaces with the credential it created (n8n.createWorkflow's `credentials`). */
+const CREDENTIAL_REF = { telesignVoiceApi: { id: 'set-by-bench', name: 'set-by-bench' } };
+const ACTION_TYPE = 'n8n-nodes-telesign-voice.telesignVoice';
+const TRIGGER_TYPE = 'n8n-nodes-telesign-voice.telesignVoiceTrigger';
 
 function node(name, type, typeVersion, parameters, extra = {}) {
 	return { id: crypto.randomUUID(), name, type, typeVersion, position: [0, 0], parameters, ...extra };
@@ -55,13 +59,7 @@ function dialWorkflow(key, concurrency, { staticParameters = false } = {}) {
 	return chain(`bench: ${key}`, [
 		webhook(`bench-${key}`, 'allEntries'),
 		splitOut(),
-		node(
-			'Telesign Voice',
-			'n8n-nodes-telesign-voice.telesignVoice',
-			1,
-			parameters,
-			{ credentials: { telesignVoiceApi: { id: 'set-by-bench', name: 'set-by-bench' } } },
-		),
+		node('Telesign Voice', ACTION_TYPE, 1, parameters, { credentials: CREDENTIAL_REF }),
 	]);
 }
 
@@ -93,7 +91,7 @@ function httpRequestWorkflow(key, simUrl, batching) {
 				jsonBody: `={{ JSON.stringify({ jsonrpc: '2.0', method: 'dial', params: { to: $json.to, caller_id_number: '${CALLER_ID}', external_id: $json.external_id } }) }}`,
 				options,
 			},
-			{ credentials: { telesignVoiceApi: { id: 'set-by-bench', name: 'set-by-bench' } } },
+			{ credentials: CREDENTIAL_REF },
 		),
 	]);
 }
@@ -107,15 +105,9 @@ const SPEAK_MESSAGE = 'Hello, this is an automated call from n8n.';
  */
 function telesignEventWorkflow({ typeVersion = 1.1, authentication = 'telesignSignature' } = {}) {
 	const extra = { webhookId: crypto.randomUUID() };
-	if (authentication === 'telesignSignature') extra.credentials = { telesignVoiceApi: { id: 'set-by-bench', name: 'set-by-bench' } };
-	const trigger = node(
-		'Telesign Voice Trigger',
-		'n8n-nodes-telesign-voice.telesignVoiceTrigger',
-		typeVersion,
-		{ events: ['*'], authentication, respond: 'lastNode', options: {} },
-		extra,
-	);
-	const speak = node('Speak', 'n8n-nodes-telesign-voice.telesignVoice', 1, {
+	if (authentication === 'telesignSignature') extra.credentials = CREDENTIAL_REF;
+	const trigger = node('Telesign Voice Trigger', TRIGGER_TYPE, typeVersion, { events: ['*'], authentication, respond: 'lastNode', options: {} }, extra);
+	const speak = node('Speak', ACTION_TYPE, 1, {
 		resource: 'respond',
 		operation: 'speak',
 		message: SPEAK_MESSAGE,
@@ -139,4 +131,54 @@ function builtinEventWorkflow(headerAuth = false) {
 	return chain(name, [webhook(headerAuth ? 'bench-events-auth' : 'bench-events', 'firstEntryJson', headerAuth), set]);
 }
 
-module.exports = { CALLER_ID, SPEAK_MESSAGE, dialWorkflow, noopWorkflow, httpRequestWorkflow, telesignEventWorkflow, builtinEventWorkflow };
+/**
+ * Call and Wait: Webhook (answers at once) [→ Split Out body.calls] → Call and Wait speaking `message`
+ * (key 1 acknowledges, no repeat).
+ */
+function callAndWaitWorkflow(key, message, { split }) {
+	const alertIn = node('Alert In', 'n8n-nodes-base.webhook', 2, { httpMethod: 'POST', path: `bench-cw-${key}`, responseMode: 'onReceived', options: {} }, { webhookId: crypto.randomUUID() });
+	const callAndWait = node(
+		'Call and Wait',
+		ACTION_TYPE,
+		1,
+		{
+			resource: 'call',
+			operation: 'sendAndWait',
+			to: split ? '={{ $json.to }}' : '={{ $json.body.to }}',
+			callerIdNumber: CALLER_ID,
+			message,
+			responseType: 'keyPress',
+			maxDigits: 1,
+			acknowledgeKey: '1',
+			options: { repeatMessage: 0, limitWaitTime: { values: { limitType: 'afterTimeInterval', resumeAmount: 30, resumeUnit: 'minutes' } } },
+		},
+		{ credentials: CREDENTIAL_REF },
+	);
+	const eachCall = node('Each Call', 'n8n-nodes-base.splitOut', 1, { fieldToSplitOut: 'body.calls', include: 'noOtherFields', options: {} });
+	return chain(`bench: call and wait (${key})`, split ? [alertIn, eachCall, callAndWait] : [alertIn, callAndWait]);
+}
+
+/** The account's event URL: relays the events of Call and Wait calls; its own workflow logs call_completed. */
+function callAndWaitTriggerWorkflow() {
+	const trigger = node(
+		'Telesign Events',
+		TRIGGER_TYPE,
+		1.1,
+		{ events: ['call_completed'], authentication: 'telesignSignature', respond: 'immediately', options: {} },
+		{ webhookId: crypto.randomUUID(), credentials: CREDENTIAL_REF },
+	);
+	return chain('bench: Telesign events (call and wait relay)', [trigger]);
+}
+
+module.exports = {
+	CALLER_ID,
+	SPEAK_MESSAGE,
+	TRIGGER_TYPE,
+	dialWorkflow,
+	noopWorkflow,
+	httpRequestWorkflow,
+	telesignEventWorkflow,
+	builtinEventWorkflow,
+	callAndWaitWorkflow,
+	callAndWaitTriggerWorkflow,
+};

@@ -1,4 +1,5 @@
 'use strict';
+const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
 const { N8nServer } = require('./harness/n8n');
@@ -12,7 +13,15 @@ module.exports = async function globalSetup() {
 	fs.mkdirSync(path.dirname(STATE_FILE), { recursive: true });
 	fs.writeFileSync(
 		STATE_FILE,
-		JSON.stringify({ port: server.port, userFolder: server.userFolder, apiKey: server.apiKey, logPath: server.logPath, pid: server.child.pid }),
+		JSON.stringify({
+			port: server.port,
+			userFolder: server.userFolder,
+			apiKey: server.apiKey,
+			logPath: server.logPath,
+			pid: server.child.pid,
+			// One id per run: the reliability suite's files derive their shared secrets from it and tag their parts with it.
+			runId: crypto.randomBytes(16).toString('hex'),
+		}),
 	);
 	globalThis.__N8N_SERVER__ = server;
 };

@@ -40,11 +40,42 @@ export const NODE: INode = {
 	parameters: {},
 };
 
+type RecordedRequest = { credentialType: string; options: IHttpRequestOptions };
+
+/** httpRequestWithAuthentication: records each request and answers from `options.http`. */
+function fakeHttpRequest(options: ContextOptions, requests: RecordedRequest[]) {
+	const replies = Array.isArray(options.http) ? [...options.http] : undefined;
+	return jest.fn(async function (this: unknown, credentialType: string, requestOptions: IHttpRequestOptions) {
+		requests.push({ credentialType, options: requestOptions });
+		if (typeof options.http === 'function') return await options.http(requestOptions);
+		const reply = replies?.shift();
+		if (reply === undefined) throw new Error('the test gave no answer for this request');
+		if (reply instanceof Error) throw reply;
+		return { headers: {}, ...reply };
+	});
+}
+
+/** getNodeParameter over the shared parameters and the item's own, with n8n's fallback and extractValue. */
+function fakeGetNodeParameter(options: ContextOptions, items: Parameters[]) {
+	return function getNodeParameter(name: string, itemIndex: number, ...rest: [unknown?, { extractValue?: boolean }?]) {
+		const [fallback, parameterOptions] = rest;
+		const values = { ...options.parameters, ...(items[itemIndex] ?? {}) };
+		let value = Object.prototype.hasOwnProperty.call(values, name) ? values[name] : undefined;
+		if (value === undefined) {
+			if (rest.length >= 1) return fallback;
+			throw new Error(`Could not get parameter "${name}"`);
+		}
+		if (parameterOptions?.extractValue && value !== null && typeof value === 'object' && '__rl' in value) {
+			value = (value as unknown as { value: unknown }).value;
+		}
+		return value;
+	};
+}
+
 export function executeContext(options: ContextOptions) {
 	const items = options.items ?? [{}];
 	const inputData: INodeExecutionData[] = items.map((_, index) => ({ json: { index } }));
-	const requests: Array<{ credentialType: string; options: IHttpRequestOptions }> = [];
-	const replies = Array.isArray(options.http) ? [...options.http] : undefined;
+	const requests: RecordedRequest[] = [];
 	const sendResponse = jest.fn<Promise<void>, [unknown]>(
 		typeof options.sendResponse === 'function' ? options.sendResponse : async () => {},
 	);
@@ -59,36 +90,13 @@ export function executeContext(options: ContextOptions) {
 		}
 		return options.credentials;
 	});
-	const httpRequestWithAuthentication = jest.fn(async function (
-		this: unknown,
-		credentialType: string,
-		requestOptions: IHttpRequestOptions,
-	) {
-		requests.push({ credentialType, options: requestOptions });
-		if (typeof options.http === 'function') return await options.http(requestOptions);
-		const reply = replies?.shift();
-		if (reply === undefined) throw new Error('the test gave no answer for this request');
-		if (reply instanceof Error) throw reply;
-		return { headers: {}, ...reply };
-	});
+	const httpRequestWithAuthentication = fakeHttpRequest(options, requests);
 
 	const context = {
 		getNode: () => NODE,
 		getInputData: () => inputData,
 		continueOnFail: () => options.continueOnFail ?? false,
-		getNodeParameter(name: string, itemIndex: number, ...rest: [unknown?, { extractValue?: boolean }?]) {
-			const [fallback, parameterOptions] = rest;
-			const values = { ...options.parameters, ...(items[itemIndex] ?? {}) };
-			let value = Object.prototype.hasOwnProperty.call(values, name) ? values[name] : undefined;
-			if (value === undefined) {
-				if (rest.length >= 1) return fallback;
-				throw new Error(`Could not get parameter "${name}"`);
-			}
-			if (parameterOptions?.extractValue && value !== null && typeof value === 'object' && '__rl' in value) {
-				value = (value as unknown as { value: unknown }).value;
-			}
-			return value;
-		},
+		getNodeParameter: fakeGetNodeParameter(options, items),
 		getCredentials,
 		helpers: { httpRequestWithAuthentication },
 		logger: { debug, info: jest.fn(), warn: jest.fn(), error: jest.fn() },

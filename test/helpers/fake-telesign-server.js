@@ -30,6 +30,42 @@ function expectedAuthorization(credentials, method, headers, body, resource) {
 	return `TSA ${credentials.customerId}:${signature}`;
 }
 
+/** What the handler gets: the request as received, and whether its authentication is right. */
+function recordedRequest(req, body, credentials) {
+	const url = new URL(req.url, 'http://localhost');
+	return {
+		method: req.method,
+		path: url.pathname,
+		query: Object.fromEntries(url.searchParams),
+		rawQuery: url.search,
+		headers: req.headers,
+		body,
+		json: body ? safeParse(body) : undefined,
+		authorized: req.headers.authorization === expectedAuthorization(credentials, req.method, req.headers, body, url.pathname),
+	};
+}
+
+/** The handler's answer to an authenticated request (a throwing handler answers 500), else 401. */
+async function answerTo(request, handler, state) {
+	if (!request.authorized) return { status: 401, body: { status: 'not_authorized' } };
+	try {
+		return await handler(request, state);
+	} catch (error) {
+		return { status: 500, body: { error: String(error) } };
+	}
+}
+
+function writeAnswer(res, answer) {
+	const headers = { ...(answer.headers || {}) };
+	let payload = '';
+	if (answer.body !== undefined && answer.body !== null) {
+		payload = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
+		headers['content-type'] = headers['content-type'] || 'application/json';
+	}
+	res.writeHead(answer.status, headers);
+	res.end(payload);
+}
+
 /**
  * @param {object} options
  * @param {object} options.credentials {customerId, apiKey, authMethod} the requests must be authenticated with
@@ -52,45 +88,17 @@ async function startFakeTelesign({ credentials, handler }) {
 		const chunks = [];
 		req.on('data', (chunk) => chunks.push(chunk));
 		req.on('end', async () => {
-			const body = Buffer.concat(chunks).toString('utf8');
-			const url = new URL(req.url, 'http://localhost');
-			const request = {
-				method: req.method,
-				path: url.pathname,
-				query: Object.fromEntries(url.searchParams),
-				rawQuery: url.search,
-				headers: req.headers,
-				body,
-				json: body ? safeParse(body) : undefined,
-			};
-			request.authorized = req.headers.authorization === expectedAuthorization(credentials, req.method, req.headers, body, url.pathname);
+			const request = recordedRequest(req, Buffer.concat(chunks).toString('utf8'), credentials);
 			if (!request.authorized) state.authFailures++;
 			state.requests.push(request);
-			let answer;
-			try {
-				answer = request.authorized
-					? await handler(request, state)
-					: { status: 401, body: { status: 'not_authorized' } };
-			} catch (error) {
-				answer = { status: 500, body: { error: String(error) } };
-			}
+			const answer = await answerTo(request, handler, state);
 			if (answer.delayMs) await new Promise((resolve) => setTimeout(resolve, answer.delayMs));
 			state.answered++;
 			// No longer in flight from here on: decremented before answering, so a client that sends its next
 			// request as soon as it has this answer can never be counted twice.
 			done();
-			if (answer.destroy) {
-				req.socket.destroy();
-				return;
-			}
-			const headers = { ...(answer.headers || {}) };
-			let payload = '';
-			if (answer.body !== undefined && answer.body !== null) {
-				payload = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
-				headers['content-type'] = headers['content-type'] || 'application/json';
-			}
-			res.writeHead(answer.status, headers);
-			res.end(payload);
+			if (answer.destroy) req.socket.destroy();
+			else writeAnswer(res, answer);
 		});
 	});
 	server.on('connection', (socket) => {

@@ -7,12 +7,12 @@
  * resumes it, and a worker runs it to the end. So the execution is resumed through another process than the
  * worker that started it — the job is queued again by the webhook processor.
  */
-const crypto = require('crypto');
 const fs = require('fs');
 const { connectCluster } = require('./harness/context');
 const { DEMO_NUMBERS } = require('../e2e/harness/examples');
-const { telesignTrigger, ACTION_TYPE, newExecutions } = require('../e2e/harness/workflows');
-const { TelesignSimulator, DEFAULT_ACCOUNT } = require('../simulator');
+const { telesignTrigger, callAndWaitWorkflow, newExecutions } = require('../e2e/harness/workflows');
+const { createTelesignCredential } = require('../e2e/harness/callAndWait');
+const { TelesignSimulator } = require('../simulator');
 
 const WORKERS = ['worker-1', 'worker-2'];
 let cluster;
@@ -23,39 +23,11 @@ const deployed = [];
 
 /** Webhook (alert in, answered at once) → Telesign Voice (Call and Wait for Response, Key Press 1). */
 async function deployCallAndWait(name) {
-	const path = `qcw-${crypto.randomUUID()}`;
-	const workflow = {
-		name,
-		nodes: [
-			{
-				id: crypto.randomUUID(),
-				name: 'Alert In',
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2,
-				position: [0, 0],
-				webhookId: crypto.randomUUID(),
-				parameters: { httpMethod: 'POST', path, responseMode: 'onReceived' },
-			},
-			{
-				id: crypto.randomUUID(),
-				name: 'Call and Wait',
-				type: ACTION_TYPE,
-				typeVersion: 1,
-				position: [220, 0],
-				parameters: {
-					resource: 'call',
-					operation: 'sendAndWait',
-					to: '={{ $json.body.to }}',
-					callerIdNumber: DEMO_NUMBERS.callerId,
-					message: '={{ $json.body.message }}',
-					responseType: 'keyPress',
-					acknowledgeKey: '1',
-				},
-				credentials: { telesignVoiceApi: credential },
-			},
-		],
-		connections: { 'Alert In': { main: [[{ node: 'Call and Wait', type: 'main', index: 0 }]] } },
-	};
+	const { workflow, path } = callAndWaitWorkflow(name, {
+		callerId: DEMO_NUMBERS.callerId,
+		credential,
+		parameters: { responseType: 'keyPress', acknowledgeKey: '1' },
+	});
 	const created = await cluster.main.createWorkflow(workflow, { credentials: { telesignVoiceApi: credential } });
 	deployed.push(created.id);
 	const url = `${cluster.webhookUrl}/webhook/${path}`;
@@ -133,12 +105,7 @@ beforeAll(async () => {
 	cluster = connectCluster();
 	sim = new TelesignSimulator({ ownedNumbers: [DEMO_NUMBERS.callerId], callees: DEMO_NUMBERS.callees, webhookTimeoutMs: 20_000 });
 	await sim.start();
-	credential = await cluster.main.createCredential(`Telesign (queue call and wait ${Date.now()})`, 'telesignVoiceApi', {
-		customerId: DEFAULT_ACCOUNT.customerId,
-		apiKey: DEFAULT_ACCOUNT.apiKey,
-		authMethod: 'basic',
-		baseUrl: sim.url,
-	});
+	credential = await createTelesignCredential(cluster.main, `Telesign (queue call and wait ${Date.now()})`, sim.url);
 	// The account's one events URL: the trigger (Telesign Signature) at the webhook processor.
 	const node = telesignTrigger('Telesign Events', { events: ['call_completed'], respond: 'immediately' });
 	const created = await cluster.main.createWorkflow(

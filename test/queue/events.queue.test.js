@@ -6,7 +6,7 @@
 const crypto = require('crypto');
 const { connectCluster } = require('./harness/context');
 const { telesignTrigger, respondNode, newExecutions, output } = require('../e2e/harness/workflows');
-const { parseDigestChallenges, digestAuthorization } = require('../e2e/harness/reliability');
+const { parseDigestChallenges, digestAuthorization } = require('../e2e/harness/digest');
 const { DEFAULT_ACCOUNT, postEvent } = require('../simulator');
 
 const WEBHOOK_USER = 'telesign';

@@ -30,8 +30,12 @@ const { signEventBody } = require('./crypto');
  * @returns {Promise<PostResult>} rejects on network errors; a timeout rejects with err.code === 'ETIMEDOUT'
  */
 function postEvent(url, body, opts = {}) {
-	const u = new URL(url);
 	const raw = Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body), 'utf8');
+	return sendPost(new URL(url), raw, eventHeaders(raw, opts), opts);
+}
+
+/** JSON content type, a Telesign callback signature when `opts.apiKey` is given, then `opts.headers` over them. */
+function eventHeaders(raw, opts) {
 	/** @type {Record<string,string>} */
 	const headers = { 'Content-Type': 'application/json', 'User-Agent': 'telesign-voice-simulator' };
 	const extra = opts.headers || {};
@@ -46,6 +50,23 @@ function postEvent(url, body, opts = {}) {
 		if (v !== undefined && v !== null) headers[k] = String(v);
 	}
 	headers['Content-Length'] = String(raw.length);
+	return headers;
+}
+
+/** Collects the response into a PostResult; `done` settles the post once. */
+function onResponse(res, started, done) {
+	const chunks = [];
+	res.on('data', (c) => chunks.push(c));
+	res.on('end', () => {
+		const latencyMs = Number(process.hrtime.bigint() - started) / 1e6;
+		done(null, { status: res.statusCode || 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8'), latencyMs });
+	});
+	res.on('error', (e) => done(e));
+	res.on('close', () => setImmediate(() => done(Object.assign(new Error('response aborted'), { code: 'ECONNRESET' }))));
+}
+
+/** One POST on a fresh connection, bounded by opts.timeoutMs (default 10 s). */
+function sendPost(u, raw, headers, opts) {
 	const lib = u.protocol === 'https:' ? https : http;
 	const timeoutMs = opts.timeoutMs || 10000;
 	return new Promise((resolve, reject) => {
@@ -59,35 +80,11 @@ function postEvent(url, body, opts = {}) {
 			if (err) reject(err);
 			else resolve(val);
 		};
-		const req = lib.request(
-			{
-				protocol: u.protocol,
-				hostname: u.hostname.replace(/^\[|\]$/g, ''),
-				port: u.port || (u.protocol === 'https:' ? 443 : 80),
-				path: u.pathname + u.search,
-				method: 'POST',
-				headers,
-				agent: false,
-			},
-			(res) => {
-				gotResponse = true;
-				const chunks = [];
-				res.on('data', (c) => chunks.push(c));
-				res.on('end', () => {
-					const latencyMs = Number(process.hrtime.bigint() - started) / 1e6;
-					done(null, {
-						status: res.statusCode || 0,
-						headers: res.headers,
-						body: Buffer.concat(chunks).toString('utf8'),
-						latencyMs,
-					});
-				});
-				res.on('error', (e) => done(e));
-				res.on('close', () =>
-					setImmediate(() => done(Object.assign(new Error('response aborted'), { code: 'ECONNRESET' }))),
-				);
-			},
-		);
+		const target = { protocol: u.protocol, hostname: u.hostname.replace(/^\[|\]$/g, ''), port: u.port || (u.protocol === 'https:' ? 443 : 80), path: u.pathname + u.search };
+		const req = lib.request({ ...target, method: 'POST', headers, agent: false }, (res) => {
+			gotResponse = true;
+			onResponse(res, started, done);
+		});
 		const timer = setTimeout(() => {
 			const e = Object.assign(new Error(`webhook did not answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' });
 			done(e);

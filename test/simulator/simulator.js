@@ -10,7 +10,6 @@
 const { EventEmitter } = require('events');
 const http = require('http');
 const crypto = require('crypto');
-const { URL } = require('url');
 const {
 	DEFAULT_ACCOUNT,
 	DEFAULT_OWNED,
@@ -22,10 +21,10 @@ const {
 	isObj,
 	clampMs,
 	expandFaults,
-	normalizeParty,
 	LEGAL_ACTIONS,
 	fmtUtc,
 } = require('./rules');
+const { applyConfigPatch } = require('./config');
 
 class TelesignSimulator extends EventEmitter {
 	/**
@@ -117,65 +116,9 @@ class TelesignSimulator extends EventEmitter {
 	 */
 	configure(patch = {}, { initial = false } = {}) {
 		const p = patch || {};
-		const cfg = this.cfg;
-		if (p.accounts !== undefined) {
-			if (!Array.isArray(p.accounts) || p.accounts.length === 0) throw new TypeError('accounts must be a non-empty array');
-			cfg.accounts = p.accounts.map((a) => {
-				if (!a || typeof a.customerId !== 'string' || typeof a.apiKey !== 'string' || !a.customerId || !a.apiKey)
-					throw new TypeError('each account needs customerId and apiKey strings');
-				return { customerId: a.customerId, apiKey: a.apiKey };
-			});
-		}
-		if (p.ownedNumbers !== undefined) {
-			const list = typeof p.ownedNumbers === 'string' ? p.ownedNumbers.split(',') : p.ownedNumbers;
-			if (!Array.isArray(list)) throw new TypeError('ownedNumbers must be an array');
-			cfg.ownedNumbers = list.map((n) => String(n).trim()).filter(Boolean);
-		}
-		if (p.webhookUrl !== undefined) {
-			if (p.webhookUrl !== null) new URL(p.webhookUrl); // throws on a bad URL
-			cfg.webhookUrl = p.webhookUrl;
-		}
-		if (p.inboundWebhookUrl !== undefined) {
-			if (p.inboundWebhookUrl !== null) new URL(p.inboundWebhookUrl);
-			cfg.inboundWebhookUrl = p.inboundWebhookUrl;
-		}
-		if (p.callees !== undefined) {
-			if (!isObj(p.callees)) throw new TypeError('callees must be an object keyed by number');
-			for (const [num, script] of Object.entries(p.callees)) {
-				if (script === null) delete cfg.callees[num];
-				else cfg.callees[num] = { ...(cfg.callees[num] || {}), ...normalizeParty(num, script) };
-			}
-		}
-		if (p.blocked !== undefined) {
-			if (!isObj(p.blocked)) throw new TypeError('blocked must be an object keyed by number');
-			for (const [num, status] of Object.entries(p.blocked)) {
-				if (status === null) delete cfg.blocked[num];
-				else if (!BLOCK_STATUSES.has(status)) throw new TypeError(`blocked["${num}"] must be one of ${[...BLOCK_STATUSES].join(', ')}`);
-				else cfg.blocked[num] = status;
-			}
-		}
-		if (p.rateLimit !== undefined) {
-			if (p.rateLimit === null) cfg.rateLimit = null;
-			else {
-				const r = p.rateLimit;
-				const max = Number(r.maxPerWindow);
-				const win = Number(r.windowMs);
-				if (!Number.isInteger(max) || max < 0 || !(win > 0)) throw new TypeError('rateLimit needs maxPerWindow (int >= 0) and windowMs (> 0)');
-				cfg.rateLimit = { maxPerWindow: max, windowMs: win };
-				if (r.retryAfter !== undefined) cfg.rateLimit.retryAfter = Number(r.retryAfter);
-			}
-			if (this._rateLog) this._rateLog = [];
-		}
-		for (const k of ['latencyMs', 'ringMs', 'mediaMs']) if (p[k] !== undefined) cfg[k] = clampMs(p[k], k);
-		if (p.webhookTimeoutMs !== undefined) cfg.webhookTimeoutMs = Math.max(1, clampMs(p.webhookTimeoutMs, 'webhookTimeoutMs'));
-		if (p.maxEventsPerCall !== undefined) cfg.maxEventsPerCall = Math.max(1, Math.min(10000, Number(p.maxEventsPerCall) || 50));
-		if (p.eventSigning !== undefined) {
-			const s = p.eventSigning;
-			if (!(s === 'valid' || s === 'none' || (isObj(s) && typeof s.apiKey === 'string')))
-				throw new TypeError("eventSigning must be 'valid', 'none' or {apiKey, customerId?}");
-			cfg.eventSigning = s;
-		}
-		for (const k of ['recordAll', 'acceptArrayResponses', 'requireJsonContentType']) if (p[k] !== undefined) cfg[k] = !!p[k];
+		applyConfigPatch(this.cfg, p);
+		// A new limit starts with an empty window.
+		if (p.rateLimit !== undefined && this._rateLog) this._rateLog = [];
 		if (p.faults !== undefined && !initial) this._addFaults(p.faults);
 		if (p.recordings !== undefined && !initial) for (const r of p.recordings) this._recordings.push(this._seedRecording(r));
 		return this.publicConfig();
@@ -228,17 +171,22 @@ class TelesignSimulator extends EventEmitter {
 
 	// ───────────────────────────── state ─────────────────────────────
 
-	_resetState() {
+	/** Ends what is pending: timers resolve at once, in-flight webhook requests and waits fail with these messages. */
+	_cancelPending(requestMessage, waitMessage) {
 		this._epoch++;
 		for (const t of this._timers) {
 			clearTimeout(t.handle);
 			t.resolve();
 		}
 		this._timers.clear();
-		for (const r of this._inflight) r.destroy(new Error('simulator reset'));
+		for (const r of this._inflight) r.destroy(new Error(requestMessage));
 		this._inflight.clear();
-		for (const w of this._waiters) w.fail(new Error('simulator was reset while waiting'));
+		for (const w of this._waiters) w.fail(new Error(waitMessage));
 		this._waiters.clear();
+	}
+
+	_resetState() {
+		this._cancelPending('simulator reset', 'simulator was reset while waiting');
 		/** @type {Map<string, any>} */
 		this._calls = new Map();
 		this._requests = [];
@@ -351,16 +299,7 @@ class TelesignSimulator extends EventEmitter {
 	/** Stop: close the server and every connection, cancel timers and in-flight webhook requests, fail pending waits. */
 	async stop() {
 		this._stopped = true;
-		this._epoch++;
-		for (const t of this._timers) {
-			clearTimeout(t.handle);
-			t.resolve();
-		}
-		this._timers.clear();
-		for (const r of this._inflight) r.destroy(new Error('simulator stopped'));
-		this._inflight.clear();
-		for (const w of this._waiters) w.fail(new Error('simulator stopped while waiting'));
-		this._waiters.clear();
+		this._cancelPending('simulator stopped', 'simulator stopped while waiting');
 		const server = this._server;
 		this._server = null;
 		if (server) {

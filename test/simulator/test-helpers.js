@@ -6,6 +6,49 @@
 const http = require('http');
 const { basicAuthHeader, tsaHeaders } = require('./crypto');
 
+function parseEvent(rawBody) {
+	try {
+		return JSON.parse(rawBody);
+	} catch {
+		return { event: '(unparseable)', raw: rawBody };
+	}
+}
+
+/** Writes the scripted answer: {__raw: {status, body, delayMs, contentType}} as given, anything else as JSON. */
+async function writeAnswer(res, out) {
+	if (out && out.__raw) {
+		const r = out.__raw;
+		if (r.delayMs) await new Promise((ok) => setTimeout(ok, r.delayMs));
+		if (res.destroyed) return;
+		const b = r.body === undefined ? '' : typeof r.body === 'string' ? r.body : JSON.stringify(r.body);
+		res.writeHead(r.status || 200, { 'Content-Type': r.contentType || 'application/json' });
+		res.end(b);
+		return;
+	}
+	res.writeHead(200, { 'Content-Type': 'application/json' });
+	res.end(JSON.stringify(out == null ? {} : out));
+}
+
+/** Resolves with the first received event for which `pred` holds (also one already received), or times out. */
+function waitForEvent(received, listeners, pred, timeoutMs) {
+	const hit = received.find(pred);
+	if (hit) return Promise.resolve(hit);
+	return new Promise((resolve, reject) => {
+		const l = (rec) => {
+			if (pred(rec)) {
+				clearTimeout(t);
+				listeners.delete(l);
+				resolve(rec);
+			}
+		};
+		const t = setTimeout(() => {
+			listeners.delete(l);
+			reject(new Error('receiver: timed out waiting for an event'));
+		}, timeoutMs);
+		listeners.add(l);
+	});
+}
+
 /**
  * Start a webhook receiver on 127.0.0.1:<random>.
  * @param {(ev: {event: string, reference_id: string, data: any, external_id?: string}, req: {headers: http.IncomingHttpHeaders, rawBody: string}) =>
@@ -21,12 +64,7 @@ async function startReceiver(answer = () => null) {
 		req.on('data', (c) => chunks.push(c));
 		req.on('end', async () => {
 			const rawBody = Buffer.concat(chunks).toString('utf8');
-			let ev;
-			try {
-				ev = JSON.parse(rawBody);
-			} catch {
-				ev = { event: '(unparseable)', raw: rawBody };
-			}
+			const ev = parseEvent(rawBody);
 			const rec = { event: ev, headers: req.headers, rawBody };
 			received.push(rec);
 			let out;
@@ -36,17 +74,7 @@ async function startReceiver(answer = () => null) {
 				out = { __raw: { status: 500, body: String(e) } };
 			}
 			for (const l of [...listeners]) l(rec);
-			if (out && out.__raw) {
-				const r = out.__raw;
-				if (r.delayMs) await new Promise((ok) => setTimeout(ok, r.delayMs));
-				if (res.destroyed) return;
-				const b = r.body === undefined ? '' : typeof r.body === 'string' ? r.body : JSON.stringify(r.body);
-				res.writeHead(r.status || 200, { 'Content-Type': r.contentType || 'application/json' });
-				res.end(b);
-				return;
-			}
-			res.writeHead(200, { 'Content-Type': 'application/json' });
-			res.end(JSON.stringify(out == null ? {} : out));
+			await writeAnswer(res, out);
 		});
 	});
 	await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
@@ -56,24 +84,7 @@ async function startReceiver(answer = () => null) {
 		received,
 		events: () => received.map((r) => r.event),
 		/** Wait until `pred` holds for a received event (bounded). */
-		waitFor(pred, timeoutMs = 5000) {
-			const hit = received.find(pred);
-			if (hit) return Promise.resolve(hit);
-			return new Promise((resolve, reject) => {
-				const l = (rec) => {
-					if (pred(rec)) {
-						clearTimeout(t);
-						listeners.delete(l);
-						resolve(rec);
-					}
-				};
-				const t = setTimeout(() => {
-					listeners.delete(l);
-					reject(new Error('receiver: timed out waiting for an event'));
-				}, timeoutMs);
-				listeners.add(l);
-			});
-		},
+		waitFor: (pred, timeoutMs = 5000) => waitForEvent(received, listeners, pred, timeoutMs),
 		close: () =>
 			new Promise((ok) => {
 				server.close(() => ok());

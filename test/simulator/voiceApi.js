@@ -51,62 +51,83 @@ class VoiceApi {
 		const m = /^(\S+)\s+(.+)$/.exec(String(h).trim());
 		if (!m) return { ok: false, status: 'not_authorized', authMethod: 'unknown', reason: 'malformed Authorization header' };
 		const scheme = m[1].toLowerCase();
-		if (scheme === 'basic') {
-			const decoded = Buffer.from(m[2].trim(), 'base64').toString('utf8');
-			const i = decoded.indexOf(':');
-			if (i < 0) return { ok: false, status: 'not_authorized', authMethod: 'basic', reason: 'Basic credentials are not base64(customer_id:api_key)' };
-			const cid = decoded.slice(0, i);
-			const key = decoded.slice(i + 1);
-			if (!cid || !key) return { ok: false, status: 'credentials_not_provided', authMethod: 'basic', customerId: cid || null, reason: 'empty customer id or API key' };
-			const acct = this.cfg.accounts.find((a) => a.customerId === cid);
-			if (!acct) return { ok: false, status: 'not_authorized', authMethod: 'basic', customerId: cid, reason: 'unknown customer id' };
-			if (!tc.safeEqual(acct.apiKey, key)) return { ok: false, status: 'not_authorized', authMethod: 'basic', customerId: cid, reason: 'wrong API key' };
-			return { ok: true, authMethod: 'basic', customerId: cid, account: acct };
-		}
-		if (scheme === 'tsa') {
-			const cred = m[2].trim();
-			const i = cred.lastIndexOf(':');
-			if (i <= 0) return { ok: false, status: 'not_authorized', authMethod: 'tsa', reason: 'TSA header is not "TSA <customer_id>:<signature>"' };
-			const cid = cred.slice(0, i);
-			const sig = cred.slice(i + 1);
-			const fail = (reason, extra = {}) => ({ ok: false, status: 'not_authorized', authMethod: 'tsa', customerId: cid, reason, ...extra });
-			const acct = this.cfg.accounts.find((a) => a.customerId === cid);
-			if (!acct) return fail('unknown customer id');
-			const authMethod = req.headers['x-ts-auth-method'];
-			if (!authMethod) return fail('missing x-ts-auth-method header');
-			if (String(authMethod).toUpperCase() !== 'HMAC-SHA256') return fail(`unsupported x-ts-auth-method "${authMethod}" (HMAC-SHA256 only)`);
-			const nonce = req.headers['x-ts-nonce'];
-			if (!nonce) return fail('missing x-ts-nonce header');
-			const xTsDate = req.headers['x-ts-date'];
-			const date = req.headers.date;
-			const dateValue = xTsDate || date;
-			if (!dateValue) return fail('missing Date / x-ts-date header');
-			const ts = Date.parse(String(dateValue));
-			if (Number.isNaN(ts)) return fail(`unparseable date "${dateValue}"`);
-			if (Math.abs(Date.now() - ts) > this.cfg.clockSkewMs) return fail(`date "${dateValue}" is outside ±${this.cfg.clockSkewMs / 60000} min of the simulator clock`);
-			const method = String(req.method).toUpperCase();
-			const withBody = method === 'POST' || method === 'PUT' || method === 'PATCH';
-			const parts = {
-				method,
-				contentType: withBody ? String(req.headers['content-type'] || '') : '',
-				date: xTsDate ? '' : String(date || ''),
-				xTsDate: xTsDate ? String(xTsDate) : undefined,
-				authMethod: String(authMethod),
-				nonce: String(nonce),
-				body: raw,
-				resource,
-			};
-			const expected = tc.computeTsaSignature(acct.apiKey, parts);
-			if (!tc.safeEqual(sig, expected)) return fail('signature mismatch', { expectedStringToSign: tc.buildTsaStringToSign(parts) });
-			const nk = `${cid}\n${nonce}`;
-			const now = Date.now();
-			if (this._nonces.size > 50000) for (const [k, exp] of this._nonces) if (exp < now) this._nonces.delete(k);
-			const seen = this._nonces.get(nk);
-			if (seen !== undefined && seen >= now) return fail('x-ts-nonce already used');
-			this._nonces.set(nk, now + 2 * this.cfg.clockSkewMs);
-			return { ok: true, authMethod: 'tsa', customerId: cid, account: acct };
-		}
+		if (scheme === 'basic') return this._authBasic(m[2].trim());
+		if (scheme === 'tsa') return this._authTsa(req, raw, resource, m[2].trim());
 		return { ok: false, status: 'not_authorized', authMethod: scheme, reason: `unsupported auth scheme "${m[1]}"` };
+	}
+
+	_account(customerId) {
+		return this.cfg.accounts.find((a) => a.customerId === customerId);
+	}
+
+	/** `Basic base64(customer_id:api_key)`. */
+	_authBasic(token) {
+		const decoded = Buffer.from(token, 'base64').toString('utf8');
+		const i = decoded.indexOf(':');
+		if (i < 0) return { ok: false, status: 'not_authorized', authMethod: 'basic', reason: 'Basic credentials are not base64(customer_id:api_key)' };
+		const cid = decoded.slice(0, i);
+		const key = decoded.slice(i + 1);
+		if (!cid || !key) return { ok: false, status: 'credentials_not_provided', authMethod: 'basic', customerId: cid || null, reason: 'empty customer id or API key' };
+		const acct = this._account(cid);
+		if (!acct) return { ok: false, status: 'not_authorized', authMethod: 'basic', customerId: cid, reason: 'unknown customer id' };
+		if (!tc.safeEqual(acct.apiKey, key)) return { ok: false, status: 'not_authorized', authMethod: 'basic', customerId: cid, reason: 'wrong API key' };
+		return { ok: true, authMethod: 'basic', customerId: cid, account: acct };
+	}
+
+	/** `TSA <customer_id>:<signature>`: HMAC-SHA256 of the request's string-to-sign with the API key, nonce used once. */
+	_authTsa(req, raw, resource, credential) {
+		const i = credential.lastIndexOf(':');
+		if (i <= 0) return { ok: false, status: 'not_authorized', authMethod: 'tsa', reason: 'TSA header is not "TSA <customer_id>:<signature>"' };
+		const cid = credential.slice(0, i);
+		const sig = credential.slice(i + 1);
+		const fail = (reason, extra = {}) => ({ ok: false, status: 'not_authorized', authMethod: 'tsa', customerId: cid, reason, ...extra });
+		const acct = this._account(cid);
+		if (!acct) return fail('unknown customer id');
+		const parts = this._tsaParts(req, raw, resource);
+		if (typeof parts === 'string') return fail(parts);
+		const expected = tc.computeTsaSignature(acct.apiKey, parts);
+		if (!tc.safeEqual(sig, expected)) return fail('signature mismatch', { expectedStringToSign: tc.buildTsaStringToSign(parts) });
+		if (!this._useNonce(cid, parts.nonce)) return fail('x-ts-nonce already used');
+		return { ok: true, authMethod: 'tsa', customerId: cid, account: acct };
+	}
+
+	/** What a TSA signature covers, from the request and its x-ts-* headers; or why they cannot be verified (a string). */
+	_tsaParts(req, raw, resource) {
+		const authMethod = req.headers['x-ts-auth-method'];
+		if (!authMethod) return 'missing x-ts-auth-method header';
+		if (String(authMethod).toUpperCase() !== 'HMAC-SHA256') return `unsupported x-ts-auth-method "${authMethod}" (HMAC-SHA256 only)`;
+		const nonce = req.headers['x-ts-nonce'];
+		if (!nonce) return 'missing x-ts-nonce header';
+		const xTsDate = req.headers['x-ts-date'];
+		const date = req.headers.date;
+		const dateValue = xTsDate || date;
+		if (!dateValue) return 'missing Date / x-ts-date header';
+		const ts = Date.parse(String(dateValue));
+		if (Number.isNaN(ts)) return `unparseable date "${dateValue}"`;
+		if (Math.abs(Date.now() - ts) > this.cfg.clockSkewMs) return `date "${dateValue}" is outside ±${this.cfg.clockSkewMs / 60000} min of the simulator clock`;
+		const method = String(req.method).toUpperCase();
+		const withBody = method === 'POST' || method === 'PUT' || method === 'PATCH';
+		return {
+			method,
+			contentType: withBody ? String(req.headers['content-type'] || '') : '',
+			date: xTsDate ? '' : String(date || ''),
+			xTsDate: xTsDate ? String(xTsDate) : undefined,
+			authMethod: String(authMethod),
+			nonce: String(nonce),
+			body: raw,
+			resource,
+		};
+	}
+
+	/** Remembers a nonce for twice the allowed clock skew; false when it was already used within that time. */
+	_useNonce(customerId, nonce) {
+		const nk = `${customerId}\n${nonce}`;
+		const now = Date.now();
+		if (this._nonces.size > 50000) for (const [k, exp] of this._nonces) if (exp < now) this._nonces.delete(k);
+		const seen = this._nonces.get(nk);
+		if (seen !== undefined && seen >= now) return false;
+		this._nonces.set(nk, now + 2 * this.cfg.clockSkewMs);
+		return true;
 	}
 
 	/** Accepts a valid dial: the call is created, answered 202 (or as the injected fault says), then run. */
@@ -197,6 +218,25 @@ class VoiceApi {
 		return null;
 	}
 
+	/** Resets the connection without an answer (a fault): nothing is placed. */
+	_resetConnection(req, log, fault, outcome) {
+		this._logRequest({ ...log, status: null, outcome, fault });
+		req.socket.destroy();
+	}
+
+	/** The request body, or undefined when it was answered already (413) or the connection failed. */
+	async _readVoiceBody(req, res, log) {
+		try {
+			return await readBody(req);
+		} catch (e) {
+			if (e && e.code === 'E2BIG') {
+				this._logRequest({ ...log, status: 413, response: { status: 'request_too_large' } });
+				this._json(res, 413, { status: 'request_too_large' });
+			}
+			return undefined;
+		}
+	}
+
 	async _handleVoice(req, res, u) {
 		const log = { method: req.method, path: u.pathname, authMethod: null, customerId: null };
 		if (req.method !== 'POST') {
@@ -204,33 +244,14 @@ class VoiceApi {
 			return this._json(res, 405, { status: 'method_not_allowed' }, { Allow: 'POST' });
 		}
 		let fault = this._faults.next.length ? this._faults.next.shift() : null;
-		if (fault && fault.reset === 'before') {
-			this._logRequest({ ...log, status: null, outcome: 'connection reset before the body was read (dial not placed)', fault });
-			req.socket.destroy();
-			return;
-		}
-		let raw;
-		try {
-			raw = await readBody(req);
-		} catch (e) {
-			if (e && e.code === 'E2BIG') {
-				this._logRequest({ ...log, status: 413, response: { status: 'request_too_large' } });
-				return this._json(res, 413, { status: 'request_too_large' });
-			}
-			return;
-		}
+		if (fault && fault.reset === 'before') return this._resetConnection(req, log, fault, 'connection reset before the body was read (dial not placed)');
+		const raw = await this._readVoiceBody(req, res, log);
+		if (raw === undefined) return;
 		const auth = this._authenticate(req, raw, u.pathname);
 		log.authMethod = auth.authMethod;
 		log.customerId = auth.customerId || null;
-		const text = raw.toString('utf8');
-		let body;
-		let parseError = null;
-		try {
-			body = text.trim() ? JSON.parse(text) : undefined;
-		} catch (e) {
-			parseError = 'body is not valid JSON';
-		}
-		log.body = body !== undefined ? body : text.length > 2000 ? text.slice(0, 2000) + '…' : text;
+		const { body, parseError, logged } = parseBody(raw);
+		log.body = logged;
 		const params = isObj(body) && isObj(body.params) ? body.params : {};
 		if (!fault && typeof params.to === 'string') {
 			const q = this._faults.byNumber.get(params.to);
@@ -239,12 +260,13 @@ class VoiceApi {
 		const latency = async () => {
 			if (this.cfg.latencyMs) await this._sleep(this.cfg.latencyMs);
 		};
-		if (fault && fault.reset === 'before') {
-			this._logRequest({ ...log, status: null, outcome: 'connection reset without answering (dial not placed)', fault });
-			req.socket.destroy();
-			return;
-		}
+		if (fault && fault.reset === 'before') return this._resetConnection(req, log, fault, 'connection reset without answering (dial not placed)');
 		if (fault && fault.status !== undefined) return this._answerWithFault(res, log, fault, latency);
+		return this._answerDial(req, res, u, { log, auth, body, params, parseError, fault, latency });
+	}
+
+	/** An authenticated, well-formed dial within the rate limit is placed; anything else is answered with why not. */
+	_answerDial(req, res, u, { log, auth, body, params, parseError, fault, latency }) {
 		const answer = async (status, respBody, extra = {}, headers = {}) => {
 			this._logRequest({ ...log, status, response: respBody, ...extra });
 			await latency();
@@ -268,6 +290,20 @@ class VoiceApi {
 		if (rejection) return reject(...rejection);
 		return this._placeDial(req, res, u, { log, auth, body, params, externalId, fault, latency });
 	}
+}
+
+/** The JSON body (undefined when empty), why it is not JSON, and what the request log keeps of it. */
+function parseBody(raw) {
+	const text = raw.toString('utf8');
+	let body;
+	let parseError = null;
+	try {
+		body = text.trim() ? JSON.parse(text) : undefined;
+	} catch (e) {
+		parseError = 'body is not valid JSON';
+	}
+	const logged = body !== undefined ? body : text.length > 2000 ? text.slice(0, 2000) + '…' : text;
+	return { body, parseError, logged };
 }
 
 module.exports = VoiceApi;

@@ -3,7 +3,7 @@
  * a rotated key or password is accepted at once (one re-read), a forged request pays exactly one read and is
  * rejected, and the Digest challenge flow is unchanged.
  */
-import type { IDataObject, INode, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { IDataObject, INode } from 'n8n-workflow';
 
 import { computeCallbackSignature } from '../../nodes/shared/telesign/signing';
 import { computeDigestResponse, createDigestNonce, deriveDigestNonceSecret } from '../../nodes/shared/telesign/webhookAuth';
@@ -13,13 +13,10 @@ import {
 	credentialValues,
 	verifyWithCredential,
 } from '../../nodes/shared/credentialCache';
-import { TelesignVoiceTrigger } from '../../nodes/TelesignVoiceTrigger/TelesignVoiceTrigger.node';
+import { call, CUSTOMER, URL_PATH, WEBHOOK_ID } from './trigger/triggerHarness';
 
 const KEY_OLD = Buffer.from('old-key-0123456789abcdef0123456789abcdef').toString('base64');
 const KEY_NEW = Buffer.from('new-key-0123456789abcdef0123456789abcdef').toString('base64');
-const CUSTOMER = 'FFFFFFFF-EEEE-DDDD-1234-AB1234567890';
-const WEBHOOK_ID = '5b6c9d2e-0000-4000-8000-00000000cafe';
-const URL_PATH = `/webhook/${WEBHOOK_ID}/telesign-voice`;
 const BODY = JSON.stringify({ event: 'dial_completed', reference_id: 'AB12', data: { status: 'answered' } });
 const T0 = 1_800_000_000_000;
 
@@ -39,53 +36,19 @@ beforeEach(() => {
 
 afterEach(() => jest.restoreAllMocks());
 
-interface Sent {
-	status: number;
-	body: unknown;
-	headers: Record<string, unknown>;
-}
-
-function context(authentication: string, headers: Record<string, string>, credentialId = 'cred-1') {
-	const sent: Sent = { status: 200, body: undefined, headers: {} };
-	const res = {
-		setHeader: (name: string, value: unknown) => void (sent.headers[name.toLowerCase()] = value),
-		status(code: number) {
-			sent.status = code;
-			return this;
-		},
-		json: (body: unknown) => void (sent.body = body),
-	};
-	const node: INode = {
-		id: 'node-1',
-		name: 'Telesign Voice Trigger',
-		type: 'n8n-nodes-telesign-voice.telesignVoiceTrigger',
+/** One event through the trigger's webhook, with the credentials `stored` holds now (read through a jest.fn). */
+async function post(authentication: string, headers: Record<string, string>, credentialId = 'cred-1') {
+	const getCredentials = jest.fn(async (type: string) => ({ ...stored[type] }));
+	const node = {
 		typeVersion: 1.1,
-		position: [0, 0],
-		parameters: {},
-		webhookId: WEBHOOK_ID,
 		credentials: {
 			telesignVoiceApi: { id: credentialId, name: 'Telesign' },
 			telesignVoiceWebhookAuthApi: { id: `${credentialId}-hook`, name: 'Webhook' },
 		},
 	};
-	const params: IDataObject = { events: ['*'], authentication, respond: 'lastNode', options: {} };
-	const getCredentials = jest.fn(async (type: string) => ({ ...stored[type] }));
-	const ctx = {
-		getRequestObject: () => ({ method: 'POST', headers: { 'content-type': 'application/json', ...headers }, rawBody: Buffer.from(BODY), originalUrl: URL_PATH, url: URL_PATH }),
-		getResponseObject: () => res,
-		getNodeParameter: (name: string, fallback?: unknown) => (name in params ? params[name] : fallback),
-		getCredentials,
-		getNode: () => node,
-		logger: { debug: jest.fn(), info: jest.fn(), warn: jest.fn(), error: jest.fn() },
-		helpers: { returnJsonArray: (data: IDataObject) => [{ json: data }] },
-	};
-	return { ctx, sent, getCredentials };
-}
-
-async function post(authentication: string, headers: Record<string, string>, credentialId?: string) {
-	const c = context(authentication, headers, credentialId);
-	const result: IWebhookResponseData = await new TelesignVoiceTrigger().webhook.call(c.ctx as unknown as IWebhookFunctions);
-	return { ...c, result, accepted: result.workflowData !== undefined };
+	const c = await call({ params: { authentication }, headers, rawBody: BODY, getCredentials, node });
+	const sent = { status: c.res.statusCode, body: c.res.body, headers: c.res.headers };
+	return { ...c, sent, getCredentials, accepted: c.result.workflowData !== undefined };
 }
 
 const signedWith = (apiKey: string) => ({ authorization: `TSA ${CUSTOMER}:${computeCallbackSignature(apiKey, BODY)}` });

@@ -87,4 +87,38 @@ function output(execution, nodeName, index = 0) {
 	return undefined;
 }
 
-module.exports = { telesignTrigger, respondNode, cloneWorkflow, newExecutions, nodesRun, output, TRIGGER_TYPE, ACTION_TYPE };
+/**
+ * Webhook "Alert In" (POST, answered at once) → Telesign Voice "Call and Wait" (Call → Call and Wait for Response
+ * to $json.body.to, speaking $json.body.message, from `callerId`, with `credential`), `parameters` on top.
+ * Returns the workflow and its webhook path.
+ */
+function callAndWaitWorkflow(name, { callerId, credential, parameters = {}, extraNodes = [], extraConnections = {}, settings } = {}) {
+	const path = `cw-${crypto.randomUUID()}`;
+	const webhook = {
+		id: crypto.randomUUID(),
+		name: 'Alert In',
+		type: 'n8n-nodes-base.webhook',
+		typeVersion: 2,
+		position: [0, 0],
+		webhookId: crypto.randomUUID(),
+		parameters: { httpMethod: 'POST', path, responseMode: 'onReceived' },
+	};
+	const call = {
+		id: crypto.randomUUID(),
+		name: 'Call and Wait',
+		type: ACTION_TYPE,
+		typeVersion: 1,
+		position: [220, 0],
+		parameters: { resource: 'call', operation: 'sendAndWait', to: '={{ $json.body.to }}', callerIdNumber: callerId, message: '={{ $json.body.message }}', ...parameters },
+		credentials: { telesignVoiceApi: credential },
+	};
+	const workflow = {
+		name,
+		nodes: [webhook, call, ...extraNodes],
+		connections: { 'Alert In': { main: [[{ node: 'Call and Wait', type: 'main', index: 0 }]] }, ...extraConnections },
+		settings,
+	};
+	return { workflow, path };
+}
+
+module.exports = { telesignTrigger, respondNode, callAndWaitWorkflow, cloneWorkflow, newExecutions, nodesRun, output, TRIGGER_TYPE, ACTION_TYPE };

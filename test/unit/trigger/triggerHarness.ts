@@ -72,6 +72,10 @@ export interface CallOptions {
 	rawBody?: Buffer | string | null;
 	url?: string;
 	credentials?: Record<string, IDataObject | undefined>;
+	/** Reads the credentials instead of `credentials` (e.g. a jest.fn over values a test changes). */
+	getCredentials?: (type: string) => Promise<IDataObject>;
+	/** Node fields over the default node (e.g. typeVersion, credentials: the IDs the credential cache keys on). */
+	node?: Partial<INode>;
 }
 
 export function makeContext(opts: CallOptions = {}) {
@@ -105,6 +109,7 @@ export function makeContext(opts: CallOptions = {}) {
 		position: [0, 0],
 		parameters: {},
 		webhookId: WEBHOOK_ID,
+		...opts.node,
 	};
 	const logger = { debug: jest.fn(), info: jest.fn(), warn: jest.fn(), error: jest.fn() };
 	const getBodyData = jest.fn(() => parsedBody);
@@ -114,11 +119,13 @@ export function makeContext(opts: CallOptions = {}) {
 		getBodyData,
 		getHeaderData: () => req.headers,
 		getNodeParameter: (name: string, fallback?: unknown) => (name in params ? params[name as keyof Params] : fallback),
-		getCredentials: async (type: string) => {
-			const value = credentials[type];
-			if (!value) throw new Error(`Node does not have credentials of type "${type}"`);
-			return value;
-		},
+		getCredentials:
+			opts.getCredentials ??
+			(async (type: string) => {
+				const value = credentials[type];
+				if (!value) throw new Error(`Node does not have credentials of type "${type}"`);
+				return value;
+			}),
 		getNode: () => node,
 		getNodeWebhookUrl: () => `https://n8n.example.com${URL_PATH}`,
 		getMode: () => 'webhook',
