@@ -5,22 +5,14 @@ import { NodeOperationError } from 'n8n-workflow';
 import * as call from './call/Call.resource';
 import * as recording from './recording/Recording.resource';
 import * as respond from './respond/Respond.resource';
+import type { OperationExecute } from './runItems';
 
 type TelesignVoiceResource = 'call' | 'respond' | 'recording';
 
-/** One operation: gets all input items, returns one or more output items per input item (with pairedItem). */
-type OperationExecute = (this: IExecuteFunctions, items: INodeExecutionData[]) => Promise<INodeExecutionData[]>;
 
 const operations: Record<TelesignVoiceResource, Record<string, OperationExecute>> = {
 	call: { dial: call.dial.execute, sendAndWait: call.sendAndWait.execute },
-	respond: {
-		speak: respond.speak.execute,
-		play: respond.play.execute,
-		sendDtmf: respond.sendDtmf.execute,
-		hangup: respond.hangup.execute,
-		dial: respond.dial.execute,
-		rawAction: respond.rawAction.execute,
-	},
+	respond: respond.respondExecutes,
 	recording: {
 		getAll: recording.getAll.execute,
 		get: recording.get.execute,

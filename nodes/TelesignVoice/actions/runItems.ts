@@ -11,6 +11,9 @@ import type { NodeError } from './nodeErrors';
 import { errorItem, toNodeError } from './nodeErrors';
 
 /** The "Options" collection of an item (always an object). */
+/** One operation: gets all input items, returns one or more output items per input item (with pairedItem). */
+export type OperationExecute = (this: IExecuteFunctions, items: INodeExecutionData[]) => Promise<INodeExecutionData[]>;
+
 export function getOptions(this: IExecuteFunctions, itemIndex: number): IDataObject {
 	const options = this.getNodeParameter('options', itemIndex, {});
 	return options !== null && typeof options === 'object' && !Array.isArray(options) ? (options as IDataObject) : {};

@@ -1,4 +1,6 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+
+import type { OperationExecute } from '../runItems';
 
 import * as dial from './dial.operation';
 import * as hangup from './hangup.operation';
@@ -7,7 +9,20 @@ import * as rawAction from './rawAction.operation';
 import * as sendDtmf from './sendDtmf.operation';
 import * as speak from './speak.operation';
 
-export { dial, hangup, play, rawAction, sendDtmf, speak };
+/** One Respond action: its Operation option, its fields, and what it runs (see any `*.operation.ts` here). */
+export interface RespondOperation {
+	option: INodePropertyOptions;
+	description: INodeProperties[];
+	execute: OperationExecute;
+}
+
+/** Every Respond action. Adding one: its operation file, its line here, its test. */
+export const respondOperations: RespondOperation[] = [dial, hangup, play, rawAction, sendDtmf, speak];
+
+/** What the router runs for each Operation value. */
+export const respondExecutes: Record<string, OperationExecute> = Object.fromEntries(
+	respondOperations.map((operation) => [operation.option.value as string, operation.execute]),
+);
 
 export const description: INodeProperties[] = [
 	{
@@ -24,51 +39,9 @@ export const description: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['respond'] } },
-		options: [
-			{
-				name: 'Dial',
-				value: 'dial',
-				description:
-					'Connect the caller of an inbound call to another number (bridge or transfer); answers incoming_call',
-				action: 'Connect the caller to another number',
-			},
-			{
-				name: 'Hangup',
-				value: 'hangup',
-				description: 'End the call',
-				action: 'Hang up the call',
-			},
-			{
-				name: 'Play',
-				value: 'play',
-				description: 'Play an audio file from a URL, optionally collecting key presses',
-				action: 'Play an audio file',
-			},
-			{
-				name: 'Raw Action',
-				value: 'rawAction',
-				description: 'Any Telesign action by name with JSON params, e.g. play_multiple',
-				action: 'Build a raw action',
-			},
-			{
-				name: 'Send DTMF',
-				value: 'sendDtmf',
-				description: 'Send key presses (DTMF tones) on the call; answers dial_completed',
-				action: 'Send DTMF tones',
-			},
-			{
-				name: 'Speak',
-				value: 'speak',
-				description: 'Read a text to the caller (text-to-speech), optionally collecting key presses',
-				action: 'Speak a message',
-			},
-		],
+		// n8n lists options in the order given: alphabetical, as its lint rules ask of literal lists.
+		options: respondOperations.map((operation) => operation.option).sort((a, b) => a.name.localeCompare(b.name)),
 		default: 'speak',
 	},
-	...dial.description,
-	...hangup.description,
-	...play.description,
-	...rawAction.description,
-	...sendDtmf.description,
-	...speak.description,
+	...respondOperations.flatMap((operation) => operation.description),
 ];

@@ -1,5 +1,5 @@
 /** Respond → Dial: connects the caller of an inbound call to another number (a dial in answer to incoming_call). */
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { buildDialAction } from '../../../shared/telesign/actions';
@@ -8,7 +8,15 @@ import { dialNumberFields, externalIdOption, maxCallDurationOption, readDialInpu
 import { respondOptionsCollection } from './respondFields';
 import { runRespondOperation } from './runRespondOperation';
 
-const displayOptions = { show: { resource: ['respond'], operation: ['dial'] } };
+/** This action's entry in the Respond resource's Operation list. */
+export const option: INodePropertyOptions = {
+	name: 'Dial',
+	value: 'dial',
+	description: 'Connect the caller of an inbound call to another number (bridge or transfer); answers incoming_call',
+	action: 'Connect the caller to another number',
+};
+
+const displayOptions = { show: { resource: ['respond'], operation: [option.value as string] } };
 
 const properties: INodeProperties[] = [
 	...dialNumberFields(

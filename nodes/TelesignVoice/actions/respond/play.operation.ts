@@ -1,11 +1,19 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { buildPlayAction } from '../../../shared/telesign/actions';
 import { collectDigitsFields, readCollectDigits, respondOptionsCollection } from './respondFields';
 import { runRespondOperation } from './runRespondOperation';
 
-const displayOptions = { show: { resource: ['respond'], operation: ['play'] } };
+/** This action's entry in the Respond resource's Operation list. */
+export const option: INodePropertyOptions = {
+	name: 'Play',
+	value: 'play',
+	description: 'Play an audio file from a URL, optionally collecting key presses',
+	action: 'Play an audio file',
+};
+
+const displayOptions = { show: { resource: ['respond'], operation: [option.value as string] } };
 
 const properties: INodeProperties[] = [
 	{

@@ -1,5 +1,5 @@
 /** Respond → Raw Action: any action by name (play_multiple, or whatever the typed operations do not cover). */
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { buildRawAction } from '../../../shared/telesign/actions';
@@ -7,7 +7,15 @@ import { parseJsonObject } from '../../../shared/telesign/validation';
 import { respondOptionsCollection } from './respondFields';
 import { runRespondOperation } from './runRespondOperation';
 
-const displayOptions = { show: { resource: ['respond'], operation: ['rawAction'] } };
+/** This action's entry in the Respond resource's Operation list. */
+export const option: INodePropertyOptions = {
+	name: 'Raw Action',
+	value: 'rawAction',
+	description: 'Any Telesign action by name with JSON params, e.g. play_multiple',
+	action: 'Build a raw action',
+};
+
+const displayOptions = { show: { resource: ['respond'], operation: [option.value as string] } };
 
 const properties: INodeProperties[] = [
 	{

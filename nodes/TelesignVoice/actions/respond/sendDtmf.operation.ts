@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { DEFAULT_SEND_DTMF_PARAM, buildSendDtmfAction } from '../../../shared/telesign/actions';
@@ -6,7 +6,15 @@ import { getOptions } from '../runItems';
 import { respondOptionsCollection } from './respondFields';
 import { runRespondOperation } from './runRespondOperation';
 
-const displayOptions = { show: { resource: ['respond'], operation: ['sendDtmf'] } };
+/** This action's entry in the Respond resource's Operation list. */
+export const option: INodePropertyOptions = {
+	name: 'Send DTMF',
+	value: 'sendDtmf',
+	description: 'Send key presses (DTMF tones) on the call; answers dial_completed',
+	action: 'Send DTMF tones',
+};
+
+const displayOptions = { show: { resource: ['respond'], operation: [option.value as string] } };
 
 const properties: INodeProperties[] = [
 	{

@@ -1,11 +1,19 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { DEFAULT_TTS_LANGUAGE, LANGUAGE_TAG_PATTERN, SUGGESTED_TTS_LANGUAGES, buildSpeakAction } from '../../../shared/telesign/actions';
 import { collectDigitsFields, readCollectDigits, respondOptionsCollection } from './respondFields';
 import { runRespondOperation } from './runRespondOperation';
 
-const displayOptions = { show: { resource: ['respond'], operation: ['speak'] } };
+/** This action's entry in the Respond resource's Operation list. */
+export const option: INodePropertyOptions = {
+	name: 'Speak',
+	value: 'speak',
+	description: 'Read a text to the caller (text-to-speech), optionally collecting key presses',
+	action: 'Speak a message',
+};
+
+const displayOptions = { show: { resource: ['respond'], operation: [option.value as string] } };
 
 const defaultLanguage = SUGGESTED_TTS_LANGUAGES.find((language) => language.code === DEFAULT_TTS_LANGUAGE);
 
