@@ -17,18 +17,9 @@ import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-w
 import { buildHangupAction } from '../shared/telesign/actions';
 import { TELESIGN_CREDENTIAL, readCredentials } from '../shared/telesign/credentials';
 import type { TelesignEvent } from '../shared/telesign/events';
-import { headerValue } from '../shared/telesign/signing';
 import type { HeaderBag } from '../shared/telesign/signing';
 import type { WaitMarker } from '../shared/telesign/waitRelay';
-import {
-	RELAY_SIGNATURE_HEADER,
-	RELAY_TIMESTAMP_HEADER,
-	deriveRelayKey,
-	parseMarker,
-	resumeUrlFor,
-	signRelay,
-	verifyRelay,
-} from '../shared/telesign/waitRelay';
+import { deriveRelayKey, parseMarker, resumeUrlFor, signRelay, verifyRelayHeaders } from '../shared/telesign/waitRelay';
 import { credentialValues } from '../shared/credentialCache';
 import type { AuthenticationMethod } from './description';
 import { WEBHOOK_PATH, buildItemJson, filterEvent, sendReply } from './webhookSteps';
@@ -61,14 +52,7 @@ async function postToWaitingExecution(this: IWebhookFunctions, url: string, key:
 	}
 	if (response.statusCode !== 200) return { ok: false, reason: `waiting execution answered HTTP ${response.statusCode}` };
 	const body = Buffer.from(typeof response.body === 'string' ? response.body : String(response.body ?? ''), 'utf8');
-	const verification = verifyRelay({
-		key,
-		kind: 'answer',
-		body,
-		timestamp: headerValue(response.headers as HeaderBag, RELAY_TIMESTAMP_HEADER),
-		signature: headerValue(response.headers as HeaderBag, RELAY_SIGNATURE_HEADER),
-		nowMs: Date.now(),
-	});
+	const verification = verifyRelayHeaders({ key, kind: 'answer', body, headers: response.headers as HeaderBag, nowMs: Date.now() });
 	if (!verification.valid) return { ok: false, reason: `answer not signed by the waiting node (${verification.reason})` };
 	try {
 		const parsed = JSON.parse(body.toString('utf8')) as { action?: IDataObject | null };

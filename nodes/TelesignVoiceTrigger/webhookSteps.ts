@@ -22,19 +22,16 @@ import {
 	WEBHOOK_AUTH_REALM,
 	buildBasicChallenge,
 	buildDigestChallenges,
-	createDigestNonce,
-	deriveDigestNonceSecret,
 	verifyBasicAuth,
 	verifyDigestAuth,
 	webhookCredentialProblems,
 } from '../shared/telesign/webhookAuth';
 import type { WebhookUser } from '../shared/telesign/webhookAuth';
+import { createDigestNonce, deriveDigestNonceSecret } from '../shared/telesign/digestNonce';
 import { verifyWithCredential } from '../shared/credentialCache';
 import type { AuthenticationMethod, RespondMode } from './description';
 
 export const WEBHOOK_PATH = 'telesign-voice';
-
-export { TELESIGN_CREDENTIAL, WEBHOOK_AUTH_CREDENTIAL };
 
 /** Headers never copied into the item: they carry credentials or signatures. */
 const SECRET_HEADERS = new Set(['authorization', 'x-ts-authorization', 'proxy-authorization', 'cookie']);

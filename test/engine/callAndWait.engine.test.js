@@ -5,14 +5,13 @@
  * n8n's /webhook-waiting/<execution>/<node> does for each relayed event), and the execution resumes with the
  * webhook's items the way n8n resumes it (waiting node disabled, its input replaced, forwardAllOutputs).
  */
-const { WebhookContext } = require('n8n-core');
 const { Workflow } = require('n8n-workflow');
 
-const { dialWorkflow, runWorkflow, outputOf, nodeTypes, newAdditionalData } = require('./harness');
+const { callWebhook, dialWorkflow, runWorkflow, outputOf, nodeTypes } = require('./harness');
 const { fakeTelesign, accepted, CALLER } = require('./setup');
 const { TelesignVoice } = require('../../nodes/TelesignVoice/TelesignVoice.node');
 const { clearCredentialCache } = require('../../nodes/shared/credentialCache');
-const { deriveRelayKey, parseMarker, signRelay, verifyRelay } = require('../../nodes/shared/telesign/waitRelay');
+const { deriveRelayKey, parseMarker, signRelay, verifyRelayHeaders } = require('../../nodes/shared/telesign/waitRelay');
 
 const ALICE = '15555550001';
 const BOB = '15555550002';
@@ -59,24 +58,17 @@ async function relay(wf, run, call, event, data) {
 	const raw = Buffer.from(JSON.stringify({ event, reference_id: call.referenceId, external_id: call.externalId, data }));
 	const key = deriveRelayKey(server.credentials.apiKey, server.credentials.customerId);
 	const request = { method: 'POST', headers: signRelay(key, 'event', raw, Date.now()), query: { signature: call.marker.signature }, rawBody: raw, body: {} };
-	const reply = { headers: {} };
-	const res = {
-		setHeader: (name, value) => (reply.headers[name.toLowerCase()] = value),
-		status(code) {
-			reply.status = code;
-			return res;
-		},
-		type: () => res,
-		json: (body) => (reply.body = Buffer.from(JSON.stringify(body))),
-		send: (body) => (reply.body = body),
-	};
 	const workflow = new Workflow({ id: 'wf-1', name: 'engine test', nodes: wf.nodes, connections: wf.connections, nodeTypes, active: false, settings: {} });
-	const node = workflow.getNode('Telesign Voice');
-	const additionalData = { ...newAdditionalData({ executionId: 'exec-1', credentials: server.credentials }), httpRequest: request, httpResponse: res };
-	const webhookData = { httpMethod: 'POST', node: node.name, path: node.id, webhookDescription: {}, workflowId: 'wf-1' };
-	const context = new WebhookContext(workflow, node, additionalData, 'webhook', webhookData, [], run.data);
-	const result = await new TelesignVoice().webhook.call(context);
-	const signed = verifyRelay({ key, kind: 'answer', body: reply.body, timestamp: reply.headers['x-telesign-voice-relay-timestamp'], signature: reply.headers['x-telesign-voice-relay-signature'], nowMs: Date.now() });
+	const { result, reply } = await callWebhook({
+		workflow,
+		node: workflow.getNode('Telesign Voice'),
+		nodeType: new TelesignVoice(),
+		credentials: server.credentials,
+		request,
+		runExecutionData: run.data,
+		executionId: 'exec-1',
+	});
+	const signed = verifyRelayHeaders({ key, kind: 'answer', body: reply.body, headers: reply.headers, nowMs: Date.now() });
 	expect(signed).toEqual({ valid: true });
 	return { result, action: JSON.parse(reply.body.toString()).action };
 }

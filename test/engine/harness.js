@@ -235,12 +235,8 @@ function triggerWorkflow(parameters) {
 	return { workflow, trigger };
 }
 
-/**
- * Calls the trigger's webhook() in n8n-core's own WebhookContext, with an express-like request and response,
- * as n8n's webhook server does. Returns what webhook() returned and what was written to the response.
- */
-async function callTriggerWebhook({ parameters, credentials, request }) {
-	const { workflow, trigger } = triggerWorkflow(parameters);
+/** An express-like response that records what a webhook wrote (status, headers, body). */
+function fakeResponse() {
 	const reply = { status: undefined, body: undefined, headers: {} };
 	const res = {
 		setHeader: (name, value) => (reply.headers[name.toLowerCase()] = value),
@@ -248,17 +244,38 @@ async function callTriggerWebhook({ parameters, credentials, request }) {
 			reply.status = code;
 			return res;
 		},
+		type: () => res,
 		json(body) {
+			reply.body = body;
+			return res;
+		},
+		send(body) {
 			reply.body = body;
 			return res;
 		},
 		end() {},
 	};
-	const additionalData = { ...newAdditionalData({ executionId: undefined, credentials }), httpRequest: request, httpResponse: res };
-	const webhookData = { httpMethod: 'POST', node: trigger.name, path: 'telesign', webhookDescription: {}, workflowId: 'wf-t' };
-	const context = new WebhookContext(workflow, trigger, additionalData, 'webhook', webhookData, [], null);
-	const result = await new TelesignVoiceTrigger().webhook.call(context);
+	return { res, reply };
+}
+
+/**
+ * Calls a node's webhook() in n8n-core's own WebhookContext, with an express-like request and response, as n8n's
+ * webhook server does (`runExecutionData`: the waiting execution's data, for a waiting node's webhook).
+ * Returns what webhook() returned and what was written to the response.
+ */
+async function callWebhook({ workflow, node, nodeType, credentials, request, runExecutionData = null, executionId }) {
+	const { res, reply } = fakeResponse();
+	const additionalData = { ...newAdditionalData({ executionId, credentials }), httpRequest: request, httpResponse: res };
+	const webhookData = { httpMethod: 'POST', node: node.name, path: node.webhookId ?? node.id, webhookDescription: {}, workflowId: workflow.id };
+	const context = new WebhookContext(workflow, node, additionalData, 'webhook', webhookData, [], runExecutionData);
+	const result = await nodeType.webhook.call(context);
 	return { result, reply };
+}
+
+/** The trigger's webhook() for one request (see callWebhook). */
+async function callTriggerWebhook({ parameters, credentials, request }) {
+	const { workflow, trigger } = triggerWorkflow(parameters);
+	return await callWebhook({ workflow, node: trigger, nodeType: new TelesignVoiceTrigger(), credentials, request });
 }
 
 /** Runs the trigger's activation check (webhookMethods.default.checkExists, what n8n's WebhookService calls first) in n8n-core's own HookContext. */
@@ -328,4 +345,4 @@ function outputOf(run, nodeName, outputIndex = 0, runIndex = 0) {
 	return task?.data?.main?.[outputIndex] ?? [];
 }
 
-module.exports = { callTriggerWebhook, activateTrigger, newAdditionalData, httpRequestWorkflow, dialWorkflow, runWorkflow, outputOf, TELESIGN_NODE, START_NODE, PASS_NODE, nodeTypes };
+module.exports = { callWebhook, callTriggerWebhook, activateTrigger, httpRequestWorkflow, dialWorkflow, runWorkflow, outputOf, TELESIGN_NODE, START_NODE, PASS_NODE, nodeTypes };

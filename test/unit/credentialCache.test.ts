@@ -6,7 +6,8 @@
 import type { IDataObject, INode } from 'n8n-workflow';
 
 import { computeCallbackSignature } from '../../nodes/shared/telesign/signing';
-import { computeDigestResponse, createDigestNonce, deriveDigestNonceSecret } from '../../nodes/shared/telesign/webhookAuth';
+import { createDigestNonce, deriveDigestNonceSecret } from '../../nodes/shared/telesign/digestNonce';
+import { computeDigestResponse } from '../../nodes/shared/telesign/webhookAuth';
 import {
 	CREDENTIAL_CACHE_TTL_MS,
 	clearCredentialCache,

@@ -11,6 +11,7 @@ import {
 	roomForUserExternalId,
 	signRelay,
 	verifyRelay,
+	verifyRelayHeaders,
 } from '../../nodes/shared/telesign/waitRelay';
 
 const API_KEY = Buffer.from('the account api key, 32 bytes...').toString('base64');
@@ -84,5 +85,11 @@ describe('relay authentication', () => {
 		['another timestamp with the same signature', { timestamp: String(NOW + 1) }, 'bad_signature'],
 	])('%s: refused (%s)', (_name, change, reason) => {
 		expect(check(change as Partial<Parameters<typeof verifyRelay>[0]>)).toEqual({ valid: false, reason });
+	});
+
+	test('read from headers whatever their case (HTTP header names are case-insensitive)', () => {
+		const shouted = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toUpperCase(), value]));
+		expect(verifyRelayHeaders({ key, kind: 'event', body, headers: shouted, nowMs: NOW })).toEqual({ valid: true });
+		expect(verifyRelayHeaders({ key, kind: 'event', body, headers: {}, nowMs: NOW })).toEqual({ valid: false, reason: 'missing' });
 	});
 });

@@ -1,11 +1,8 @@
+import { DIGEST_NONCE_LIFETIME_MS, checkDigestNonce, createDigestNonce, deriveDigestNonceSecret } from '../../nodes/shared/telesign/digestNonce';
 import {
-	DIGEST_NONCE_LIFETIME_MS,
 	buildBasicChallenge,
 	buildDigestChallenges,
-	checkDigestNonce,
 	computeDigestResponse,
-	createDigestNonce,
-	deriveDigestNonceSecret,
 	digestUriMatches,
 	parseBasicAuthorization,
 	parseDigestAlgorithm,

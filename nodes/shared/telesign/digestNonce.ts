@@ -14,12 +14,11 @@ export const DIGEST_NONCE_LIFETIME_MS = 300_000;
 export const DIGEST_CLOCK_SKEW_MS = 30_000;
 
 function base64url(data: Buffer | string): string {
-	return Buffer.from(data).toString('base64').replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+	return Buffer.from(data).toString('base64url');
 }
 
 function fromBase64url(text: string): string | undefined {
-	if (!/^[A-Za-z0-9_-]+$/.test(text)) return undefined;
-	return Buffer.from(text.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8');
+	return /^[A-Za-z0-9_-]+$/.test(text) ? Buffer.from(text, 'base64url').toString('utf8') : undefined;
 }
 
 /**

@@ -20,7 +20,8 @@
  */
 import { createHash, createHmac } from 'crypto';
 
-import { decodeApiKey, safeEqualSecret } from './signing';
+import { decodeApiKey, headerValue, safeEqualSecret } from './signing';
+import type { HeaderBag } from './signing';
 
 export const MARKER_PREFIX = 'tsw1';
 export const MAX_EXTERNAL_ID_LENGTH = 128;
@@ -132,4 +133,16 @@ export function verifyRelay(params: {
 	if (Math.abs(params.nowMs - Number(params.timestamp)) > RELAY_MAX_AGE_MS) return { valid: false, reason: 'expired' };
 	const expected = `v1=${relayMac(params.key, params.kind, params.timestamp, params.body)}`;
 	return safeEqualSecret(expected, params.signature) ? { valid: true } : { valid: false, reason: 'bad_signature' };
+}
+
+/** verifyRelay with the timestamp and signature read from the request's or response's headers. */
+export function verifyRelayHeaders(params: { key: Buffer; kind: 'event' | 'answer'; body: Buffer; headers: HeaderBag; nowMs: number }): RelayVerification {
+	return verifyRelay({
+		key: params.key,
+		kind: params.kind,
+		body: params.body,
+		timestamp: headerValue(params.headers, RELAY_TIMESTAMP_HEADER),
+		signature: headerValue(params.headers, RELAY_SIGNATURE_HEADER),
+		nowMs: params.nowMs,
+	});
 }

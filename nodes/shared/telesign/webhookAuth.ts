@@ -14,9 +14,6 @@ import { createHash } from 'crypto';
 import { checkDigestNonce } from './digestNonce';
 import { safeEqualSecret } from './signing';
 
-export { DIGEST_CLOCK_SKEW_MS, DIGEST_NONCE_LIFETIME_MS, checkDigestNonce, createDigestNonce, deriveDigestNonceSecret } from './digestNonce';
-export type { NonceCheck } from './digestNonce';
-
 export const WEBHOOK_AUTH_REALM = 'Telesign Voice';
 
 export const MIN_WEBHOOK_PASSWORD_LENGTH = 12;

@@ -1,6 +1,7 @@
 /** webhook(): each authentication (Telesign signature, Basic, Digest, none) accepts the genuine request and rejects the rest. */
 import { computeCallbackSignature } from '../../../nodes/shared/telesign/signing';
-import { DIGEST_NONCE_LIFETIME_MS, computeDigestResponse, createDigestNonce, deriveDigestNonceSecret } from '../../../nodes/shared/telesign/webhookAuth';
+import { DIGEST_NONCE_LIFETIME_MS, createDigestNonce, deriveDigestNonceSecret } from '../../../nodes/shared/telesign/digestNonce';
+import { computeDigestResponse } from '../../../nodes/shared/telesign/webhookAuth';
 
 import { VECTOR_BODY, VECTOR_SIG, CUSTOMER, TELESIGN_CREDS, HOOK_USER, WEBHOOK_ID, URL_PATH, DIAL_COMPLETED, call, expectRejected, expectUnauthorized, signed } from './triggerHarness';
 

@@ -16,10 +16,9 @@ import { verifyWithCredential } from '../../../shared/credentialCache';
 import { TELESIGN_CREDENTIAL, readCredentials } from '../../../shared/telesign/credentials';
 import { buildOutcome, decideNext } from '../../../shared/telesign/callAndWait';
 import { parseEventBody } from '../../../shared/telesign/events';
-import { headerValue } from '../../../shared/telesign/signing';
 import type { HeaderBag } from '../../../shared/telesign/signing';
 import type { WaitMarker } from '../../../shared/telesign/waitRelay';
-import { RELAY_SIGNATURE_HEADER, RELAY_TIMESTAMP_HEADER, deriveRelayKey, parseMarker, signRelay, verifyRelay } from '../../../shared/telesign/waitRelay';
+import { deriveRelayKey, parseMarker, signRelay, verifyRelayHeaders } from '../../../shared/telesign/waitRelay';
 import { ensureRawBody, getRawBody } from '../../../TelesignVoiceTrigger/webhookSteps';
 import type { PendingCall } from './sendAndWait.operation';
 import { PENDING_KEY } from './sendAndWait.operation';
@@ -38,10 +37,8 @@ export const callAndWaitWebhooks: IWebhookDescription[] = [
 	},
 ];
 
-function reply(this: IWebhookFunctions, status: number, body: IDataObject, headers: Record<string, string> = {}): void {
-	const res = this.getResponseObject();
-	for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
-	res.status(status).json(body);
+function reply(this: IWebhookFunctions, status: number, body: IDataObject): void {
+	this.getResponseObject().status(status).json(body);
 }
 
 /**
@@ -103,14 +100,7 @@ async function verifiedRelayKey(this: IWebhookFunctions, raw: Buffer, nowMs: num
 	const verification = await verifyWithCredential(this, TELESIGN_CREDENTIAL, (data) => {
 		const credentials = readCredentials(data);
 		key = deriveRelayKey(credentials.apiKey, credentials.customerId);
-		return verifyRelay({
-			key,
-			kind: 'event',
-			body: raw,
-			timestamp: headerValue(headers, RELAY_TIMESTAMP_HEADER),
-			signature: headerValue(headers, RELAY_SIGNATURE_HEADER),
-			nowMs,
-		});
+		return verifyRelayHeaders({ key, kind: 'event', body: raw, headers, nowMs });
 	});
 	if (verification.valid) return key;
 	this.logger.warn('Telesign Voice: request to a waiting call refused (not relayed by a Telesign Voice Trigger)', {
