@@ -12,7 +12,7 @@ import * as call from './actions/call/Call.resource';
 import * as recording from './actions/recording/Recording.resource';
 import * as respond from './actions/respond/Respond.resource';
 import { router } from './actions/router';
-import { callAndWaitWebhook, callAndWaitWebhooks } from './actions/call/sendAndWait.webhook';
+import { callAndWaitWebhook, callAndWaitWebhooks } from './actions/call/callAndWait/callAndWait.webhook';
 import { searchLanguages } from './methods/listSearch';
 
 export class TelesignVoice implements INodeType {

@@ -14,6 +14,7 @@ import { NodeConnectionTypes, fromFunction, webhookDescriptionFields } from 'n8n
 import { MIN_WEBHOOK_PASSWORD_LENGTH, webhookCredentialProblems } from '../shared/telesign/webhookAuth';
 import type { AuthenticationMethod } from './description';
 import { triggerProperties } from './description';
+import { ensureRawBody, getRawBody } from '../shared/relay';
 import { relayWaitingCallEvent } from './relay';
 import {
 	WEBHOOK_PATH,
@@ -21,9 +22,7 @@ import {
 	authenticateRequest,
 	buildItemJson,
 	checkMethod,
-	ensureRawBody,
 	filterEvent,
-	getRawBody,
 	parseEvent,
 	respondModeOf,
 	sendReply,
@@ -40,17 +39,14 @@ const responseDataFor = (parameters: INodeParameters) =>
 	parameters.respond === 'immediately' || parameters.respond === 'responseNode' ? '' : 'firstEntryJson';
 
 /**
- * n8n ≥ 2.41 resolves fields declared this way from the node's parameters without its expression engine;
- * with the default engine (a V8 isolate per evaluation context) that saves work on every event Telesign posts.
- * Older n8n-workflow versions lack the helpers: the same templates are then evaluated as expressions.
+ * n8n ≥ 2.41 (the package's minimum, package.json engines.n8n) resolves fields declared this way from the node's
+ * parameters without its expression engine: with the default engine (a V8 isolate per evaluation context) that
+ * saves work on every event Telesign posts.
  */
-const responseFields =
-	typeof webhookDescriptionFields === 'function' && typeof fromFunction === 'function'
-		? webhookDescriptionFields({ responseMode: fromFunction(responseModeFor), responseData: fromFunction(responseDataFor) })
-		: {
-				responseMode: `={{(${String(responseModeFor)})($parameter)}}`,
-				responseData: `={{(${String(responseDataFor)})($parameter)}}`,
-			};
+const responseFields = webhookDescriptionFields({
+	responseMode: fromFunction(responseModeFor),
+	responseData: fromFunction(responseDataFor),
+});
 
 export class TelesignVoiceTrigger implements INodeType {
 	description: INodeTypeDescription = {

@@ -2,7 +2,7 @@
  * The trigger's half of Call → Call and Wait for Response. Telesign posts every event of an account to the one
  * URL registered for it (this trigger), so events of calls placed by Call and Wait — recognised by the marker in
  * their external_id — are relayed, after the trigger's usual verification, to the waiting execution's resume URL
- * with a relay signature (why: see shared/telesign/waitRelay.ts). The waiting node's answer is Telesign's action.
+ * with a relay signature (the protocol, both sides: shared/relay/). The waiting node's answer is Telesign's action.
  *
  * Decisions:
  * - Relayed events do not start this trigger's workflow — its answer would compete with the waiting node's —
@@ -17,58 +17,25 @@ import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-w
 import { buildHangupAction } from '../shared/telesign/actions';
 import { TELESIGN_CREDENTIAL, readCredentials } from '../shared/telesign/credentials';
 import type { TelesignEvent } from '../shared/telesign/events';
-import type { HeaderBag } from '../shared/telesign/signing';
-import type { WaitMarker } from '../shared/telesign/waitRelay';
-import { deriveRelayKey, parseMarker, resumeUrlFor, signRelay, verifyRelayHeaders } from '../shared/telesign/waitRelay';
+import type { RelayAnswer, WaitMarker } from '../shared/relay';
+import { deriveRelayKey, parseMarker, relayToWaitingExecution } from '../shared/relay';
 import { credentialValues } from '../shared/credentialCache';
 import type { AuthenticationMethod } from './description';
 import { WEBHOOK_PATH, buildItemJson, filterEvent, sendReply } from './webhookSteps';
-
-/** Telesign waits for the answer; the waiting node answers in milliseconds. */
-export const RELAY_TIMEOUT_MS = 8000;
-
-type RelayAnswer = { ok: true; action: IDataObject | null } | { ok: false; reason: string };
 
 function fallbackAnswer(event: TelesignEvent): IDataObject {
 	return event.event === 'call_completed' ? {} : (buildHangupAction() as unknown as IDataObject);
 }
 
-async function postToWaitingExecution(this: IWebhookFunctions, url: string, key: Buffer, rawBody: Buffer): Promise<RelayAnswer> {
-	let response: { statusCode: number; headers: Record<string, unknown>; body: unknown };
-	try {
-		response = await this.helpers.httpRequest({
-			method: 'POST',
-			url,
-			body: rawBody,
-			headers: { 'content-type': 'application/json', ...signRelay(key, 'event', rawBody, Date.now()) },
-			encoding: 'text',
-			json: false,
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-			timeout: RELAY_TIMEOUT_MS,
-		});
-	} catch (error) {
-		return { ok: false, reason: `relay failed: ${(error as Error).message}` };
-	}
-	if (response.statusCode !== 200) return { ok: false, reason: `waiting execution answered HTTP ${response.statusCode}` };
-	const body = Buffer.from(typeof response.body === 'string' ? response.body : String(response.body ?? ''), 'utf8');
-	const verification = verifyRelayHeaders({ key, kind: 'answer', body, headers: response.headers as HeaderBag, nowMs: Date.now() });
-	if (!verification.valid) return { ok: false, reason: `answer not signed by the waiting node (${verification.reason})` };
-	try {
-		const parsed = JSON.parse(body.toString('utf8')) as { action?: IDataObject | null };
-		return { ok: true, action: parsed.action ?? null };
-	} catch {
-		return { ok: false, reason: 'answer is not JSON' };
-	}
-}
-
 async function relay(this: IWebhookFunctions, marker: WaitMarker, rawBody: Buffer): Promise<RelayAnswer> {
-	const node = this.getNode();
-	const url = resumeUrlFor(this.getNodeWebhookUrl('default') ?? '', `${node.webhookId ?? ''}/${WEBHOOK_PATH}`, marker);
-	if (url === undefined) return { ok: false, reason: 'the resume URL cannot be derived from this trigger\'s URL' };
 	// The values that just verified Telesign's signature on this request (credentialCache.ts): no second read.
 	const credentials = readCredentials(await credentialValues(this, TELESIGN_CREDENTIAL));
-	return await postToWaitingExecution.call(this, url, deriveRelayKey(credentials.apiKey, credentials.customerId), rawBody);
+	const target = {
+		triggerUrl: this.getNodeWebhookUrl('default') ?? '',
+		triggerSuffix: `${this.getNode().webhookId ?? ''}/${WEBHOOK_PATH}`,
+		marker,
+	};
+	return await relayToWaitingExecution(this, target, deriveRelayKey(credentials.apiKey, credentials.customerId), rawBody);
 }
 
 /**

@@ -29,6 +29,7 @@ import {
 import type { WebhookUser } from '../shared/telesign/webhookAuth';
 import { createDigestNonce, deriveDigestNonceSecret } from '../shared/telesign/digestNonce';
 import { verifyWithCredential } from '../shared/credentialCache';
+import { getRawBody } from '../shared/relay';
 import type { AuthenticationMethod, RespondMode } from './description';
 
 export const WEBHOOK_PATH = 'telesign-voice';
@@ -44,10 +45,7 @@ export interface Reply {
 
 const UNAUTHORIZED: IDataObject = { message: 'Unauthorized' };
 
-type RequestLike = ReturnType<IWebhookFunctions['getRequestObject']> & {
-	rawBody?: unknown;
-	readRawBody?: () => Promise<void>;
-};
+type RequestLike = ReturnType<IWebhookFunctions['getRequestObject']>;
 
 /** Writes a reply ourselves, so its body is exactly what we chose whatever the Respond mode. */
 export function sendReply(this: IWebhookFunctions, reply: Reply): IWebhookResponseData {
@@ -60,28 +58,6 @@ export function sendReply(this: IWebhookFunctions, reply: Reply): IWebhookRespon
 export function checkMethod(method: string | undefined): Reply | undefined {
 	if ((method ?? '').toUpperCase() === 'POST') return undefined;
 	return { status: 405, body: { message: 'Method not allowed: Telesign posts events' }, headers: { Allow: 'POST' } };
-}
-
-/**
- * Makes sure req.rawBody holds the bytes received. n8n reads the body before webhook() for version-1 webhook
- * nodes and, from version 1.1 on, only for content types it can parse (JSON, text, form, XML); for anything
- * else it offers req.readRawBody() (as its own Webhook node uses for binary bodies).
- */
-export async function ensureRawBody(req: RequestLike): Promise<void> {
-	if (req.rawBody !== undefined || typeof req.readRawBody !== 'function') return;
-	try {
-		await req.readRawBody();
-	} catch {
-		// An aborted or oversized body: rawBody stays unset and the next steps answer as for a missing body.
-	}
-}
-
-/** The exact bytes received (n8n keeps them as req.rawBody), or undefined when they are not available. */
-export function getRawBody(req: RequestLike): Buffer | undefined {
-	const raw = req.rawBody;
-	if (Buffer.isBuffer(raw)) return raw;
-	if (typeof raw === 'string') return Buffer.from(raw, 'utf8');
-	return undefined;
 }
 
 export function requestHeaders(req: RequestLike): HeaderBag {

@@ -11,7 +11,7 @@ const { N8nServer } = require('./harness/n8n');
 const { TelesignSimulator, DEFAULT_ACCOUNT, postEvent } = require('../simulator');
 
 // The package's own marker reader and relay signer (built by the harness): the forgeries below are made with it.
-const relay = require(`${REPO_ROOT}/dist/nodes/shared/telesign/waitRelay`);
+const relay = require(`${REPO_ROOT}/dist/nodes/shared/relay`);
 
 const cw = callAndWaitSuite();
 

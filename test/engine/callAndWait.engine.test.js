@@ -11,7 +11,7 @@ const { callWebhook, dialWorkflow, runWorkflow, outputOf, nodeTypes } = require(
 const { fakeTelesign, accepted, CALLER } = require('./setup');
 const { TelesignVoice } = require('../../nodes/TelesignVoice/TelesignVoice.node');
 const { clearCredentialCache } = require('../../nodes/shared/credentialCache');
-const { deriveRelayKey, parseMarker, signRelay, verifyRelayHeaders } = require('../../nodes/shared/telesign/waitRelay');
+const { deriveRelayKey, parseMarker, signRelay, verifyRelayHeaders } = require('../../nodes/shared/relay');
 
 const ALICE = '15555550001';
 const BOB = '15555550002';

@@ -1,8 +1,8 @@
 /** Call → Call and Wait for Response, execute(): validation before any dial, the dials, the wait. */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { parseMarker } from '../../nodes/shared/telesign/waitRelay';
-import { PENDING_KEY } from '../../nodes/TelesignVoice/actions/call/sendAndWait.operation';
+import { parseMarker } from '../../nodes/shared/relay';
+import { STATE_KEY } from '../../nodes/TelesignVoice/actions/call/callAndWait/waitingState';
 import { TelesignVoice } from '../../nodes/TelesignVoice/TelesignVoice.node';
 import type { HttpReply, Parameters } from '../helpers/executeContext';
 import { executeContext, testCredentials } from '../helpers/executeContext';
@@ -27,7 +27,7 @@ function waitContext(items: Parameters[], http: HttpReply[], o: { continueOnFail
 	return { ...built, putExecutionToWait, context: built.context as IExecuteFunctions };
 }
 
-test('dials every item, waits (default 60 minutes), and keeps pending items as the node\'s input', async () => {
+test('dials every item, waits (default 10 minutes); the timeout outcomes replace the input, the state is the waiting run\'s output', async () => {
 	const { context, requests, putExecutionToWait } = waitContext([{ to: '15551230001' }, { to: '+1 (555) 123-0002', options: { externalId: 'order-9' } }], [accepted('R0'), accepted('R1')]);
 	const before = Date.now();
 	const [output] = await node.execute.call(context);
@@ -41,14 +41,19 @@ test('dials every item, waits (default 60 minutes), and keeps pending items as t
 	]);
 	expect(putExecutionToWait).toHaveBeenCalledTimes(1);
 	const till = putExecutionToWait.mock.calls[0][0].getTime();
-	expect(till - before).toBeGreaterThanOrEqual(60 * 60_000 - 1000);
-	expect(till - before).toBeLessThanOrEqual(60 * 60_000 + 5000);
-	expect(output.map((i) => [i.json.status, i.json.reference_id, i.json.external_id, i.pairedItem])).toEqual([
+	expect(till - before).toBeGreaterThanOrEqual(10 * 60_000 - 1000);
+	expect(till - before).toBeLessThanOrEqual(10 * 60_000 + 5000);
+	const timeouts = context.getInputData();
+	expect(timeouts.map((i) => [i.json.status, i.json.reference_id, i.json.external_id, i.pairedItem])).toEqual([
 		['timeout', 'R0', null, { item: 0 }],
 		['timeout', 'R1', 'order-9', { item: 1 }],
 	]);
-	expect((output[0].json[PENDING_KEY] as IDataObject).settings).toMatchObject({ message: 'Press 1.', acknowledgeDigits: '1' });
-	expect(context.getInputData()).toEqual(output);
+	expect(timeouts.every((i) => Object.keys(i.json).every((key) => key !== STATE_KEY))).toBe(true);
+	expect(output.map((i) => [(i.json[STATE_KEY] as IDataObject).reference_id, i.pairedItem])).toEqual([
+		['R0', { item: 0 }],
+		['R1', { item: 1 }],
+	]);
+	expect((output[0].json[STATE_KEY] as IDataObject).settings).toMatchObject({ message: 'Press 1.', acknowledgeDigits: '1' });
 });
 
 test('Limit Wait Time sets when the wait ends', async () => {
@@ -65,7 +70,7 @@ test.each([
 	[{ to: '15551230001', acknowledgeKey: 'x' }, /Acknowledge Key/],
 	[{ to: '15551230001', message: '' }, /Message/],
 	[{ to: 'abc' }, /To/],
-	[{ to: '15551230001', options: { externalId: 'x'.repeat(80) } }, /External ID is 80 characters long.*keep it to \d+ characters/],
+	[{ to: '15551230001', options: { externalId: 'x'.repeat(33) } }, /External ID is 33 characters long.*keep it to 32 characters/],
 ])('an invalid item (%j) stops the node before any dial', async (item, message) => {
 	const { context, requests, putExecutionToWait } = waitContext([{ to: '15551230009' }, item], []);
 	await expect(node.execute.call(context)).rejects.toThrow(message);
@@ -83,7 +88,8 @@ test('a refused dial: the error of Call → Dial; with Continue On Fail an error
 	const [output] = await node.execute.call(go.context);
 	expect(output[0].json.details).toMatchObject({ answered: false, acknowledged: false, call_may_have_been_placed: false });
 	expect(output[0].json.error).toMatch(/caller/i);
-	expect(output[1].json).toMatchObject({ status: 'timeout', reference_id: 'R1' });
+	expect(output[1].json[STATE_KEY]).toMatchObject({ reference_id: 'R1' });
+	expect(go.context.getInputData()[1].json).toMatchObject({ status: 'timeout', reference_id: 'R1' });
 	expect(go.putExecutionToWait).toHaveBeenCalledTimes(1);
 });
 
@@ -106,8 +112,5 @@ test('Retry On Fail (the same run executed again) never places an accepted call 
 	const [output] = await node.execute.call(fake.context);
 	expect(fake.requests).toHaveLength(3);
 	expect(JSON.parse(fake.requests[2].options.body as string).params.to).toBe('15551230002');
-	expect(output.map((i) => [i.json.status, i.json.reference_id])).toEqual([
-		['timeout', 'R0'],
-		['timeout', 'R1'],
-	]);
+	expect(output.map((i) => (i.json[STATE_KEY] as IDataObject).reference_id)).toEqual(['R0', 'R1']);
 });

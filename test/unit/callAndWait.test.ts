@@ -143,7 +143,7 @@ describe('decideNext and buildOutcome: every way a call ends', () => {
 		const run = play(keyPress(), [['dial_completed', { status: 'answered' }]]);
 		const outcome = buildOutcome(keyPress(), run.steps, { referenceId: 'R' });
 		expect(outcome).toMatchObject({ status: 'timeout', message: TIMEOUT_MESSAGE, duration: null, answered: true });
-		expect(TIMEOUT_MESSAGE).toMatch(/Telesign Voice Trigger is active/);
+		expect(TIMEOUT_MESSAGE).toMatch(/Telesign Voice Trigger with Authentication "Telesign Signature" is active/);
 		expect(TIMEOUT_MESSAGE).toMatch(/registered with Telesign/);
 	});
 

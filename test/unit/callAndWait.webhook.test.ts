@@ -6,9 +6,10 @@ import type { IDataObject, INodeExecutionData, IWebhookFunctions } from 'n8n-wor
 
 import { buildWaitSettings } from '../../nodes/shared/telesign/callAndWait';
 import { computeCallbackSignature } from '../../nodes/shared/telesign/signing';
-import { buildExternalId, deriveRelayKey, encodeMarker, signRelay, verifyRelay } from '../../nodes/shared/telesign/waitRelay';
-import { PENDING_KEY } from '../../nodes/TelesignVoice/actions/call/sendAndWait.operation';
-import { callAndWaitWebhook } from '../../nodes/TelesignVoice/actions/call/sendAndWait.webhook';
+import { buildExternalId, clearSeenRelays, deriveRelayKey, encodeMarker, signRelay, verifyRelay } from '../../nodes/shared/relay';
+import { STATE_KEY } from '../../nodes/TelesignVoice/actions/call/callAndWait/waitingState';
+import { callAndWaitWebhook } from '../../nodes/TelesignVoice/actions/call/callAndWait/callAndWait.webhook';
+import { forget } from '../../nodes/TelesignVoice/actions/call/callAndWait/followedCalls';
 import { relayWaitingCallEvent } from '../../nodes/TelesignVoiceTrigger/relay';
 import { clearCredentialCache } from '../../nodes/shared/credentialCache';
 import { TELESIGN_CREDENTIAL } from '../../nodes/shared/telesign/credentials';
@@ -23,7 +24,7 @@ const marker = (item: number) => encodeMarker({ executionId: '42', nodeId: NODE_
 function pendingItems(count: number): INodeExecutionData[] {
 	const settings = buildWaitSettings({ message: 'Press 1.', responseType: 'keyPress', acknowledgeKey: '1' });
 	return Array.from({ length: count }, (_, i) => ({
-		json: { status: 'timeout', [PENDING_KEY]: { settings, reference_id: `REF${i}`, to: `1555000000${i}`, user_external_id: null } } as IDataObject,
+		json: { [STATE_KEY]: { settings, reference_id: `REF${i}`, to: `1555000000${i}`, user_external_id: null } } as IDataObject,
 	}));
 }
 
@@ -69,8 +70,10 @@ function waitingContext(raw: Buffer, headers: Record<string, string>, items: INo
 		getQueryData: () => ({ signature }),
 		evaluateExpression: (expression: string, itemIndex = 0) => {
 			reads.push(expression);
-			if (expression === '{{ $input.all() }}') return items;
-			if (expression === '{{ $json }}') return items[itemIndex]?.json;
+			// The node's own waiting run (waitingState.ts), as n8n's expression proxy returns it.
+			const one = /^\{\{ \$\("Call and Wait"\)\.all\(0, -1\)\[(\d+)\]\?\.json \}\}$/.exec(expression);
+			if (one && itemIndex === 0) return items[Number(one[1])]?.json;
+			if (expression === '{{ $("Call and Wait").all(0, -1).map((item) => ({ json: item.json })) }}') return items.map((item) => ({ json: item.json }));
 			throw new Error(`unexpected expression ${expression}`);
 		},
 		logger: { warn: (...args: unknown[]) => warnings.push(args), debug: () => undefined, error: () => undefined },
@@ -81,11 +84,20 @@ function waitingContext(raw: Buffer, headers: Record<string, string>, items: INo
 const eventBody = (event: string, item: number, data: Record<string, unknown>) =>
 	Buffer.from(JSON.stringify({ event, reference_id: `REF${item}`, external_id: buildExternalId(marker(item)), data }));
 
-async function deliver(raw: Buffer, items: INodeExecutionData[], headers = signRelay(key, 'event', raw, Date.now()), store?: CredentialStore) {
+/** A new relay timestamp per delivery: the same bytes relayed twice within a millisecond would be one relay. */
+let lastRelayMs = 0;
+const relayNow = () => (lastRelayMs = Math.max(Date.now(), lastRelayMs + 1));
+
+async function deliver(raw: Buffer, items: INodeExecutionData[], headers = signRelay(key, 'event', raw, relayNow()), store?: CredentialStore) {
 	const { context, sent, warnings, reads } = waitingContext(raw, headers, items, SIGNATURE, store);
 	const result = await callAndWaitWebhook.call(context);
 	return { result, sent, warnings, reads };
 }
+
+beforeEach(() => {
+	clearSeenRelays();
+	forget(SIGNATURE); // the calls this process follows, from an earlier test
+});
 
 describe('the waiting node refuses what was not relayed by a Telesign Voice Trigger', () => {
 	const raw = eventBody('speak_completed', 0, { collected_digits: '1' });
@@ -99,6 +111,17 @@ describe('the waiting node refuses what was not relayed by a Telesign Voice Trig
 		expect(sent.status).toBe(401);
 		expect(result).toEqual({ noWebhookResponse: true });
 		expect(warnings).toHaveLength(1);
+	});
+
+	test('an exact replay of a relay it obeyed → 401 (a retry of the trigger signs anew and is obeyed)', async () => {
+		const items = pendingItems(1);
+		const raw = eventBody('dial_completed', 0, { status: 'answered' });
+		const headers = signRelay(key, 'event', raw, Date.now());
+		expect((await deliver(raw, items, headers)).sent.status).toBe(200);
+		const replay = await deliver(raw, items, headers);
+		expect(replay.sent.status).toBe(401);
+		expect(replay.warnings).toHaveLength(1);
+		expect((await deliver(raw, items, signRelay(key, 'event', raw, Date.now() + 1))).sent.status).toBe(200);
 	});
 
 	test('a relayed event of another node or execution → 400', async () => {
@@ -136,12 +159,13 @@ test('an event in the middle of a call reads only its own item; the whole input 
 	// Each read crosses n8n's expression isolate: copying every waiting item for every event made one big execution slow.
 	const items = pendingItems(3);
 	const dial = await deliver(eventBody('dial_completed', 1, { status: 'answered' }), items);
-	expect(dial.reads).toEqual(['{{ $json }}']);
+	const own = '{{ $("Call and Wait").all(0, -1)[1]?.json }}';
+	expect(dial.reads).toEqual([own]);
 	const speak = await deliver(eventBody('speak_completed', 1, { collected_digits: '1' }), items);
-	expect(speak.reads).toEqual(['{{ $json }}']);
+	expect(speak.reads).toEqual([own]);
 	expect(JSON.parse((speak.sent.body as Buffer).toString()).action.method).toBe('hangup');
 	const end = await deliver(eventBody('call_completed', 1, { status: 'hangup' }), items);
-	expect(end.reads).toEqual(['{{ $json }}', '{{ $input.all() }}']);
+	expect(end.reads).toEqual([own, '{{ $("Call and Wait").all(0, -1).map((item) => ({ json: item.json })) }}']);
 	expect(end.result).toEqual({ noWebhookResponse: true });
 });
 
@@ -272,5 +296,67 @@ describe('the trigger\'s relay', () => {
 		await relayWaitingCallEvent.call(context, event, raw, 'basicAuth');
 		expect(http).not.toHaveBeenCalled();
 		expect(sent.body).toEqual({ jsonrpc: '2.0', method: 'hangup', params: {} });
+	});
+});
+
+const pendingItemsOf = pendingItems;
+
+describe('repeated events (Telesign may post an event again): a step is decided once', () => {
+	const action = (sent: Sent) => JSON.parse((sent.body as Buffer).toString()).action;
+	const relayed = async (items: INodeExecutionData[], event: string, data: Record<string, unknown>) =>
+		await deliver(eventBody(event, 0, data), items);
+	/** Waiting calls with the node's default Repeat Message (1). */
+	const pendingItems = (count: number) => {
+		const items = pendingItemsOf(count);
+		for (const item of items) ((item.json[STATE_KEY] as IDataObject).settings as IDataObject).repeat = 1;
+		return items;
+	};
+
+	test('a repeated speak_completed while the next prompt plays gets the same answer and loses no key press', async () => {
+		const items = pendingItems(1); // Repeat Message 1 (the default)
+		expect(action((await relayed(items, 'dial_completed', { status: 'answered' })).sent).method).toBe('speak');
+		expect(action((await relayed(items, 'speak_completed', { collected_digits: '' })).sent).method).toBe('speak'); // prompt 2
+		// Prompt 1's event again while prompt 2 plays: answered as before (the prompt), nothing recorded.
+		expect(action((await relayed(items, 'speak_completed', { collected_digits: '' })).sent).method).toBe('speak');
+		const pressed = await relayed(items, 'speak_completed', { collected_digits: '1' });
+		expect(action(pressed.sent).method).toBe('hangup');
+		const done = await relayed(items, 'call_completed', { status: 'hangup', answered_on_utc: 'x', duration: 20 });
+		const outcome = (done.result as { workflowData: INodeExecutionData[][] }).workflowData[0][0].json;
+		expect(outcome).toMatchObject({ acknowledged: true, digits: '1', status: 'hangup' });
+		expect((outcome.events as IDataObject[]).map((e) => e.event)).toEqual(['dial_completed', 'speak_completed', 'speak_completed', 'call_completed']);
+	});
+
+	test('nothing pressed twice in a row: the second identical event is a new step (the call ends)', async () => {
+		const items = pendingItems(1);
+		await relayed(items, 'dial_completed', { status: 'answered' });
+		await relayed(items, 'speak_completed', { collected_digits: '' }); // → prompt 2
+		await relayed(items, 'speak_completed', { collected_digits: '' }); // taken for a repeat → the prompt again
+		expect(action((await relayed(items, 'speak_completed', { collected_digits: '' })).sent).method).toBe('hangup');
+	});
+
+	test('a repeated dial_completed or call_completed changes nothing; the outcome counts each step once', async () => {
+		const items = pendingItems(2);
+		const first = action((await relayed(items, 'dial_completed', { status: 'answered' })).sent);
+		expect(action((await relayed(items, 'dial_completed', { status: 'answered' })).sent)).toEqual(first);
+		await relayed(items, 'speak_completed', { collected_digits: '1' });
+		const end = await relayed(items, 'call_completed', { status: 'hangup', answered_on_utc: 'x' });
+		expect(end.result).toEqual({ noWebhookResponse: true }); // item 1's call is still going
+		const again = await relayed(items, 'call_completed', { status: 'hangup', answered_on_utc: 'x' });
+		expect(again.result).toEqual({ noWebhookResponse: true });
+		await deliver(eventBody('dial_completed', 1, { status: 'busy' }), items);
+		const last = await deliver(eventBody('call_completed', 1, { status: 'hangup' }), items);
+		const output = (last.result as { workflowData: INodeExecutionData[][] }).workflowData[0];
+		expect((output[0].json.events as IDataObject[]).map((e) => e.event)).toEqual(['dial_completed', 'speak_completed', 'call_completed']);
+		expect(output[1].json).toMatchObject({ answered: false, status: 'busy' });
+	});
+
+	test('after the closing message a repeat is answered with a hang-up, never the closing again', async () => {
+		const items = pendingItems(1);
+		const settings = (items[0].json[STATE_KEY] as IDataObject).settings as IDataObject;
+		settings.closingMessage = 'Goodbye.';
+		settings.repeat = 0;
+		await relayed(items, 'dial_completed', { status: 'answered' });
+		expect(action((await relayed(items, 'speak_completed', { collected_digits: '' })).sent).params.tts.message).toBe('Goodbye.');
+		expect(action((await relayed(items, 'speak_completed', { collected_digits: '' })).sent).method).toBe('hangup');
 	});
 });

@@ -1,6 +1,6 @@
 /** Sends the node's items to the operation chosen by Resource and Operation. */
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError, SEND_AND_WAIT_OPERATION } from 'n8n-workflow';
 
 import * as call from './call/Call.resource';
 import * as recording from './recording/Recording.resource';
@@ -9,9 +9,8 @@ import type { OperationExecute } from './runItems';
 
 type TelesignVoiceResource = 'call' | 'respond' | 'recording';
 
-
 const operations: Record<TelesignVoiceResource, Record<string, OperationExecute>> = {
-	call: { dial: call.dial.execute, sendAndWait: call.sendAndWait.execute },
+	call: { dial: call.dial.execute, [SEND_AND_WAIT_OPERATION]: call.callAndWait.execute },
 	respond: respond.respondExecutes,
 	recording: {
 		getAll: recording.getAll.execute,

@@ -171,7 +171,7 @@ export interface OutcomeContext {
 
 export const TIMEOUT_STATUS = 'timeout';
 export const TIMEOUT_MESSAGE =
-	'Telesign did not report the end of this call before the wait time ran out. Check that a Telesign Voice Trigger is active and that its production URL is the event URL registered with Telesign for this account.';
+	'Telesign did not report the end of this call before the wait time ran out. If no event of the call reached this workflow, check that a Telesign Voice Trigger with Authentication "Telesign Signature" is active and that its production URL is the event URL registered with Telesign for this account.';
 
 /** The digits of the last prompt answered (what the callee pressed for the question asked). */
 function lastDigits(history: readonly CallStep[]): string | undefined {

@@ -12,7 +12,6 @@ export const KNOWN_EVENTS = [
 	'call_completed',
 ] as const;
 
-export type KnownEvent = (typeof KNOWN_EVENTS)[number];
 
 /** Largest event body accepted; Telesign's events are a few hundred bytes. */
 export const MAX_EVENT_BODY_BYTES = 64 * 1024;

@@ -1,9 +1,10 @@
 import type { INodeProperties } from 'n8n-workflow';
+import { SEND_AND_WAIT_OPERATION } from 'n8n-workflow';
 
+import * as callAndWait from './callAndWait/callAndWait.operation';
 import * as dial from './dial.operation';
-import * as sendAndWait from './sendAndWait.operation';
 
-export { dial, sendAndWait };
+export { callAndWait, dial };
 
 export const description: INodeProperties[] = [
 	{
@@ -22,14 +23,15 @@ export const description: INodeProperties[] = [
 			},
 			{
 				name: 'Call and Wait for Response',
-				value: 'sendAndWait',
+				// n8n's value for send-and-wait operations: its AI Agent offers such a node as a Human-in-the-loop tool.
+				value: SEND_AND_WAIT_OPERATION,
 				description:
-					'Call, speak a message, collect a key press and wait: the workflow goes on with the outcome of each call (answered, acknowledged or approved, digits, status) once the calls have ended. Needs an active Telesign Voice Trigger.',
+					'Call, speak a message, collect a key press and wait: the workflow goes on with the outcome of each call (answered, acknowledged or approved, digits, status) once the calls have ended. Needs an active Telesign Voice Trigger with Authentication "Telesign Signature".',
 				action: 'Call and wait for response',
 			},
 		],
 		default: 'dial',
 	},
 	...dial.description,
-	...sendAndWait.description,
+	...callAndWait.description,
 ];

@@ -2,7 +2,7 @@ import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import type { OperationExecute } from '../runItems';
 
-import * as dial from './dial.operation';
+import * as dial from './bridge.operation';
 import * as hangup from './hangup.operation';
 import * as play from './play.operation';
 import * as rawAction from './rawAction.operation';

@@ -1,6 +1,7 @@
 /**
- * How an event of a Call and Wait call finds its waiting execution, and how the relay from the Telesign Voice
- * Trigger to that execution is authenticated. Pure (Node's crypto only).
+ * The relay protocol of Call → Call and Wait for Response: how an event of a waiting call finds its waiting
+ * execution, and how the relay from the Telesign Voice Trigger to that execution is authenticated. Pure (Node's
+ * crypto only); send.ts (the trigger's side) and receive.ts (the waiting node's side) use it.
  *
  * 1. The marker. Telesign repeats a dial's external_id on every event of the call (at most 128 characters,
  *    https://developer.telesign.com/enterprise/reference/sendvoicecall). Call and Wait sets it to
@@ -20,9 +21,10 @@
  */
 import { createHash, createHmac } from 'crypto';
 
-import { decodeApiKey, headerValue, safeEqualSecret } from './signing';
-import type { HeaderBag } from './signing';
+import { decodeApiKey, headerValue, safeEqualSecret } from '../telesign/signing';
+import type { HeaderBag } from '../telesign/signing';
 
+/** The marker's first field: names the format (version 1), so a changed format is never misread. */
 export const MARKER_PREFIX = 'tsw1';
 export const MAX_EXTERNAL_ID_LENGTH = 128;
 export const RELAY_SIGNATURE_HEADER = 'x-telesign-voice-relay-signature';
@@ -67,13 +69,20 @@ export function encodeMarker(marker: Omit<WaitMarker, 'userExternalId'>): string
 	return [MARKER_PREFIX, marker.executionId, node, String(marker.itemIndex), signature].join('.');
 }
 
-/** How many characters of the user's External ID fit next to a marker. */
-export function roomForUserExternalId(marker: string): number {
-	return MAX_EXTERNAL_ID_LENGTH - marker.length - 1;
-}
+/**
+ * How long the user's own External ID may be. A marker is 73 characters plus the execution ID's and the item
+ * index's digits (n8n's execution IDs are integers: 10 digits reach 9,999,999,999 executions); one fixed limit
+ * that always fits reads better than a room that shrinks as executions are counted.
+ */
+export const MAX_USER_EXTERNAL_ID_LENGTH = 32;
 
+/** The external_id of a dial: the marker, then the user's External ID; throws when Telesign's limit is passed. */
 export function buildExternalId(marker: string, userExternalId?: string): string {
-	return userExternalId ? `${marker}.${userExternalId}` : marker;
+	const externalId = userExternalId ? `${marker}.${userExternalId}` : marker;
+	if (externalId.length > MAX_EXTERNAL_ID_LENGTH) {
+		throw new Error(`The external_id would be ${externalId.length} characters long, more than Telesign's ${MAX_EXTERNAL_ID_LENGTH}`);
+	}
+	return externalId;
 }
 
 /** Reads a marker from an event's external_id; undefined for calls not placed by Call and Wait. */

@@ -4,10 +4,11 @@
  * into a Human-in-the-loop tool for its AI Agent.
  */
 import type { INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
+import { SEND_AND_WAIT_OPERATION, updateDisplayOptions } from 'n8n-workflow';
 
-import { MAX_COLLECT_DIGITS } from '../../../shared/telesign/actions';
-import { MAX_REPEATS } from '../../../shared/telesign/callAndWait';
+import { MAX_COLLECT_DIGITS } from '../../../../shared/telesign/actions';
+import { MAX_REPEATS } from '../../../../shared/telesign/callAndWait';
+import { MAX_USER_EXTERNAL_ID_LENGTH } from '../../../../shared/relay';
 import {
 	concurrencyOption,
 	dialNumberFields,
@@ -15,20 +16,33 @@ import {
 	maxCallDurationOption,
 	rateLimitRetriesOption,
 	timeoutOption,
-} from '../dialFields';
-import { languageProperty, messageProperty } from '../respond/speak.operation';
+} from '../../dialFields';
+import { languageProperty, messageProperty } from '../../speechFields';
 
-export const SEND_AND_WAIT = 'sendAndWait';
-export const DEFAULT_WAIT_MINUTES = 60;
+/**
+ * How long the node waits when Limit Wait Time is not set — the same as the option's own default, so adding the
+ * option changes nothing until it is edited. A call with its prompt, repeats and closing ends within minutes;
+ * a wait this short reports a missing relaying trigger (the commonest set-up mistake) quickly.
+ */
+export const DEFAULT_WAIT_MINUTES = 10;
 
-const displayOptions = { show: { resource: ['call'], operation: [SEND_AND_WAIT] } };
+const displayOptions = { show: { resource: ['call'], operation: [SEND_AND_WAIT_OPERATION] } };
+
+/** What the panel says first: the operation cannot work without the relaying trigger. */
+const relayNotice: INodeProperties = {
+	displayName:
+		'Needs a Telesign Voice Trigger, with Authentication set to "Telesign Signature", active in any workflow, whose production URL is the event URL registered with Telesign: it relays this call\'s events to this waiting workflow. Without it the call is placed but the workflow only goes on when Limit Wait Time runs out, with status "timeout".',
+	name: 'relayNotice',
+	type: 'notice',
+	default: '',
+};
 
 const limitWaitTimeOption: INodeProperties = {
 	displayName: 'Limit Wait Time',
 	name: 'limitWaitTime',
 	type: 'fixedCollection',
 	description: `How long the workflow waits for the calls to end. Without it the node waits ${DEFAULT_WAIT_MINUTES} minutes; calls still running then are reported with status "timeout".`,
-	default: { values: { limitType: 'afterTimeInterval', resumeAmount: 10, resumeUnit: 'minutes' } },
+	default: { values: { limitType: 'afterTimeInterval', resumeAmount: DEFAULT_WAIT_MINUTES, resumeUnit: 'minutes' } },
 	options: [
 		{
 			displayName: 'Values',
@@ -49,7 +63,7 @@ const limitWaitTimeOption: INodeProperties = {
 					name: 'resumeAmount',
 					type: 'number',
 					typeOptions: { minValue: 0, numberPrecision: 2 },
-					default: 10,
+					default: DEFAULT_WAIT_MINUTES,
 					displayOptions: { show: { limitType: ['afterTimeInterval'] } },
 				},
 				{
@@ -77,9 +91,8 @@ const limitWaitTimeOption: INodeProperties = {
 };
 
 const properties: INodeProperties[] = [
-	...dialNumberFields(
-		'Must be a number your account leases from Telesign. Needs an active Telesign Voice Trigger whose URL is registered with Telesign: the call events reach the waiting workflow through it.',
-	),
+	relayNotice,
+	...dialNumberFields('Must be a number your account leases from Telesign.'),
 	messageProperty('What Telesign speaks when the call is answered (text-to-speech). Say which key to press.'),
 	languageProperty(),
 	{
@@ -164,7 +177,7 @@ const properties: INodeProperties[] = [
 			{
 				...externalIdOption,
 				description:
-					'Your own ID for this call. It is returned as external_id and appended to the external_id Telesign gets (which starts with the marker that leads the call events back to this execution), so it must fit in what remains of Telesign\'s 128 characters — about 40.',
+					`Your own ID for this call, up to ${MAX_USER_EXTERNAL_ID_LENGTH} characters. It is returned as external_id and appended to the external_id Telesign gets, after the marker that leads the call's events back to this execution. Empty: external_id is null.`,
 			},
 			limitWaitTimeOption,
 			maxCallDurationOption,

@@ -1,4 +1,4 @@
-/** Respond → Dial: connects the caller of an inbound call to another number (a dial in answer to incoming_call). */
+/** Respond → Dial (a bridge): connects the caller of an inbound call to another number (a dial in answer to incoming_call). */
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 

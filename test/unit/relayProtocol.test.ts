@@ -8,11 +8,11 @@ import {
 	encodeMarker,
 	parseMarker,
 	resumeUrlFor,
-	roomForUserExternalId,
+	MAX_USER_EXTERNAL_ID_LENGTH,
 	signRelay,
 	verifyRelay,
 	verifyRelayHeaders,
-} from '../../nodes/shared/telesign/waitRelay';
+} from '../../nodes/shared/relay';
 
 const API_KEY = Buffer.from('the account api key, 32 bytes...').toString('base64');
 const OTHER_KEY = Buffer.from('another account api key ........').toString('base64');
@@ -26,7 +26,11 @@ describe('the marker in external_id', () => {
 
 	test('round-trips, leaves room for the user\'s own ID within Telesign\'s 128 characters', () => {
 		expect(marker.length).toBeLessThanOrEqual(90);
-		expect(roomForUserExternalId(marker)).toBeGreaterThanOrEqual(37);
+		// The longest marker n8n can produce (a 10-digit execution ID, a 6-digit item index) still leaves the room promised.
+		const longest = encodeMarker({ executionId: '9'.repeat(10), nodeId: NODE_ID, itemIndex: 999_999, signature: SIGNATURE });
+		expect(buildExternalId(longest, 'x'.repeat(MAX_USER_EXTERNAL_ID_LENGTH))).toHaveLength(longest.length + 1 + MAX_USER_EXTERNAL_ID_LENGTH);
+		expect(longest.length + 1 + MAX_USER_EXTERNAL_ID_LENGTH).toBeLessThanOrEqual(MAX_EXTERNAL_ID_LENGTH);
+		expect(() => buildExternalId(longest, 'x'.repeat(MAX_EXTERNAL_ID_LENGTH))).toThrow(/128/);
 		const externalId = buildExternalId(marker, 'order.1234');
 		expect(externalId.length).toBeLessThanOrEqual(MAX_EXTERNAL_ID_LENGTH);
 		expect(parseMarker(externalId)).toEqual({ executionId: '123456789', nodeId: NODE_ID, itemIndex: 7, signature: SIGNATURE, userExternalId: 'order.1234' });

@@ -1,0 +1,166 @@
+/**
+ * Call → Call and Wait for Response: the entry of the whole operation. How a call flows through it
+ * (docs/call-and-wait.md draws it):
+ * 1. execute() (this file) validates every item, dials through the dial pipeline (../dialPipeline.ts) with an
+ *    external_id that carries the marker of this execution, node and item (shared/relay/protocol.ts), keeps the
+ *    calls' state with the wait (waitingState.ts) and puts the execution into n8n's waiting state.
+ * 2. Telesign posts each call event to the account's one event URL: the Telesign Voice Trigger. It recognises the
+ *    marker and relays the event, signed, to this execution's resume URL (shared/relay/send.ts).
+ * 3. n8n runs this node's webhook (callAndWait.webhook.ts): it checks the relay (shared/relay/receive.ts), decides
+ *    the call's next step once (followedCalls.ts; what to say: shared/telesign/callAndWait.ts) and answers it
+ *    without resuming; the trigger returns that answer to Telesign.
+ * 4. When every call has ended, the webhook resumes the execution with one outcome per input item. If the wait
+ *    runs out first, n8n outputs the timeout outcomes kept in step 1.
+ */
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { buildDialAction } from '../../../../shared/telesign/actions';
+import type { WaitSettings } from '../../../../shared/telesign/callAndWait';
+import { buildOutcome, buildWaitSettings } from '../../../../shared/telesign/callAndWait';
+import { ValidationError } from '../../../../shared/telesign/validation';
+import { MAX_USER_EXTERNAL_ID_LENGTH, buildExternalId, encodeMarker } from '../../../../shared/relay';
+import { errorItem } from '../../nodeErrors';
+import { getOptions } from '../../runItems';
+import { readDialInput, readSendLimits } from '../../dialFields';
+import { readLanguage } from '../../speechFields';
+import type { DialJob } from '../dialPipeline';
+import { runDialPipeline } from '../dialPipeline';
+import { DEFAULT_WAIT_MINUTES } from './callAndWait.description';
+import type { WaitingCall } from './waitingState';
+import { keepAsTimeoutOutput, waitingCallOf, waitingRunItem } from './waitingState';
+
+export { description } from './callAndWait.description';
+
+function readSettings(this: IExecuteFunctions, itemIndex: number, options: IDataObject): WaitSettings {
+	const approvalOptions = this.getNodeParameter('approvalOptions', itemIndex, {}) as IDataObject;
+	const approval = (approvalOptions?.values ?? {}) as IDataObject;
+	const responseType = this.getNodeParameter('responseType', itemIndex, 'keyPress');
+	return buildWaitSettings({
+		message: this.getNodeParameter('message', itemIndex),
+		language: readLanguage.call(this, itemIndex),
+		responseType,
+		maxDigits: responseType === 'keyPress' ? this.getNodeParameter('maxDigits', itemIndex, 1) : undefined,
+		acknowledgeKey: responseType === 'keyPress' ? this.getNodeParameter('acknowledgeKey', itemIndex, '1') : undefined,
+		approvalType: approval.approvalType,
+		approveKey: approval.approveKey,
+		declineKey: approval.declineKey,
+		repeat: options.repeatMessage ?? 1,
+		closingMessage: options.closingMessage,
+	});
+}
+
+function userExternalIdOf(options: IDataObject): string | undefined {
+	const given = options.externalId;
+	if (given === undefined || given === null || String(given).trim() === '') return undefined;
+	const id = String(given).trim();
+	if (id.length > MAX_USER_EXTERNAL_ID_LENGTH) {
+		throw new ValidationError(
+			'External ID',
+			`External ID is ${id.length} characters long: Call and Wait shares Telesign's 128-character external_id with the marker that leads the call's events back to this execution, so keep it to ${MAX_USER_EXTERNAL_ID_LENGTH} characters or fewer`,
+		);
+	}
+	return id;
+}
+
+interface WaitJob extends DialJob {
+	settings: WaitSettings;
+	userExternalId?: string;
+}
+
+interface ResumeParts {
+	executionId: string;
+	nodeId: string;
+	signature: string;
+}
+
+/** The execution ID and signature of this node's signed resume URL (…/<executionId>/<nodeId>?signature=…). */
+function resumeParts(this: IExecuteFunctions): ResumeParts {
+	const url = new URL(this.getSignedResumeUrl());
+	const segments = url.pathname.split('/');
+	return {
+		executionId: decodeURIComponent(segments[segments.length - 2] ?? ''),
+		nodeId: this.getNode().id,
+		signature: url.searchParams.get('signature') ?? '',
+	};
+}
+
+function prepare(this: IExecuteFunctions, itemIndex: number, resume: ResumeParts): WaitJob {
+	const options = getOptions.call(this, itemIndex);
+	const settings = readSettings.call(this, itemIndex, options);
+	const userExternalId = userExternalIdOf(options);
+	const externalId = buildExternalId(encodeMarker({ ...resume, itemIndex }), userExternalId);
+	const action = buildDialAction({ ...readDialInput.call(this, itemIndex, { ...options, sendDtmf: undefined }), externalId });
+	const dial = {
+		body: action as unknown as IDataObject,
+		externalId: action.params.external_id as string,
+		to: action.params.to,
+		callerIdNumber: action.params.caller_id_number,
+		...readSendLimits(options),
+	};
+	return { dial, settings, userExternalId };
+}
+
+const UNIT_MS: Record<string, number> = { seconds: 1000, minutes: 60_000, hours: 3_600_000, days: 86_400_000 };
+
+/** When the wait ends at the latest (n8n's waiting state resumes the execution then). */
+export function waitTillOf(this: IExecuteFunctions, nowMs = Date.now()): Date {
+	const limit = ((getOptions.call(this, 0).limitWaitTime as IDataObject | undefined)?.values ?? {}) as IDataObject;
+	let till: Date;
+	if (limit.limitType === 'atSpecifiedTime') till = new Date(String(limit.maxDateAndTime ?? ''));
+	else if (limit.resumeAmount !== undefined) {
+		till = new Date(nowMs + Number(limit.resumeAmount) * (UNIT_MS[String(limit.resumeUnit ?? 'minutes')] ?? NaN));
+	} else till = new Date(nowMs + DEFAULT_WAIT_MINUTES * 60_000);
+	if (Number.isNaN(till.getTime())) {
+		throw new NodeOperationError(this.getNode(), 'Limit Wait Time is not a valid time', {
+			description: 'Set an amount and unit, or a date and time.',
+		});
+	}
+	return till;
+}
+
+/** A call an earlier try of this run placed (Retry On Fail) whose fields fail now: it cannot be followed. */
+function notFollowed(this: IExecuteFunctions, itemIndex: number): NodeOperationError {
+	return new NodeOperationError(this.getNode(), 'This call was placed by an earlier try of the node, but its fields could not be read again to follow it', {
+		itemIndex,
+		description: 'It was not dialled again. Its outcome is not known to this node.',
+	});
+}
+
+function newWaitingCall(job: WaitJob, referenceId: unknown): WaitingCall {
+	return {
+		settings: job.settings,
+		reference_id: typeof referenceId === 'string' ? referenceId : null,
+		to: job.dial.to,
+		user_external_id: job.userExternalId ?? null,
+	};
+}
+
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	if (items.length === 0) return [];
+	const waitTill = waitTillOf.call(this);
+	const resume = resumeParts.call(this);
+	const { jobs, results } = await runDialPipeline(this, items.length, (itemIndex) => prepare.call(this, itemIndex, resume));
+	const timeoutItems: INodeExecutionData[] = [];
+	const waitingRun: INodeExecutionData[] = [];
+	results.forEach((result, itemIndex) => {
+		if (result === undefined) return; // never prepared: the execution was stopped
+		const job = jobs.get(itemIndex);
+		if (!result.ok || job === undefined) {
+			const failed = result.ok
+				? errorItem(notFollowed.call(this, itemIndex), itemIndex, { ...result.json, call_may_have_been_placed: true })
+				: errorItem(result.error, itemIndex, { ...result.fields, answered: false, acknowledged: false });
+			timeoutItems.push(failed);
+			waitingRun.push(failed);
+			return;
+		}
+		const call = newWaitingCall(job, result.json.reference_id);
+		const outcome = buildOutcome(call.settings, [], { referenceId: call.reference_id ?? undefined, externalId: call.user_external_id, to: call.to });
+		timeoutItems.push({ json: outcome as IDataObject, pairedItem: { item: itemIndex } });
+		waitingRun.push(waitingRunItem(call, itemIndex));
+	});
+	if (!waitingRun.some((item) => waitingCallOf(item) !== undefined)) return timeoutItems;
+	keepAsTimeoutOutput(items, timeoutItems);
+	await this.putExecutionToWait(waitTill);
+	return waitingRun;
+}

@@ -1,0 +1,95 @@
+/**
+ * The waiting side of Call → Call and Wait for Response: n8n calls this for every request to the execution's
+ * resume URL. Only requests relayed by a Telesign Voice Trigger are obeyed (shared/relay/receive.ts). Each event
+ * is answered with the call's next step, decided once (followedCalls.ts), without resuming; when the last call
+ * has ended, the execution resumes with one outcome item per input item.
+ */
+import type { IDataObject, INodeExecutionData, IWebhookDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+
+import { buildOutcome, decideNext } from '../../../../shared/telesign/callAndWait';
+import { parseEventBody } from '../../../../shared/telesign/events';
+import { markerTargetsThisNode, parseMarker, readRawBody, sendSignedAnswer, verifyRelayedRequest } from '../../../../shared/relay';
+import type { FollowedCall } from './followedCalls';
+import { callOf, callsOf, forget, recordStep, repeatAnswer, sameEvent } from './followedCalls';
+import { readWaitingRun, readWaitingRunItem, waitingCallOf } from './waitingState';
+
+/** The resume URL's webhook: n8n's `/webhook-waiting/<executionId>/<nodeId>`, valid while the execution waits. */
+export const callAndWaitWebhooks: IWebhookDescription[] = [
+	{
+		name: 'default',
+		httpMethod: 'POST',
+		responseMode: 'onReceived',
+		responseData: '',
+		path: '={{ $nodeId }}',
+		restartWebhook: true,
+		isFullPath: true,
+	},
+];
+
+function refuse(this: IWebhookFunctions, status: number, message: string): IWebhookResponseData {
+	this.getResponseObject().status(status).json({ message });
+	return { noWebhookResponse: true };
+}
+
+/** The outcome items, or undefined while a dialled call has not ended. */
+function outcomes(items: INodeExecutionData[], calls: Map<number, FollowedCall>): INodeExecutionData[] | undefined {
+	const output: INodeExecutionData[] = [];
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		const waiting = waitingCallOf(items[itemIndex]);
+		if (waiting === undefined) {
+			output.push({ json: items[itemIndex].json, pairedItem: { item: itemIndex } }); // a dial that failed
+			continue;
+		}
+		const call = calls.get(itemIndex);
+		if (call?.completed === undefined || call.referenceId !== (waiting.reference_id ?? undefined)) return undefined;
+		const json = buildOutcome(waiting.settings, call.steps, {
+			referenceId: waiting.reference_id ?? undefined,
+			externalId: waiting.user_external_id,
+			to: waiting.to,
+			completed: call.completed,
+		});
+		output.push({ json: json as IDataObject, pairedItem: { item: itemIndex } });
+	}
+	return output;
+}
+
+export async function callAndWaitWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const raw = (await readRawBody(this.getRequestObject())) ?? Buffer.alloc(0);
+	const nowMs = Date.now();
+	const relay = await verifyRelayedRequest(this, raw, nowMs);
+	if (!relay.ok) {
+		this.logger.warn('Telesign Voice: request to a waiting call refused (not relayed by a Telesign Voice Trigger)', {
+			node: this.getNode().name,
+			reason: relay.reason,
+		});
+		return refuse.call(this, 401, 'Unauthorized');
+	}
+	const parsed = parseEventBody(raw);
+	const marker = parsed.ok ? parseMarker(parsed.event.external_id) : undefined;
+	if (!parsed.ok || marker === undefined || !markerTargetsThisNode(this, marker)) {
+		return refuse.call(this, 400, 'Not an event of a call this node is waiting for');
+	}
+	const waiting = waitingCallOf(readWaitingRunItem(this, marker.itemIndex));
+	const calls = callsOf(marker.signature, nowMs);
+	let action: IDataObject | null = null;
+	let ended = false;
+	if (waiting !== undefined) {
+		const { event, data } = parsed.event;
+		const call = callOf(calls, marker.itemIndex, typeof parsed.event.reference_id === 'string' ? parsed.event.reference_id : undefined);
+		const identity = sameEvent(event, data);
+		const repeat = repeatAnswer(call, identity);
+		if (repeat !== undefined) {
+			action = (repeat.action as unknown as IDataObject) ?? null;
+		} else {
+			const decision = decideNext(waiting.settings, call.steps, { event, data });
+			recordStep(call, identity, decision, data);
+			ended = decision.ended;
+			action = (decision.action as unknown as IDataObject) ?? null;
+		}
+	}
+	sendSignedAnswer(this, relay.key, action);
+	const output = ended ? outcomes(readWaitingRun(this), calls) : undefined;
+	if (output === undefined) return { noWebhookResponse: true };
+	forget(marker.signature);
+	return { noWebhookResponse: true, workflowData: [output] };
+}

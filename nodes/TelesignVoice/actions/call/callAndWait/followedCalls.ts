@@ -1,0 +1,120 @@
+/**
+ * The steps of the calls a waiting execution is following, between two events, and the rule that makes each
+ * step happen once. n8n offers a node no storage it could write from a webhook that does not resume the
+ * execution, so they live in the memory of the n8n process that answers the events (the settings and the dialled
+ * calls are persisted with the waiting execution: waitingState.ts). After a restart, or when another process
+ * answers the next event, a call goes on from what that event says; see docs/call-and-wait.md ("Limits").
+ *
+ * Repeated events. Telesign may post an event again (a retry after a slow answer) and sends no event id
+ * (https://developer.telesign.com/enterprise/reference/voice-events), so "the same event" is: the same call
+ * (reference_id), the same event name and the same data. A repeat is answered as the event was answered the
+ * first time and changes nothing in the call's record:
+ * - dial_completed and call_completed happen once per call: an identical one is always a repeat;
+ * - speak_completed / play_completed can genuinely come twice with the same data (nothing pressed at two
+ *   prompts in a row), which no byte tells from a repeat. The first identical one in a row is taken for a repeat
+ *   (answered with the same prompt: at worst the callee hears the question once more than Repeat Message says);
+ *   the next identical one in a row is a new step. After the closing message or a hang-up the repeat is answered
+ *   with a hang-up (the response is decided; nothing is asked any more). So a repeat never ends a call early and
+ *   never loses a key press.
+ */
+import { buildHangupAction } from '../../../../shared/telesign/actions';
+import type { CallStep, Decision } from '../../../../shared/telesign/callAndWait';
+
+export interface FollowedCall {
+	/** Telesign's reference_id of the call (the same node may dial again in a later run of the execution). */
+	referenceId?: string;
+	steps: CallStep[];
+	/** call_completed's data once Telesign has reported the end of the call. */
+	completed?: Record<string, unknown>;
+	/** What each handled event was answered, by its identity (sameEvent), and the last one handled. */
+	answers: Map<string, Decision['action']>;
+	lastIdentity?: string;
+	/** How many identical events in a row were taken for repeats of the last one. */
+	repeatsInARow: number;
+	/** Events not recorded because they repeated one already handled. */
+	repeats: number;
+}
+
+interface Execution {
+	calls: Map<number, FollowedCall>;
+	touchedMs: number;
+}
+
+/** Entries not touched for this long are dropped (Telesign ends every call within 4 hours). */
+export const IDLE_LIMIT_MS = 5 * 60 * 60 * 1000;
+
+const executions = new Map<string, Execution>();
+
+function sweep(nowMs: number): void {
+	for (const [key, execution] of executions) if (nowMs - execution.touchedMs > IDLE_LIMIT_MS) executions.delete(key);
+}
+
+/** The calls of one waiting node run, keyed by its resume signature (unique per execution and node). */
+export function callsOf(key: string, nowMs = Date.now()): Map<number, FollowedCall> {
+	sweep(nowMs);
+	let execution = executions.get(key);
+	if (execution === undefined) {
+		execution = { calls: new Map(), touchedMs: nowMs };
+		executions.set(key, execution);
+	}
+	execution.touchedMs = nowMs;
+	return execution.calls;
+}
+
+/** The followed call of an item; a call with another reference_id (an earlier run of the node) is replaced. */
+export function callOf(calls: Map<number, FollowedCall>, itemIndex: number, referenceId: string | undefined): FollowedCall {
+	let call = calls.get(itemIndex);
+	if (call === undefined || call.referenceId !== referenceId) {
+		call = { referenceId, steps: [], answers: new Map(), repeatsInARow: 0, repeats: 0 };
+		calls.set(itemIndex, call);
+	}
+	return call;
+}
+
+export function forget(key: string): void {
+	executions.delete(key);
+}
+
+function canonical(value: unknown): string {
+	if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+	if (value !== null && typeof value === 'object') {
+		const entries = Object.keys(value as object)
+			.sort()
+			.map((key) => `${JSON.stringify(key)}:${canonical((value as Record<string, unknown>)[key])}`);
+		return `{${entries.join(',')}}`;
+	}
+	return JSON.stringify(value) ?? 'null';
+}
+
+/** An event's identity: the same event name and the same data (key order does not matter). */
+export function sameEvent(event: string, data: unknown): string {
+	return `${event}|${canonical(data ?? {})}`;
+}
+
+const ONCE_PER_CALL = new Set(['dial_completed', 'call_completed']);
+
+/**
+ * What a repeat of an already handled event is answered, or undefined when the event is a new step (decide it
+ * and record it with recordStep). Counts the repeat.
+ */
+export function repeatAnswer(call: FollowedCall, identity: string): { action: Decision['action'] } | undefined {
+	if (!call.answers.has(identity)) return undefined;
+	const event = identity.slice(0, identity.indexOf('|'));
+	const isLast = call.lastIdentity === identity;
+	if (!ONCE_PER_CALL.has(event) && !(isLast && call.repeatsInARow === 0)) return undefined;
+	call.repeats++;
+	if (isLast) call.repeatsInARow++;
+	const last = call.steps[call.steps.length - 1];
+	const finished = last !== undefined && (last.answer === 'closing' || last.answer === 'hangup');
+	if (!ONCE_PER_CALL.has(event) && finished) return { action: buildHangupAction() };
+	return { action: call.answers.get(identity) };
+}
+
+/** Records a new step: what it was answered, for its repeats. */
+export function recordStep(call: FollowedCall, identity: string, decision: Decision, data: Record<string, unknown> | undefined): void {
+	call.steps.push(decision.step);
+	call.answers.set(identity, decision.action);
+	call.lastIdentity = identity;
+	call.repeatsInARow = 0;
+	if (decision.ended) call.completed = data ?? {};
+}
