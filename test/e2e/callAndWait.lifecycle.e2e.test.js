@@ -6,7 +6,7 @@
 const axios = require('axios');
 const { callAndWaitSuite, createTelesignCredential, deployRelayTrigger, actionsOf, outputOf, delay } = require('./harness/callAndWait');
 const { DEMO_NUMBERS } = require('./harness/examples');
-const { REPO_ROOT } = require('./harness/install');
+const { REPO_ROOT, buildAndPack } = require('./harness/install');
 const { N8nServer } = require('./harness/n8n');
 const { TelesignSimulator, DEFAULT_ACCOUNT, postEvent } = require('../simulator');
 
@@ -162,8 +162,8 @@ async function restartWhileSpeaking(at, wf, triggerUrl, ownSim) {
 
 test('n8n restarted while a call waits (before it rings, and while the message is spoken): resumed by the new process', async () => {
 	// A second n8n of its own (port + 2), so the restart does not disturb the shared one.
-	process.env.E2E_SKIP_BUILD = '1'; // the global setup built dist already
-	const own = new N8nServer({ port: Number(process.env.E2E_N8N_PORT || 5688) + 2 });
+	// The global setup built dist already: pack it without building again (no process-wide setting is changed).
+	const own = new N8nServer({ port: Number(process.env.E2E_N8N_PORT || 5688) + 2, tarball: buildAndPack({ skipBuild: true }) });
 	const ownSim = new TelesignSimulator({ ownedNumbers: [DEMO_NUMBERS.callerId], callees: DEMO_NUMBERS.callees, ringMs: 25_000, webhookTimeoutMs: 20_000 });
 	await ownSim.start();
 	try {

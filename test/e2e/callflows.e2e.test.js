@@ -48,10 +48,12 @@ afterAll(async () => {
 
 beforeEach(() => {
 	sim.reset();
-	sim.configure({ webhookUrl: outbound.webhookUrl, inboundWebhookUrl: ivr.webhookUrl, rateLimit: null });
+	sim.configure({ webhookUrl: outbound.webhookUrl, inboundWebhookUrl: ivr.webhookUrl, rateLimit: null, mediaMs: 0 });
 });
 
 test('A) outbound alert: dial → answered → speak the alert → speak_completed → hangup → call_completed', async () => {
+	// The message takes 1 s to speak, so the call lasts at least a second: its duration is no default 0.
+	sim.configure({ mediaMs: 1000 });
 	const since = await newExecutions(n8n, outbound.id);
 	const message = 'Disk space on db-1 is below 5 percent.';
 	const [dial] = await sendAlert([DEMO_NUMBERS.answers], message);
@@ -64,7 +66,10 @@ test('A) outbound alert: dial → answered → speak the alert → speak_complet
 	const speak = call.entries.find((e) => e.type === 'action' && e.method === 'speak');
 	expect(speak.params.tts).toEqual({ message, language: 'en-US' });
 	expect(call.status).toBe('hangup');
-	expect(call.duration).toBeGreaterThanOrEqual(0);
+	// The duration the simulator reported in call_completed (whole seconds from answer to end).
+	const completed = call.entries.find((e) => e.type === 'event' && e.event === 'call_completed');
+	expect(completed.body.data.duration).toBe(call.duration);
+	expect(Number.isInteger(call.duration) && call.duration >= 1).toBe(true);
 
 	// n8n: the alert run + one run per event, all successful, each through the expected branch.
 	const runs = await since.waitFor(4);
@@ -74,7 +79,8 @@ test('A) outbound alert: dial → answered → speak the alert → speak_complet
 	expect(output(byEvent.dial_completed, 'Speak the Alert')).toEqual(speak.params && { jsonrpc: '2.0', method: 'speak', params: speak.params });
 	expect(nodesRun(byEvent.speak_completed)).toContain('Hang Up');
 	expect(nodesRun(byEvent.call_completed)).toContain('Call Finished');
-	expect(output(byEvent.call_completed, 'Call Finished')).toMatchObject({ reference_id: dial.reference_id, status: 'hangup' });
+	// The call log row carries the simulator's duration through the trigger.
+	expect(output(byEvent.call_completed, 'Call Finished')).toMatchObject({ reference_id: dial.reference_id, status: 'hangup', duration: call.duration });
 });
 
 test('A2) outbound alert: a bad number or a message that does not fit → 400 naming the field and what is allowed, nothing dialed', async () => {

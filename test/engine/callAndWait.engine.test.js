@@ -38,7 +38,10 @@ const waitParameters = (options = {}) => ({
 
 let server;
 beforeEach(() => clearCredentialCache());
-afterEach(async () => server && (await server.fake.close()));
+afterEach(async () => {
+	jest.restoreAllMocks();
+	if (server) await server.fake.close();
+});
 
 /** The calls placed, by number: their reference_id and marker (what Telesign repeats in every event). */
 function placedCalls() {
@@ -162,8 +165,11 @@ it('a refused dial without Continue On Fail stops the node before the execution 
 	expect(server.fake.state.requests.map((request) => request.json.params.to)).toEqual([REFUSED]);
 });
 
-it('Retry On Fail never dials again: a call that may have been placed stops every try, and nobody is called twice', async () => {
+it('Retry On Fail never dials again: n8n runs the node 3 times, every try stops at the call that may have been placed, and nobody is called twice', async () => {
 	server = await fakeTelesign(telesign);
+	// Each try of Retry On Fail is one call of the node's execute() by n8n's WorkflowExecute (its runData keeps
+	// only the last try), so the tries are counted there.
+	const tries = jest.spyOn(TelesignVoice.prototype, 'execute');
 	const wf = dialWorkflow({
 		items: [
 			{ name: 'alice', phone: ALICE, alert: 'A' },
@@ -173,9 +179,13 @@ it('Retry On Fail never dials again: a call that may have been placed stops ever
 		settings: { retryOnFail: true, maxTries: 3, waitBetweenTries: 0 },
 	});
 	const run = await runWorkflow({ ...wf, credentials: server.credentials }).promise;
-	expect(run.waitTill).toBeUndefined();
-	expect(run.data.resultData.runData['Telesign Voice'].length).toBeGreaterThanOrEqual(1);
-	expect(run.data.resultData.error.message).toMatch(/may have been placed/);
+	expect(tries).toHaveBeenCalledTimes(3);
+	// One request per person over all three tries: the fake Telesign never saw a second dial.
 	const dialled = server.fake.state.requests.map((request) => request.json.params.to);
 	expect(dialled.sort()).toEqual([ALICE, RESET]);
+	expect(run.waitTill).toBeUndefined();
+	const { error } = run.data.resultData;
+	expect(error.message).toMatch(/may have been placed/);
+	// The last try reported the first try's dial instead of sending it again.
+	expect(error.description).toMatch(/The node ran again \(n8n's Retry On Fail\); this dial was not sent again\./);
 });

@@ -6,9 +6,13 @@
  * credentials helper applies the package's credential exactly as n8n's CredentialsHelper does (it calls the
  * credential type's authenticate() with the request options).
  *
- * Expressions: n8n-workflow 2.41 evaluates with the "legacy" engine unless Expression.initExpressionEngine() is
- * called with "vm" (what n8n's CLI does for N8N_EXPRESSION_ENGINE=vm). The vm engine needs isolated-vm, which
- * is not built on Node 20 here, so the harness selects "legacy" explicitly and checks it is the active one.
+ * Expressions: n8n 2.41's CLI starts the "vm" engine (N8N_EXPRESSION_ENGINE, default "vm": expressions run in
+ * isolated-vm, through @n8n/expression-runtime) with Expression.initExpressionEngine(); n8n-workflow alone
+ * evaluates with "legacy". ENGINE_TEST_EXPRESSION_ENGINE=vm starts the vm engine as n8n's CLI does, with n8n's
+ * default settings (`npm test` runs the engine tests so under Node 24, whose isolated-vm prebuild loads; see
+ * scripts/test.js); otherwise the harness selects "legacy", which runs on Node 20 without a native build. Either
+ * way it checks the engine is the active one. Executions acquire their isolate in WorkflowExecute; webhooks get
+ * one here as n8n's live and waiting webhook handlers do.
  */
 const { Expression, Workflow } = require('n8n-workflow');
 const { ExecutionLifecycleHooks, HookContext, WebhookContext, WorkflowExecute } = require('n8n-core');
@@ -22,8 +26,28 @@ const fromCore = (name) => require(require.resolve(name, { paths: [require.resol
 const coreLogger = fromCore('@n8n/di').Container.get(fromCore('@n8n/backend-common').Logger);
 coreLogger.internalLogger.silent = true;
 
-Expression.setExpressionEngine('legacy');
-if (Expression.getActiveImplementation() !== 'legacy') throw new Error('the legacy expression engine is not active');
+const EXPRESSION_ENGINE = process.env.ENGINE_TEST_EXPRESSION_ENGINE || 'legacy';
+if (EXPRESSION_ENGINE === 'vm') {
+	// n8n 2.41's defaults (@n8n/config ExpressionEngineConfig), passed as its base command passes them.
+	beforeAll(async () => {
+		await Expression.initExpressionEngine({
+			engine: 'vm',
+			poolSize: 1,
+			maxCodeCacheSize: 1024,
+			bridgeTimeout: 5000,
+			bridgeMemoryLimit: 128,
+			lazyAcquire: false,
+			compileCache: false,
+		});
+		if (Expression.getActiveImplementation() !== 'vm') throw new Error('the vm expression engine is not active');
+	});
+	afterAll(async () => await Expression.disposeExpressionEngine());
+} else if (EXPRESSION_ENGINE === 'legacy') {
+	Expression.setExpressionEngine('legacy');
+	if (Expression.getActiveImplementation() !== 'legacy') throw new Error('the legacy expression engine is not active');
+} else {
+	throw new Error(`ENGINE_TEST_EXPRESSION_ENGINE must be "legacy" or "vm", not "${EXPRESSION_ENGINE}"`);
+}
 
 const PACKAGE = 'n8n-nodes-telesign-voice';
 const TELESIGN_NODE = `${PACKAGE}.telesignVoice`;
@@ -268,7 +292,7 @@ async function callWebhook({ workflow, node, nodeType, credentials, request, run
 	const additionalData = { ...newAdditionalData({ executionId, credentials }), httpRequest: request, httpResponse: res };
 	const webhookData = { httpMethod: 'POST', node: node.name, path: node.webhookId ?? node.id, webhookDescription: {}, workflowId: workflow.id };
 	const context = new WebhookContext(workflow, node, additionalData, 'webhook', webhookData, [], runExecutionData);
-	const result = await nodeType.webhook.call(context);
+	const result = await workflow.expression.withIsolate(async () => await nodeType.webhook.call(context));
 	return { result, reply };
 }
 
@@ -283,7 +307,7 @@ async function activateTrigger({ parameters, credentials }) {
 	const { workflow, trigger } = triggerWorkflow(parameters);
 	const additionalData = newAdditionalData({ executionId: undefined, credentials });
 	const context = new HookContext(workflow, trigger, additionalData, 'trigger', 'activate');
-	return await new TelesignVoiceTrigger().webhookMethods.default.checkExists.call(context);
+	return await workflow.expression.withIsolate(async () => await new TelesignVoiceTrigger().webhookMethods.default.checkExists.call(context));
 }
 
 /** Start → HTTP Request (test) with the given request options. */
@@ -345,4 +369,4 @@ function outputOf(run, nodeName, outputIndex = 0, runIndex = 0) {
 	return task?.data?.main?.[outputIndex] ?? [];
 }
 
-module.exports = { callWebhook, callTriggerWebhook, activateTrigger, httpRequestWorkflow, dialWorkflow, runWorkflow, outputOf, TELESIGN_NODE, START_NODE, PASS_NODE, nodeTypes };
+module.exports = { EXPRESSION_ENGINE, callWebhook, callTriggerWebhook, activateTrigger, httpRequestWorkflow, dialWorkflow, runWorkflow, outputOf, TELESIGN_NODE, START_NODE, PASS_NODE, nodeTypes };

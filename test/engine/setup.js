@@ -14,11 +14,14 @@ async function fakeTelesign(handler, authMethod = 'digest') {
 
 const accepted = (req) => ({ status: 200, body: { reference_id: `REF-${req.json.params.to}`, status: 'dial_accepted' } });
 
-/** Resolves when `predicate()` holds (polled), so tests wait for a server-side event without fixed sleeps. */
-async function until(predicate, limitMs = 5000) {
+/**
+ * Resolves when `predicate()` holds (polled), so tests wait for an event without fixed sleeps. The limit only
+ * turns "never happened" into a failure naming `what`; it is no timing assertion.
+ */
+async function until(predicate, limitMs = 5000, what = 'condition') {
 	const started = Date.now();
 	while (!predicate()) {
-		if (Date.now() - started > limitMs) throw new Error('condition not reached');
+		if (Date.now() - started > limitMs) throw new Error(`${what} not reached within ${limitMs} ms`);
 		await new Promise((resolve) => setTimeout(resolve, 5));
 	}
 }

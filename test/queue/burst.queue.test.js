@@ -4,12 +4,14 @@
  * (harness/cluster.js RECOMMENDED_QUEUE_ENV on main and webhook processor): every request gets its answer.
  * Without those settings n8n loses a few percent of lastNode answers under load (a Bull race in n8n).
  */
-const { connectCluster, RECOMMENDED_QUEUE_ENV } = require('./harness/context');
+const { connectCluster } = require('./harness/context');
 const { telesignTrigger, respondNode } = require('../e2e/harness/workflows');
 const { DEFAULT_ACCOUNT, postEvent } = require('../simulator');
 
 const EVENTS = Number(process.env.QUEUE_BURST_EVENTS || 500);
 const CONCURRENCY = 16;
+// A set-up guard, not a test: the README promises at least 500 events; QUEUE_BURST_EVENTS may only raise it.
+if (!Number.isInteger(EVENTS) || EVENTS < 500) throw new Error(`QUEUE_BURST_EVENTS must be an integer ≥ 500, not ${process.env.QUEUE_BURST_EVENTS}`);
 let cluster;
 let workflowId;
 
@@ -18,8 +20,6 @@ afterAll(async () => {
 });
 
 test(`${EVENTS} events at concurrency ${CONCURRENCY}: 0 unanswered, each answered with its own Speak, ${EVENTS} successful executions`, async () => {
-	expect(EVENTS).toBeGreaterThanOrEqual(500);
-	expect(Object.keys(RECOMMENDED_QUEUE_ENV)).toEqual(['N8N_EXECUTIONS_QUEUE_KEEP_LAST_COMPLETED', 'N8N_EXECUTIONS_QUEUE_KEEP_LAST_FAILED']);
 	cluster = connectCluster();
 	const credential = await cluster.main.createCredential('Telesign (queue burst)', 'telesignVoiceApi', {
 		customerId: DEFAULT_ACCOUNT.customerId,

@@ -1,8 +1,8 @@
 'use strict';
 /**
  * The reliability suite's scoreboard: cases per category, figures and durations, printed as a table and written
- * as markdown (test/RELIABILITY.md). Each test file keeps its own and hands it on (toJSON); the report is the
- * boards of a run's files absorbed into one.
+ * as markdown (test/.out/RELIABILITY.md; `npm run test:reliability-report` publishes it as test/RELIABILITY.md).
+ * Each test file keeps its own and hands it on (toJSON); the report is the boards of a run's files absorbed into one.
  */
 const os = require('os');
 
@@ -100,8 +100,9 @@ class Scoreboard {
 			'# Reliability and security suite — latest run',
 			'',
 			'Written by the suite `test/e2e/reliability/` (five test files, part of `npm test`, run in CI) at the end of every',
-			'complete run: the real action node and trigger inside a real n8n, against the local Telesign simulator. Every',
-			'case is also a jest assertion, so a case that fails fails the test run.',
+			'complete run (to `test/.out/RELIABILITY.md`; `npm run test:reliability-report` publishes it here): the real action',
+			'node and trigger inside a real n8n, against the local Telesign simulator. Every case is also a jest assertion,',
+			'so a case that fails fails the test run.',
 			'',
 			`- Date: ${meta.date}`,
 			`- n8n: ${meta.n8nVersion} (SQLite, regular mode), Node ${meta.nodeVersion} for the suite`,

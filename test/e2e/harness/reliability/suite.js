@@ -6,8 +6,9 @@
  *    that every file uses the same secrets and the last file knows what to look for;
  *  - a part per file in test/.out/reliability/<category>.json: its scoreboard, figures, notes, the workflows it
  *    created, the texts it saw and its simulator's logs. The secrets file scans the parts of the files before it;
- *    after each file the parts of this run make the report: test/RELIABILITY.md once every category ran (with the
- *    full 1,000-event burst), else test/.out/reliability-partial.md.
+ *    after each file the parts of this run make the report: test/.out/RELIABILITY.md once every category ran
+ *    (with the full 1,000-event burst), else test/.out/reliability-partial.md. Running the tests changes no
+ *    tracked file: `npm run test:reliability-report` copies a complete report to test/RELIABILITY.md on purpose.
  * `reliabilitySuite(category)` registers the file's beforeAll/afterAll and returns what its tests use.
  */
 const crypto = require('crypto');
@@ -35,7 +36,7 @@ const BURST_CONCURRENCY = 32;
 const CALLER_ID = '15550000001';
 const WEBHOOK_USER = 'telesign-reliability';
 const PARTS_DIR = path.join(REPO_ROOT, 'test', '.out', 'reliability');
-const REPORT_FILE = path.join(REPO_ROOT, 'test', 'RELIABILITY.md');
+const REPORT_FILE = path.join(REPO_ROOT, 'test', '.out', 'RELIABILITY.md');
 const PARTIAL_REPORT_FILE = path.join(REPO_ROOT, 'test', '.out', 'reliability-partial.md');
 
 /**
@@ -151,6 +152,8 @@ function writeReport(suite) {
 	const complete = board.allRan() && BURST_EVENTS === 1000;
 	const file = complete ? REPORT_FILE : PARTIAL_REPORT_FILE;
 	fs.mkdirSync(path.dirname(file), { recursive: true });
+	// Only this run's report stays: a complete one of an earlier run is never published as this run's.
+	fs.rmSync(complete ? PARTIAL_REPORT_FILE : REPORT_FILE, { force: true });
 	const text = board.markdown(meta);
 	fs.writeFileSync(file, text.endsWith('\n') ? text : `${text}\n`);
 	const own = board.rows().find((r) => r.key === suite.category);
