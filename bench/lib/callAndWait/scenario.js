@@ -142,4 +142,4 @@ async function scenario(run, { key, executions, itemsPerExecution }) {
 	return { key, executions, itemsPerExecution, calls, placeMs, finishMs, rss: { idleKb: rssIdleKb, waitingKb: rssWaitingKb, afterKb: rssAfterKb }, verified, cpuMsPerRound, latency };
 }
 
-module.exports = { scenario };
+module.exports = { scenario, deployScenario, placeCalls, verifyOutcomes, settledRssKb, countExecutions, until, summarizeLatency };
