@@ -14,8 +14,12 @@
  * warm-up for all three.
  *   3. call_completed of every call, same concurrency: each ends its call, resumes its execution and starts the
  *      relay trigger's call-log run; then every execution's outcome is checked.
- * A wrong or missing answer is counted and reported (the table's Check column), not a reason to lose the run.
+ * A wrong or missing answer is counted and reported (the table's Check column), not a reason to lose the run. As
+ * Telesign would, a call whose dial_completed was answered with anything but the prompt gets no speak_completed
+ * (its outcome must then say not acknowledged). The trigger answers hangup when a relay fails (relay.ts), which
+ * is also speak_completed's right answer: the relays that failed are counted from n8n's log (its warning).
  */
+const fs = require('fs');
 const { pool } = require('../pool');
 const { cpuMs, loadAverage } = require('../proc');
 const { percentile, min, max } = require('../stats');
@@ -68,6 +72,15 @@ async function checkedPost(url, body, check, what) {
 	return { ms: r.ms, ok, failure: ok ? undefined : `${what}: HTTP ${r.status} ${String(r.body).slice(0, 120)}` };
 }
 
+/**
+ * The trigger's warnings of relays that failed (timeout, no answer) in n8n's log so far: {count, last}. n8n logs
+ * them at level warn, the bench's default N8N_LOG_LEVEL (with `error` they are not counted).
+ */
+function relayWarnings(n8n) {
+	const lines = fs.readFileSync(n8n.logPath, 'utf8').split('\n').filter((l) => l.includes('Call and Wait call not relayed'));
+	return { count: lines.length, last: lines[lines.length - 1] };
+}
+
 const newAcc = () => ({ latencies: [], wallMs: 0, cpuMs: 0, failures: 0, firstFailure: undefined });
 
 /** The three paths' blocks of one phase, interleaved; `acc[path]` gets the measured blocks. */
@@ -85,7 +98,11 @@ async function burstPhase(run, pid, dials, name, state) {
 				return () => checkedPost(url, body, t.isSpeak, `${label}, ${name}`);
 			});
 		const posts = {
-			relay: calls.map((dial) => () => checkedPost(triggerUrl, phase.event(dial), phase.check, `relayed ${name} of ${dial.to}`)),
+			relay: calls.map((dial) => async () => {
+				const r = await checkedPost(triggerUrl, phase.event(dial), phase.check, `relayed ${name} of ${dial.to}`);
+				if (!r.ok && name === 'dial_completed') state.ended.add(dial.to); // Telesign would end this call here
+				return r;
+			}),
 			floor: others(urls.floor, 'Webhook → Set'),
 			respond: others(urls.respond, 'Respond Speak'),
 		};
@@ -153,15 +170,22 @@ async function burstScenario(run) {
 	const dials = sim.dialsPlaced();
 	const loadStart = loadAverage();
 	log(`  ${calls} calls waiting after ${(placeMs / 1000).toFixed(1)} s; events with ${concurrency} in flight, three paths interleaved (load average ${loadStart})`);
-	const state = { rotation: 0, floorEvents: 0 };
+	const state = { rotation: 0, floorEvents: 0, ended: new Set() };
 	const phases = {};
-	for (const name of Object.keys(PHASES)) phases[name] = await burstPhase(run, pid, dials, name, state);
+	const relayFailed = {};
+	for (const name of Object.keys(PHASES)) {
+		const before = relayWarnings(n8n).count;
+		phases[name] = await burstPhase(run, pid, dials.filter((d) => !state.ended.has(d.to)), name, state);
+		const after = relayWarnings(n8n);
+		relayFailed[name] = { count: after.count - before, last: after.count > before ? after.last : undefined };
+		log(`  ${name}: relay p50 ${percentile(phases[name].relay.latencies, 50).toFixed(0)} ms, Webhook → Set p50 ${percentile(phases[name].floor.latencies, 50).toFixed(0)} ms (load average ${loadAverage()})`);
+	}
 	const loadEnd = loadAverage();
 	log(`  call_completed of ${calls} calls, ${concurrency} in flight (load average ${loadEnd})`);
 	const callCompleted = await completeAll(run, pid, dials, workflowId);
 	let verified;
 	try {
-		verified = await s.verifyOutcomes(n8n, workflowId, new Map(dials.map((d) => [d.to, d])), calls);
+		verified = await s.verifyOutcomes(n8n, workflowId, new Map(dials.map((d) => [d.to, d])), calls, state.ended);
 	} catch (error) {
 		verified = { executions: 0, items: 0, error: error.message };
 	}
@@ -172,6 +196,8 @@ async function burstScenario(run) {
 		paths[path] = { all: summarize(Object.values(phases).map((p) => p[path])) };
 		for (const name of Object.keys(PHASES)) paths[path][name] = summarize([phases[name][path]]);
 	}
+	for (const name of Object.keys(PHASES)) paths.relay[name].relayFailed = relayFailed[name];
+	paths.relay.all.relayFailed = { count: relayFailed.dial_completed.count + relayFailed.speak_completed.count, last: relayFailed.speak_completed.last || relayFailed.dial_completed.last };
 	log(`  relay p50 ${paths.relay.all.p50.toFixed(0)} ms, Webhook → Set p50 ${paths.floor.all.p50.toFixed(0)} ms; ${verified.items}/${calls} outcomes checked`);
 	return {
 		key: 'burst',
@@ -184,7 +210,7 @@ async function burstScenario(run) {
 		rss: { idleKb: rssIdleKb, waitingKb: rssWaitingKb, afterKb: rssAfterKb },
 		paths,
 		callCompleted,
-		verified,
+		verified: { ...verified, endedEarly: state.ended.size },
 	};
 }
 

@@ -41,7 +41,13 @@ function heldRow(r, { sec, shape, row }, targets) {
 	]);
 }
 
-const failed = (r) => (r.failures > 0 ? `❌ ${r.failures} wrong or missing answers (${String(r.firstFailure).slice(0, 80)})` : '');
+const failed = (r) => {
+	const out = [];
+	if (r.failures > 0) out.push(`❌ ${r.failures} wrong or missing answers (${String(r.firstFailure).slice(0, 80)})`);
+	const relay = r.relayFailed;
+	if (relay?.count > 0) out.push(`❌ ${relay.count} relays failed, answered hangup by the trigger (${String(relay.last).replace(/.*not relayed: /, '').slice(0, 60)})`);
+	return out.join(' · ');
+};
 const cpuCell = (r, floor) => `${fmtMs(r.cpuMsPerEvent)}/event${floor ? ` (${fmtX(r.cpuMsPerEvent / floor.cpuMsPerEvent)} floor)` : ''}`;
 
 /** One path's row of the burst: latency, throughput, ratio to the floor (and to Respond), CPU per event. */
@@ -63,7 +69,7 @@ function burstRows(b, row) {
 	burstLine(row, sec, 'Call and Wait relay, every relayed answer: Trigger → relay → waiting node → answer', relay.all, {
 		floor: floor.all,
 		respond: respond.all,
-		check: `${relay.all.failures ? '' : '✅ every answer right · '}p50 ${ratio <= CONFIG.goalRatio ? '✅' : '❌'} ≤${CONFIG.goalRatio}× (the goal set at concurrency 1)`,
+		check: `${relay.all.failures || relay.all.relayFailed?.count ? '' : '✅ every answer right · '}p50 ${ratio <= CONFIG.goalRatio ? '✅' : '❌'} ≤${CONFIG.goalRatio}× (the goal set at concurrency 1)`,
 	});
 	burstLine(row, sec, '… of which dial_completed → speak + collect_digits (ratios: same phase\'s blocks)', relay.dial_completed, { floor: floor.dial_completed, respond: respond.dial_completed });
 	burstLine(row, sec, '… of which speak_completed (key 1) → hangup (ratios: same phase\'s blocks)', relay.speak_completed, { floor: floor.speak_completed, respond: respond.speak_completed });
@@ -72,14 +78,15 @@ function burstRows(b, row) {
 	const ok = b.verified.items === b.calls && !b.verified.error;
 	row([
 		sec,
-		`Held: ${b.calls} calls dialled and waiting (placed in ${fmtMs(b.placeMs)}); ${b.verified.executions} execution(s) resumed, ${b.verified.items} acknowledged items checked`,
+		`Held: ${b.calls} calls dialled and waiting (placed in ${fmtMs(b.placeMs)}); ${b.verified.executions} execution(s) resumed, ${b.verified.items} outcome items checked` +
+			(b.verified.endedEarly ? ` (${b.verified.endedEarly} calls answered hangup at dial_completed, ended there as Telesign would: not acknowledged)` : ', all acknowledged'),
 		`${b.calls} waiting`,
 		'',
 		'',
 		'',
 		'',
 		`RSS idle ${fmtMb(b.rss.idleKb)} → all waiting ${fmtMb(b.rss.waitingKb)} → all resumed ${fmtMb(b.rss.afterKb)}`,
-		ok ? '✅ all answered and resumed' : `❌ ${String(b.verified.error || `${b.verified.items}/${b.calls}`).slice(0, 120)}`,
+		ok ? '✅ every execution resumed once, right outcome per call' : `❌ ${String(b.verified.error || `${b.verified.items}/${b.calls}`).slice(0, 120)}`,
 	]);
 }
 
