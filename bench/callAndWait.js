@@ -11,22 +11,29 @@
  * Telesign Voice Trigger, which relays them to the waiting execution. So the bench decides when events arrive and
  * can post the same client's requests to the other pipelines between them.
  *
- * Two scenarios (lib/callAndWait/scenario.js), each with every call waiting at once before any event is posted:
- *  - BENCH_CW_EXECUTIONS executions (default 200), each Webhook → Call and Wait with one call;
- *  - one execution of BENCH_CW_ITEMS items (default 250): Webhook → Split Out → Call and Wait.
+ * Three scenarios, each with every call waiting at once before any event is posted (BENCH_CW_PARTS selects;
+ * `--burst` runs the third alone). The first two (lib/callAndWait/scenario.js):
+ *  - `executions`: BENCH_CW_EXECUTIONS executions (default 200), each Webhook → Call and Wait with one call;
+ *  - `items`: one execution of BENCH_CW_ITEMS items (default 250): Webhook → Split Out → Call and Wait.
  * In each: n8n's RSS idle, with every call waiting, and after every execution has resumed; then the latency of
  * dial_completed → speak action through the relay, interleaved (concurrency 1, one event of each pipeline in turn,
  * the order rotating) with the same event to "Webhook → Set" (the floor) and to "Telesign Voice Trigger → Respond
  * Speak" (today's path); then every call is finished (speak_completed with key 1 → hangup, call_completed) and each
  * execution's output is checked: one acknowledged item per call, for the number it called, in item order.
+ *  - `burst` (lib/callAndWait/burst.js): the same events with 16 in flight (BENCH_CW_BURST_CONCURRENCY), each
+ *    relay block interleaved with blocks of the same size to Webhook → Set and to Trigger → Respond Speak;
+ *    relayed answers' p50/p99 and n8n's CPU per event for each path.
  */
 const fs = require('fs');
+const os = require('os');
 const { TelesignSimulator } = require('../test/simulator');
 const wf = require('./lib/workflows');
 const { ACCOUNT } = require('./lib/config');
 const { TABLE_HEADER, targetLines } = require('./lib/format');
+const { loadAverage } = require('./lib/proc');
 const { CONFIG } = require('./lib/callAndWait/config');
 const { scenario } = require('./lib/callAndWait/scenario');
+const { burstScenario } = require('./lib/callAndWait/burst');
 const { rows } = require('./lib/callAndWait/rows');
 
 /** The floor and today's trigger → Respond path: run.js's event pipelines when it made them, else made here. */
@@ -55,7 +62,7 @@ async function deployRelayTrigger(n8n, credential) {
 }
 
 /**
- * Runs both scenarios in a running n8n (the N8nServer of the harness). `ctx.eventWorkflows` (run.js): the event
+ * Runs the selected scenarios (CONFIG.scenarios) in a running n8n (the N8nServer of the harness). `ctx.eventWorkflows` (run.js): the event
  * pipelines already made there, reused. Returns the report that rows() turns into table rows.
  */
 async function measure(ctx, log = (m) => process.stderr.write(`[bench call and wait] ${m}\n`)) {
@@ -67,11 +74,13 @@ async function measure(ctx, log = (m) => process.stderr.write(`[bench call and w
 		const trigger = await deployRelayTrigger(n8n, credential);
 		const urls = await eventPipelines(n8n, credential, ctx.eventWorkflows);
 		const run = { n8n, sim, log, urls, credential, triggerUrl: trigger.url, nextNumber: 0 };
+		const has = (key) => CONFIG.scenarios.includes(key);
 		const results = [];
-		results.push(await scenario(run, { key: 'executions', executions: CONFIG.executions, itemsPerExecution: 1 }));
-		results.push(await scenario(run, { key: 'items', executions: 1, itemsPerExecution: CONFIG.items }));
+		if (has('executions')) results.push(await scenario(run, { key: 'executions', executions: CONFIG.executions, itemsPerExecution: 1 }));
+		if (has('items')) results.push(await scenario(run, { key: 'items', executions: 1, itemsPerExecution: CONFIG.items }));
+		const burst = has('burst') ? await burstScenario(run) : undefined;
 		await n8n.deactivate(trigger.id);
-		return { config: CONFIG, results };
+		return { config: CONFIG, results, burst };
 	} finally {
 		await sim.stop();
 	}
@@ -79,11 +88,12 @@ async function measure(ctx, log = (m) => process.stderr.write(`[bench call and w
 
 module.exports = { measure, rows, CONFIG };
 
-// ─────────────────────────── alone: node bench/callAndWait.js ───────────────────────────
+// ─────────────────────────── alone: node bench/callAndWait.js [--burst] ───────────────────────────
 
 /** Prints this part's table and targets, and keeps the raw report in bench/.out. */
-function publishAlone(report) {
-	const lines = [...TABLE_HEADER];
+function publishAlone(report, started) {
+	const run = `**Run:** ${started.date} · ${os.cpus().length} CPUs · load average at start ${started.load}, at end ${loadAverage()} · ${((Date.now() - started.ms) / 60_000).toFixed(1)} min`;
+	const lines = [run, '', ...TABLE_HEADER];
 	const targets = [];
 	rows(report, (cells) => lines.push(`| ${cells.join(' | ')} |`), targets);
 	lines.push('', ...targetLines(targets));
@@ -94,6 +104,7 @@ function publishAlone(report) {
 
 function runAlone() {
 	const env = process.env;
+	if (process.argv.includes('--burst')) CONFIG.scenarios = ['burst'];
 	const { N8nServer } = require('../test/e2e/harness/n8n');
 	const port = Number(env.BENCH_PORT || 5710);
 	const extraEnv = env.BENCH_N8N_ENV ? JSON.parse(env.BENCH_N8N_ENV) : {}; // e.g. {"N8N_EXPRESSION_ENGINE":"legacy"}
@@ -105,9 +116,10 @@ function runAlone() {
 		stop().finally(() => process.exit(2));
 	}, 30 * 60_000);
 	limit.unref();
+	const started = { ms: Date.now(), date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), load: loadAverage() };
 	(async () => {
 		await n8n.start();
-		publishAlone(await measure({ n8n }));
+		publishAlone(await measure({ n8n }), started);
 	})()
 		.then(stop, async (error) => {
 			process.stderr.write(`call and wait bench failed: ${error.stack || error}\n`);

@@ -1,6 +1,10 @@
 'use strict';
-/** The Call and Wait part's sizes and goals (BENCH_CW_EXECUTIONS, BENCH_CW_ITEMS; see bench/README.md, part 4). */
+/**
+ * The Call and Wait part's sizes and goals (BENCH_CW_EXECUTIONS, BENCH_CW_ITEMS, BENCH_CW_BURST_*, BENCH_CW_PARTS;
+ * see bench/README.md, part 4).
+ */
 const env = process.env;
+const SCENARIOS = ['executions', 'items', 'burst'];
 
 const CONFIG = {
 	executions: Number(env.BENCH_CW_EXECUTIONS || 200),
@@ -11,7 +15,18 @@ const CONFIG = {
 	goalRatio: 2,
 	goalWaiting: 200,
 	waitTimeoutMs: 300_000,
+	/** The 16-way burst (lib/callAndWait/burst.js): measured calls (+ warm-up calls), events in flight, block size. */
+	burst: {
+		calls: Number(env.BENCH_CW_BURST_CALLS || 200),
+		warmupCalls: Number(env.BENCH_CW_BURST_WARMUP || 16),
+		concurrency: Number(env.BENCH_CW_BURST_CONCURRENCY || 16),
+		block: 50,
+	},
+	/** Which scenarios run (`node bench/callAndWait.js --burst`: the burst only). */
+	scenarios: env.BENCH_CW_PARTS ? env.BENCH_CW_PARTS.split(',').map((v) => v.trim()) : SCENARIOS,
 };
+const unknown = CONFIG.scenarios.filter((v) => !SCENARIOS.includes(v));
+if (unknown.length) throw new Error(`BENCH_CW_PARTS: unknown ${unknown.join(', ')} (allowed: ${SCENARIOS.join(', ')})`);
 const MESSAGE = 'Disk full on db-1. Press 1 to acknowledge.';
 
 module.exports = { CONFIG, MESSAGE };

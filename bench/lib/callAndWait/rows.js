@@ -41,6 +41,55 @@ function heldRow(r, { sec, shape, row }, targets) {
 	]);
 }
 
+const failed = (r) => {
+	const out = [];
+	if (r.failures > 0) out.push(`❌ ${r.failures} wrong or missing answers (${String(r.firstFailure).slice(0, 80)})`);
+	const relay = r.relayFailed;
+	if (relay?.count > 0) out.push(`❌ ${relay.count} relays failed, answered hangup by the trigger (${String(relay.last).replace(/.*not relayed: /, '').slice(0, 60)})`);
+	return out.join(' · ');
+};
+const cpuCell = (r, floor) => `${fmtMs(r.cpuMsPerEvent)}/event${floor ? ` (${fmtX(r.cpuMsPerEvent / floor.cpuMsPerEvent)} floor)` : ''}`;
+
+/** One path's row of the burst: latency, throughput, ratio to the floor (and to Respond), CPU per event. */
+function burstLine(row, sec, setting, r, { floor, respond, check = '', rss = '(same run)', ratio = '1.00×' } = {}) {
+	if (floor) ratio = `**p50 ${fmtX(r.p50 / floor.p50)}** · p99 ${fmtX(r.p99 / floor.p99)}${respond ? ` · p50 ${fmtX(r.p50 / respond.p50)} Respond` : ''}`;
+	const cells = [sec, setting, `p50 ${fmtMs(r.p50)} · p99 ${fmtMs(r.p99)}`, `${fmtMs(r.min)}–${fmtMs(r.max)}`, `${r.perSecond.toFixed(1)} events/s`];
+	row([...cells, ratio, cpuCell(r, floor), rss, [check, failed(r)].filter(Boolean).join(' · ')]);
+}
+
+/** The burst's rows: Webhook → Set, Trigger → Respond, the relay (all, then per event), call_completed, the calls held. */
+function burstRows(b, row) {
+	const { floor, respond, relay } = b.paths;
+	const sec =
+		`Call and Wait · ${b.concurrency}-way burst · ${b.calls} executions × 1 call waiting · ${floor.all.n} events per path ` +
+		`(${b.measuredCalls} calls × 2 events, after ${b.calls - b.measuredCalls} calls' warm-up), blocks of ${b.block} interleaved · load average ${b.load.start} → ${b.load.end}`;
+	burstLine(row, sec, `Webhook → Set (floor), same client, same events, ${b.concurrency} in flight`, floor.all, { rss: fmtMb(b.rss.waitingKb) });
+	burstLine(row, sec, "Telesign Voice Trigger → Respond Speak (today's path)", respond.all, { floor: floor.all });
+	const ratio = relay.all.p50 / floor.all.p50;
+	burstLine(row, sec, 'Call and Wait relay, every relayed answer: Trigger → relay → waiting node → answer', relay.all, {
+		floor: floor.all,
+		respond: respond.all,
+		check: `${relay.all.failures || relay.all.relayFailed?.count ? '' : '✅ every answer right · '}p50 ${ratio <= CONFIG.goalRatio ? '✅' : '❌'} ≤${CONFIG.goalRatio}× (the goal set at concurrency 1)`,
+	});
+	burstLine(row, sec, '… of which dial_completed → speak + collect_digits (ratios: same phase\'s blocks)', relay.dial_completed, { floor: floor.dial_completed, respond: respond.dial_completed });
+	burstLine(row, sec, '… of which speak_completed (key 1) → hangup (ratios: same phase\'s blocks)', relay.speak_completed, { floor: floor.speak_completed, respond: respond.speak_completed });
+	const cc = b.callCompleted;
+	burstLine(row, sec, `call_completed of every call (ends it, resumes its execution, runs the call log); CPU until the last resumed (${fmtMs(cc.finishMs)})`, cc, { ratio: '' });
+	const ok = b.verified.items === b.calls && !b.verified.error;
+	row([
+		sec,
+		`Held: ${b.calls} calls dialled and waiting (placed in ${fmtMs(b.placeMs)}); ${b.verified.executions} execution(s) resumed, ${b.verified.items} outcome items checked` +
+			(b.verified.endedEarly ? ` (${b.verified.endedEarly} calls answered hangup at dial_completed, ended there as Telesign would: not acknowledged)` : ', all acknowledged'),
+		`${b.calls} waiting`,
+		'',
+		'',
+		'',
+		'',
+		`RSS idle ${fmtMb(b.rss.idleKb)} → all waiting ${fmtMb(b.rss.waitingKb)} → all resumed ${fmtMb(b.rss.afterKb)}`,
+		ok ? '✅ every execution resumed once, right outcome per call' : `❌ ${String(b.verified.error || `${b.verified.items}/${b.calls}`).slice(0, 120)}`,
+	]);
+}
+
 /** Rows in run.js's table (Benchmark | Setting | Median | Spread | Throughput | Ratio | CPU | RSS | Check). */
 function rows(report, row, targets) {
 	for (const r of report.results) {
@@ -49,6 +98,7 @@ function rows(report, row, targets) {
 		latencyRows(r, section, targets);
 		heldRow(r, section, targets);
 	}
+	if (report.burst) burstRows(report.burst, row);
 }
 
 module.exports = { rows };

@@ -37,9 +37,11 @@ const isPrompt = (body) => body.includes('"method":"speak"') && body.includes('"
 const isSpeak = (body) => body.includes('"method":"speak"');
 const isHangup = (body) => body.includes('"method":"hangup"');
 
+/** The same dial_completed for the floor and the Respond path: a call of no Call and Wait (no marker). */
+const floorEvent = (i) => dialCompleted({ reference_id: `BENCHCW${String(i).padStart(25, '0')}`, to: '15552000000' });
+
 /** One measured post per pipeline: the floor, today's trigger → Respond path, and Call and Wait's relay. */
 function latencySteps(urls, dials) {
-	const floorEvent = (i) => dialCompleted({ reference_id: `BENCHCW${String(i).padStart(25, '0')}`, to: '15552000000' });
 	return {
 		floor: async (i) => {
 			const r = await post(urls.floor, floorEvent(i));
@@ -86,4 +88,16 @@ async function finishCalls(triggerUrl, dials) {
 	});
 }
 
-module.exports = { measureLatencies, finishCalls };
+module.exports = {
+	measureLatencies,
+	finishCalls,
+	post,
+	expectAnswer,
+	floorEvent,
+	dialCompleted,
+	speakCompleted,
+	callCompleted,
+	isPrompt,
+	isSpeak,
+	isHangup,
+};
