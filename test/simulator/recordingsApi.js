@@ -51,6 +51,12 @@ class RecordingsApi {
 		if (r.status === 'recording' && r.readyAt !== undefined && Date.now() >= r.readyAt) r.status = 'available';
 		return r.status;
 	}
+	/** Telesign has finished a file that was "recording": it is "available" from now on. */
+	finishRecording(fileName) {
+		const r = this._recordings.find((x) => x.file_name === fileName);
+		if (!r) throw new Error(`no recording ${fileName}`);
+		r.status = 'available';
+	}
 	/** Marks a file "deleted" (Telesign's third status; DELETE removes a call's files altogether). */
 	markRecordingDeleted(fileName) {
 		const r = this._recordings.find((x) => x.file_name === fileName);
