@@ -38,12 +38,18 @@ function pollContext(stored: { data: IDataObject }, o: { mode?: 'trigger' | 'man
 	return { context, staticData, info, save: () => (stored.data = JSON.parse(JSON.stringify(staticData)) as IDataObject) };
 }
 
-/** One poll, its position kept as n8n keeps it (after a successful poll). */
+/**
+ * One poll. Whatever the node wrote to its static data is kept, also when the poll fails: n8n keeps the workflow's
+ * static data in memory between polls, so a position moved before a failure would stay moved.
+ */
 async function poll(stored: { data: IDataObject }, o: Parameters<typeof pollContext>[1] = {}) {
 	const fake = pollContext(stored, o);
-	const result = await trigger.poll.call(fake.context);
-	fake.save();
-	return { items: (result?.[0] ?? []) as INodeExecutionData[], info: fake.info };
+	try {
+		const result = await trigger.poll.call(fake.context);
+		return { items: (result?.[0] ?? []) as INodeExecutionData[], info: fake.info };
+	} finally {
+		fake.save();
+	}
 }
 const names = (items: INodeExecutionData[]) => items.map((item) => item.json.file_name);
 
