@@ -35,10 +35,13 @@ function wavHeader(dataBytes) {
 	return b;
 }
 
-/** Samples [from, to) of the tone; the period (8000/440) is not whole, so each sample is computed. */
+/** 440 Hz at 8 kHz repeats every 200 samples (8000 / gcd(440, 8000)): one period, computed once. */
+const TONE_PERIOD = Buffer.from(Array.from({ length: 200 }, (_, i) => Math.round(128 + 96 * Math.sin((2 * Math.PI * 440 * i) / SAMPLE_RATE))));
+
+/** Samples [from, to) of the tone. */
 function toneSamples(from, to) {
 	const b = Buffer.alloc(to - from);
-	for (let i = from; i < to; i++) b[i - from] = Math.round(128 + 96 * Math.sin((2 * Math.PI * 440 * i) / SAMPLE_RATE));
+	for (let i = from; i < to; i++) b[i - from] = TONE_PERIOD[i % TONE_PERIOD.length];
 	return b;
 }
 
