@@ -129,6 +129,14 @@ describe('Recording → Download', () => {
 		expect(bounded.error.description).toMatch(/Max Wait Time/);
 	});
 
+	it('an invalid Max Wait Time or an empty Put Output File in Field is an error naming the field, before any request', async () => {
+		const wait = await failure([{ referenceId: REF, options: { maxWaitTime: 0 } }]);
+		expect(wait.error.message).toMatch(/^Max Wait Time /);
+		const field = await failure([{ referenceId: REF, binaryPropertyName: ' ' }]);
+		expect(field.error.message).toMatch(/^Put Output File in Field is empty/);
+		expect(telesignRequests()).toHaveLength(0);
+	});
+
 	it('Transcript Only: no audio is fetched', async () => {
 		seed([{ reference_id: REF, date: '2024-05-01T10:00:00' }]);
 		const { output, plain } = await run([{ referenceId: REF, options: { transcriptOnly: true } }]);

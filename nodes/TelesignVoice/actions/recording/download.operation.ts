@@ -83,7 +83,7 @@ function prepare(this: IExecuteFunctions, itemIndex: number): DownloadRequest {
 	}
 	const wait = options.waitUntilAvailable !== false;
 	const maxWaitSeconds = wait
-		? validateInteger(options.maxWaitTime ?? DEFAULT_MAX_WAIT_SECONDS, 'Options → Max Wait Time', 1, MAX_WAIT_SECONDS)
+		? validateInteger(options.maxWaitTime ?? DEFAULT_MAX_WAIT_SECONDS, 'Max Wait Time', 1, MAX_WAIT_SECONDS)
 		: 0;
 	return { referenceId, binaryPropertyName, maxWaitMs: maxWaitSeconds * 1000, download };
 }
