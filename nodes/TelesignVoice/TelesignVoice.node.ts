@@ -54,7 +54,7 @@ export class TelesignVoice implements INodeType {
 					{
 						name: 'Recording',
 						value: 'recording',
-						description: 'List, get and delete call recordings',
+						description: 'List, get, download and delete call recordings and their transcripts',
 					},
 					{
 						name: 'Respond',

@@ -15,10 +15,11 @@
  * one here as n8n's live and waiting webhook handlers do.
  */
 const { Expression, Workflow } = require('n8n-workflow');
-const { ExecutionLifecycleHooks, HookContext, WebhookContext, WorkflowExecute } = require('n8n-core');
+const { ExecutionLifecycleHooks, HookContext, PollContext, WebhookContext, WorkflowExecute } = require('n8n-core');
 
 const { TelesignVoice } = require('../../nodes/TelesignVoice/TelesignVoice.node');
 const { TelesignVoiceTrigger } = require('../../nodes/TelesignVoiceTrigger/TelesignVoiceTrigger.node');
+const { TelesignVoiceRecordingTrigger } = require('../../nodes/TelesignVoiceRecordingTrigger/TelesignVoiceRecordingTrigger.node');
 const { TelesignVoiceApi } = require('../../credentials/TelesignVoiceApi.credentials');
 
 // n8n-core's logger (its own copies of @n8n/di and @n8n/backend-common) would print every node error: quiet.
@@ -52,6 +53,7 @@ if (EXPRESSION_ENGINE === 'vm') {
 const PACKAGE = 'n8n-nodes-telesign-voice';
 const TELESIGN_NODE = `${PACKAGE}.telesignVoice`;
 const TRIGGER_NODE = `${PACKAGE}.telesignVoiceTrigger`;
+const RECORDING_TRIGGER_NODE = `${PACKAGE}.telesignVoiceRecordingTrigger`;
 const START_NODE = 'test.start';
 const PASS_NODE = 'test.pass';
 
@@ -143,6 +145,7 @@ const HTTP_NODE = 'test.httpRequest';
 const nodeTypeClasses = {
 	[TELESIGN_NODE]: TelesignVoice,
 	[TRIGGER_NODE]: TelesignVoiceTrigger,
+	[RECORDING_TRIGGER_NODE]: TelesignVoiceRecordingTrigger,
 	[START_NODE]: StartNode,
 	[PASS_NODE]: PassNode,
 	[HTTP_NODE]: HttpRequestNode,
@@ -310,6 +313,26 @@ async function activateTrigger({ parameters, credentials }) {
 	return await workflow.expression.withIsolate(async () => await new TelesignVoiceTrigger().webhookMethods.default.checkExists.call(context));
 }
 
+/**
+ * One poll of the Recording Trigger in n8n-core's own PollContext, on a workflow whose static data is `staticData`
+ * (what n8n keeps in the database between polls): returns what poll() returned.
+ */
+async function pollRecordingTrigger({ parameters, credentials, staticData = {}, mode = 'trigger' }) {
+	const node = {
+		id: 'n-rec',
+		name: 'On New Call Recording',
+		type: RECORDING_TRIGGER_NODE,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters,
+		credentials: { telesignVoiceApi: { id: 'cred-1', name: 'Telesign' } },
+	};
+	const workflow = new Workflow({ id: 'wf-r', name: 'recording trigger', nodes: [node], connections: {}, nodeTypes, active: true, settings: {}, staticData });
+	const context = new PollContext(workflow, node, newAdditionalData({ executionId: undefined, credentials }), mode, 'trigger');
+	const result = await new TelesignVoiceRecordingTrigger().poll.call(context);
+	return { result, staticData: workflow.staticData };
+}
+
 /** Start → HTTP Request (test) with the given request options. */
 function httpRequestWorkflow(request, helper = 'legacy') {
 	return {
@@ -369,4 +392,4 @@ function outputOf(run, nodeName, outputIndex = 0, runIndex = 0) {
 	return task?.data?.main?.[outputIndex] ?? [];
 }
 
-module.exports = { EXPRESSION_ENGINE, callWebhook, callTriggerWebhook, activateTrigger, httpRequestWorkflow, dialWorkflow, runWorkflow, outputOf, TELESIGN_NODE, START_NODE, PASS_NODE, nodeTypes };
+module.exports = { EXPRESSION_ENGINE, callWebhook, callTriggerWebhook, activateTrigger, pollRecordingTrigger, httpRequestWorkflow, dialWorkflow, runWorkflow, outputOf, TELESIGN_NODE, START_NODE, PASS_NODE, nodeTypes };

@@ -1,9 +1,6 @@
 'use strict';
 /** The control endpoints (/_sim/...) that drive the simulator over HTTP (CLI and demo). Methods of TelesignSimulator, mixed in by simulator.js. */
 const { readBody } = require('./http-util');
-const {
-	silentWav,
-} = require('./rules');
 
 class ControlApi {
 	// ───────────────────────────── control endpoints ─────────────────────────────
@@ -32,11 +29,8 @@ class ControlApi {
 			if (method === 'GET' && path === '/_sim/latencies') return this._json(res, 200, { latencies: this.eventLatencies() });
 			if (method === 'GET' && path === '/_sim/config') return this._json(res, 200, this.publicConfig());
 			if (method === 'GET' && path === '/_sim/recordings') return this._json(res, 200, { recordings: this.recordings() });
-			if (method === 'GET' && path.startsWith('/_sim/recordings/')) {
-				const wav = silentWav();
-				res.writeHead(200, { 'Content-Type': 'audio/wav', 'Content-Length': wav.length });
-				return res.end(wav);
-			}
+			if (path.startsWith('/_sim/recordings/')) return this._handleStorage(req, res, u);
+			if (method === 'GET' && path === '/_sim/storage-requests') return this._json(res, 200, { requests: this.storageRequests() });
 			if (method === 'POST' && path === '/_sim/reset') {
 				this.reset();
 				return this._json(res, 200, { ok: true });

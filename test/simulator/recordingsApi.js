@@ -8,6 +8,8 @@ const {
 	isObj,
 } = require('./rules');
 
+const REC_STATUSES = new Set(['recording', 'available', 'deleted']);
+
 class RecordingsApi {
 	// ───────────────────────────── recordings ─────────────────────────────
 
@@ -15,23 +17,51 @@ class RecordingsApi {
 		if (!isObj(r) || typeof r.reference_id !== 'string') throw new TypeError('a seeded recording needs reference_id');
 		const date = r.date || fmtRecDate(Date.parse(this.cfg.clockStart));
 		if (!REC_DATE_RE.test(date)) throw new TypeError(`recording date must be YYYY-MM-DDThh:mm:ss, got ${date}`);
+		const status = r.status || 'available';
+		if (!REC_STATUSES.has(status)) throw new TypeError(`recording status must be one of ${[...REC_STATUSES].join(', ')}, got ${status}`);
+		const duration = r.duration === undefined ? 1 : Number(r.duration);
+		if (!(duration > 0 && duration <= 14400)) throw new TypeError('recording duration must be 0 < seconds <= 14400');
 		const unix = Math.floor(Date.parse(date + 'Z') / 1000);
 		return {
 			reference_id: r.reference_id,
 			file_name: r.file_name || `${r.reference_id}_${unix}.wav`,
-			status: r.status || 'available',
+			status,
 			date,
+			duration,
+			// A seeded "recording" becomes available readyAfterMs after it was seeded (never, without it).
+			readyAt: status === 'recording' && r.readyAfterMs !== undefined ? Date.now() + Number(r.readyAfterMs) : undefined,
 			transcribe: r.transcribe || { language_code: 'en-US', transcription: [{ status: 'completed', result: 'simulated transcription' }] },
 		};
 	}
 	_makeRecording(call, endMs) {
+		const ready = this.cfg.recordingReadyMs;
+		const spoken = call.entries.filter((e) => e.type === 'action' && e.method === 'speak').map((e) => e.params && e.params.tts && e.params.tts.message);
 		return {
 			reference_id: call.reference_id,
 			file_name: `${call.reference_id}_${Math.floor(endMs / 1000)}.wav`,
-			status: 'available',
+			status: ready > 0 ? 'recording' : 'available',
 			date: fmtRecDate(endMs),
-			transcribe: { language_code: 'en-US', transcription: [{ status: 'completed', result: 'simulated transcription' }] },
+			duration: Math.max(1, call.duration),
+			readyAt: ready > 0 ? Date.now() + ready : undefined,
+			transcribe: { language_code: 'en-US', transcription: [{ status: 'completed', result: spoken.filter(Boolean).join(' ') || 'simulated transcription' }] },
 		};
+	}
+	/** A file's status now: "recording" turns "available" once its time has come. */
+	_recordingStatus(r) {
+		if (r.status === 'recording' && r.readyAt !== undefined && Date.now() >= r.readyAt) r.status = 'available';
+		return r.status;
+	}
+	/** Telesign has finished a file that was "recording": it is "available" from now on. */
+	finishRecording(fileName) {
+		const r = this._recordings.find((x) => x.file_name === fileName);
+		if (!r) throw new Error(`no recording ${fileName}`);
+		r.status = 'available';
+	}
+	/** Marks a file "deleted" (Telesign's third status; DELETE removes a call's files altogether). */
+	markRecordingDeleted(fileName) {
+		const r = this._recordings.find((x) => x.file_name === fileName);
+		if (!r) throw new Error(`no recording ${fileName}`);
+		r.status = 'deleted';
 	}
 
 	async _handleRecordings(req, res, u) {
@@ -60,18 +90,20 @@ class RecordingsApi {
 		const mine = this._recordings.filter((r) => r.reference_id === ref);
 		if (req.method === 'GET') {
 			if (!mine.length) return answer(404, { status: 'not_found' });
-			const base = this.url || '';
-			const exp = Math.floor(this._globalClock / 1000) + 3600;
 			return answer(
 				200,
-				mine.map((r) => ({
-					reference_id: r.reference_id,
-					file_name: r.file_name,
-					status: r.status,
-					date: r.date,
-					url: `${base}/_sim/recordings/${encodeURIComponent(r.file_name)}?expires=${exp}`,
-					transcribe: clone(r.transcribe),
-				})),
+				mine.map((r) => {
+					const status = this._recordingStatus(r);
+					return {
+						reference_id: r.reference_id,
+						file_name: r.file_name,
+						status,
+						date: r.date,
+						// A link only for a file there is to download; a transcript only once the recording is over.
+						url: status === 'available' ? this._signedRecordingUrl(r.file_name) : null,
+						transcribe: status === 'recording' ? { language_code: r.transcribe.language_code, transcription: [] } : clone(r.transcribe),
+					};
+				}),
 			);
 		}
 		if (req.method === 'DELETE') {
@@ -110,7 +142,7 @@ class RecordingsApi {
 		const all = this._recordings
 			.filter((r) => r.date >= s && r.date <= e)
 			.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.reference_id < b.reference_id ? -1 : a.reference_id > b.reference_id ? 1 : 0));
-		const page = all.slice(o, o + p).map((r) => ({ reference_id: r.reference_id, file_name: r.file_name, status: r.status, date: r.date }));
+		const page = all.slice(o, o + p).map((r) => ({ reference_id: r.reference_id, file_name: r.file_name, status: this._recordingStatus(r), date: r.date }));
 		const next = o + p < all.length ? Buffer.from(JSON.stringify({ s, e, p, o: o + p })).toString('base64url') : null;
 		return answer(200, { call_recordings: page, token: next });
 	}

@@ -35,7 +35,7 @@ const REC_DATE_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/;
 const KNOWN_OPTIONS = new Set([
 	'accounts', 'ownedNumbers', 'webhookUrl', 'inboundWebhookUrl', 'callees', 'blocked', 'faults', 'rateLimit', 'latencyMs', 'ringMs', 'mediaMs',
 	'deterministic', 'seed', 'clockStart', 'clockStepMs', 'eventSigning', 'webhookTimeoutMs', 'maxEventsPerCall', 'clockSkewMs',
-	'recordAll', 'recordings', 'recordingsPageSize', 'acceptArrayResponses', 'requireJsonContentType', 'port', 'host', '$comment',
+	'recordAll', 'recordings', 'recordingsPageSize', 'recordingReadyMs', 'recordingUrlTtlMs', 'expireRecordingUrls', 'acceptArrayResponses', 'requireJsonContentType', 'port', 'host', '$comment',
 ]);
 const MAX_WAIT_MS = 4 * 3600 * 1000;
 const DEFAULT_CLOCK_START = '2024-01-01T00:00:00.000Z';
@@ -161,28 +161,6 @@ function dialWarnings(params, body) {
 		w.push('send_dtmf should only contain 0-9 A-D * # w');
 	return w.length ? w : undefined;
 }
-let _wav;
-function silentWav() {
-	if (_wav) return _wav;
-	const samples = 800; // 0.1 s of 8 kHz 8-bit mu-law silence
-	const b = Buffer.alloc(44 + samples);
-	b.write('RIFF', 0);
-	b.writeUInt32LE(36 + samples, 4);
-	b.write('WAVEfmt ', 8);
-	b.writeUInt32LE(16, 16);
-	b.writeUInt16LE(7, 20); // mu-law
-	b.writeUInt16LE(1, 22);
-	b.writeUInt32LE(8000, 24);
-	b.writeUInt32LE(8000, 28);
-	b.writeUInt16LE(1, 32);
-	b.writeUInt16LE(8, 34);
-	b.write('data', 36);
-	b.writeUInt32LE(samples, 40);
-	b.fill(0xff, 44);
-	_wav = b;
-	return b;
-}
-
 module.exports = {
 	DEFAULT_ACCOUNT,
 	DEFAULT_OWNED,
@@ -210,5 +188,4 @@ module.exports = {
 	validateActionParams,
 	actionWarnings,
 	dialWarnings,
-	silentWav,
 };

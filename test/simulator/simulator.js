@@ -48,7 +48,10 @@ class TelesignSimulator extends EventEmitter {
 	 * @param {number} [options.maxEventsPerCall] default 50
 	 * @param {number} [options.clockSkewMs]     allowed Date/x-ts-date skew, default 15 min
 	 * @param {boolean} [options.recordAll]      every answered call gets a recording
-	 * @param {object[]} [options.recordings]    seeded recordings
+	 * @param {object[]} [options.recordings]    seeded recordings ({reference_id, date?, status?, duration?, readyAfterMs?, transcribe?, file_name?})
+	 * @param {number} [options.recordingReadyMs] a recorded call's file stays "recording" this long after the call ends (default 0)
+	 * @param {number} [options.recordingUrlTtlMs] how long a download link stays valid (default 1 h)
+	 * @param {number} [options.expireRecordingUrls] the next n download links handed out are already expired
 	 * @param {boolean} [options.acceptArrayResponses] act on a one-element JSON array webhook answer (default false)
 	 * @param {number} [options.port]
 	 * @param {string} [options.host]
@@ -80,6 +83,8 @@ class TelesignSimulator extends EventEmitter {
 			clockStart: DEFAULT_CLOCK_START,
 			clockStepMs: 1000,
 			recordingsPageSize: 10,
+			recordingReadyMs: 0,
+			recordingUrlTtlMs: 3600 * 1000,
 		};
 		this.port = options.port || 0;
 		this.host = options.host || '127.0.0.1';
@@ -121,6 +126,7 @@ class TelesignSimulator extends EventEmitter {
 		if (p.rateLimit !== undefined && this._rateLog) this._rateLog = [];
 		if (p.faults !== undefined && !initial) this._addFaults(p.faults);
 		if (p.recordings !== undefined && !initial) for (const r of p.recordings) this._recordings.push(this._seedRecording(r));
+		if (p.expireRecordingUrls !== undefined && !initial) this.expireNextRecordingUrls(p.expireRecordingUrls);
 		return this.publicConfig();
 	}
 
@@ -201,6 +207,8 @@ class TelesignSimulator extends EventEmitter {
 		this._faults = { next: [], byNumber: new Map() };
 		this._addFaults(this._initialOptions.faults);
 		this._recordings = (this._initialOptions.recordings || []).map((r) => this._seedRecording(r));
+		this._storageLog = [];
+		this._expiredUrlsLeft = Number(this._initialOptions.expireRecordingUrls || 0);
 	}
 
 	/** Clear calls, logs, nonces, rate-limit window, counters, recordings (back to the seeded ones) and fault queues (back to the constructor's). Config changes made at runtime are kept. */
@@ -312,7 +320,7 @@ class TelesignSimulator extends EventEmitter {
 }
 
 // The class is written in parts by concern; each part's methods join the prototype here.
-for (const Part of [require('./readApi'), require('./callFlow'), require('./voiceApi'), require('./recordingsApi'), require('./controlApi')]) {
+for (const Part of [require('./readApi'), require('./callFlow'), require('./voiceApi'), require('./recordingsApi'), require('./recordingFiles'), require('./controlApi')]) {
 	for (const name of Object.getOwnPropertyNames(Part.prototype)) {
 		if (name !== 'constructor') Object.defineProperty(TelesignSimulator.prototype, name, Object.getOwnPropertyDescriptor(Part.prototype, name));
 	}

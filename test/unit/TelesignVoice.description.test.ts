@@ -40,7 +40,7 @@ describe('Telesign Voice: description', () => {
 		expect(operationsOf('respond').map((option) => option.value).sort()).toEqual(
 			['dial', 'hangup', 'play', 'rawAction', 'sendDtmf', 'speak'].sort(),
 		);
-		expect(operationsOf('recording').map((option) => option.value).sort()).toEqual(['delete', 'get', 'getAll']);
+		expect(operationsOf('recording').map((option) => option.value).sort()).toEqual(['delete', 'download', 'get', 'getAll']);
 		expect(operationsOf('recording').find((option) => option.value === 'getAll')?.name).toBe('Get Many');
 		for (const resource of ['call', 'respond', 'recording']) {
 			for (const option of operationsOf(resource)) {
@@ -56,7 +56,7 @@ describe('Telesign Voice: description', () => {
 			['call', 'dial'],
 			['call', 'sendAndWait'],
 			...['speak', 'play', 'sendDtmf', 'hangup', 'dial', 'rawAction'].map((operation): [string, string] => ['respond', operation]),
-			...['getAll', 'get', 'delete'].map((operation): [string, string] => ['recording', operation]),
+			...['getAll', 'get', 'download', 'delete'].map((operation): [string, string] => ['recording', operation]),
 		];
 		const shown = new Set<INodeProperties>();
 		for (const [resource, operation] of combinations) {

@@ -15,6 +15,7 @@ const operations: Record<TelesignVoiceResource, Record<string, OperationExecute>
 	recording: {
 		getAll: recording.getAll.execute,
 		get: recording.get.execute,
+		download: recording.download.execute,
 		delete: recording.delete.execute,
 	},
 };

@@ -102,6 +102,21 @@ export async function runEachItem(
 	errorFields: (itemIndex: number) => IDataObject = () => ({}),
 	failures: ReadonlyMap<number, NodeError> = new Map(),
 ): Promise<INodeExecutionData[]> {
+	const asItems = async (itemIndex: number) => {
+		const result = await run(itemIndex);
+		return (Array.isArray(result) ? result : [result]).map((json) => ({ json }));
+	};
+	return await runEachItemData.call(this, items, asItems, errorFields, failures);
+}
+
+/** As runEachItem, for operations whose output items carry more than JSON (binary data); pairedItem is set here. */
+export async function runEachItemData(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+	run: (itemIndex: number) => Promise<INodeExecutionData[]>,
+	errorFields: (itemIndex: number) => IDataObject = () => ({}),
+	failures: ReadonlyMap<number, NodeError> = new Map(),
+): Promise<INodeExecutionData[]> {
 	const output: INodeExecutionData[] = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		const failure = failures.get(itemIndex);
@@ -110,10 +125,7 @@ export async function runEachItem(
 			continue;
 		}
 		try {
-			const result = await run(itemIndex);
-			for (const json of Array.isArray(result) ? result : [result]) {
-				output.push({ json, pairedItem: { item: itemIndex } });
-			}
+			for (const item of await run(itemIndex)) output.push({ ...item, pairedItem: { item: itemIndex } });
 		} catch (error) {
 			const nodeError = toNodeError(this.getNode(), error, itemIndex);
 			if (!this.continueOnFail()) throw nodeError;
@@ -140,4 +152,20 @@ export async function runApiOperation<P>(
 		fail: (itemIndex, error) => failures.set(itemIndex, error),
 	});
 	return await runEachItem.call(context, items, async (itemIndex) => await run(itemIndex, prepared.get(itemIndex) as P), errorFields, failures);
+}
+
+/** As runApiOperation, for operations whose output items carry more than JSON (Recording → Download). */
+export async function runApiOperationItems<P>(
+	context: IExecuteFunctions,
+	items: INodeExecutionData[],
+	prepare: (itemIndex: number) => P,
+	run: (itemIndex: number, prepared: P) => Promise<INodeExecutionData[]>,
+	errorFields: (itemIndex: number) => IDataObject = () => ({}),
+): Promise<INodeExecutionData[]> {
+	const failures = new Map<number, NodeError>();
+	const prepared = await prepareItems(context, items.length, {
+		prepare,
+		fail: (itemIndex, error) => failures.set(itemIndex, error),
+	});
+	return await runEachItemData.call(context, items, async (itemIndex) => await run(itemIndex, prepared.get(itemIndex) as P), errorFields, failures);
 }

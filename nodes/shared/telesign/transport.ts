@@ -3,7 +3,7 @@
  * applied (Basic or TSA signing happens in the credential's authenticate()), the body serialised exactly once,
  * bounded retries on 429 only, and failures classified so callers can tell "not placed" from "maybe placed".
  */
-import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, IHttpRequestOptions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, IHttpRequestOptions, IPollFunctions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
 import { TELESIGN_CREDENTIAL } from './credentials';
@@ -13,6 +13,9 @@ import { rawHeaderValue } from './signing';
 export const JSON_CONTENT_TYPE = 'application/json';
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const MAX_RETRY_WAIT_SECONDS = 120;
+/** Who sends: an operation's execute(), or a polling trigger's poll() (the Recording Trigger). */
+export type TelesignContext = IExecuteFunctions | IPollFunctions;
+
 /** TransportError code of a request not sent because the execution was stopped. */
 export const CANCELLED_CODE = 'EXECUTION_CANCELLED';
 
@@ -97,7 +100,7 @@ function describeNetworkError(code: string | undefined, timeoutMs: number): stri
 
 /** Sends one request; never throws for an HTTP status, only for a missing answer (TransportError). */
 export async function sendTelesignRequestOnce(
-	this: IExecuteFunctions,
+	this: TelesignContext,
 	request: TelesignRequest,
 ): Promise<Omit<TelesignResponse, 'attempts'>> {
 	const timeoutMs = request.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -159,8 +162,9 @@ export function retryDelayMs(retry: number, retryAfterHeader: unknown, policy: R
 }
 
 /** n8n's signal for "the user stopped this execution" (n8n 2.x; absent in older versions and some contexts). */
-function cancelSignal(context: IExecuteFunctions): AbortSignal | undefined {
-	return typeof context.getExecutionCancelSignal === 'function' ? context.getExecutionCancelSignal() : undefined;
+export function cancelSignal(context: TelesignContext): AbortSignal | undefined {
+	const execute = context as Partial<IExecuteFunctions>;
+	return typeof execute.getExecutionCancelSignal === 'function' ? execute.getExecutionCancelSignal() : undefined;
 }
 
 function notSentBecauseCancelled(): TransportError {
@@ -173,7 +177,7 @@ function notSentBecauseCancelled(): TransportError {
  * execution is stopped no request is started and a rate-limit wait ends at once (TransportError, not sent).
  */
 export async function sendTelesignRequest(
-	this: IExecuteFunctions,
+	this: TelesignContext,
 	request: TelesignRequest,
 	policy: RetryPolicy,
 ): Promise<TelesignResponse> {

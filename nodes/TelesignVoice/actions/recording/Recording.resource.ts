@@ -1,10 +1,11 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import * as deleteRecording from './delete.operation';
+import * as download from './download.operation';
 import * as get from './get.operation';
 import * as getAll from './getAll.operation';
 
-export { deleteRecording as delete, get, getAll };
+export { deleteRecording as delete, download, get, getAll };
 
 export const description: INodeProperties[] = [
 	{
@@ -19,6 +20,12 @@ export const description: INodeProperties[] = [
 				value: 'delete',
 				description: 'Delete the recordings of a call by its reference ID',
 				action: 'Delete the recordings of a call',
+			},
+			{
+				name: 'Download',
+				value: 'download',
+				description: 'Download the recordings of a call as audio files (binary data), with their transcripts',
+				action: 'Download the recordings of a call',
 			},
 			{
 				name: 'Get',
@@ -37,5 +44,6 @@ export const description: INodeProperties[] = [
 	},
 	...getAll.description,
 	...get.description,
+	...download.description,
 	...deleteRecording.description,
 ];

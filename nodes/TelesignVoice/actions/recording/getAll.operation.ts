@@ -1,17 +1,12 @@
 /** Recording → Get Many: recordings by UTC date range, following Telesign's `token` pagination. */
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { interpretRecordingListResponse } from '../../../shared/telesign/errors';
 import { ValidationError, toTelesignUtc, validateInteger } from '../../../shared/telesign/validation';
-import { telesignApiError } from '../nodeErrors';
 import { runApiOperation } from '../runItems';
-import { RECORDINGS_PATH, requestRecordings } from './recordingsApi';
+import type { ListRequest } from './recordingsApi';
+import { listRecordings } from './recordingsApi';
 
-/** Largest page asked for (Telesign publishes no maximum). */
-export const MAX_PAGE_SIZE = 100;
-/** Safety stop for a pagination that never ends (a token that never runs out). */
-export const MAX_PAGES = 10_000;
 const MAX_LIMIT = 1_000_000;
 /** The range a new node lists: the last 24 hours. */
 export const DEFAULT_RANGE_HOURS = 24;
@@ -55,13 +50,6 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-interface ListRequest {
-	start: string;
-	end: string;
-	/** Undefined = all. */
-	limit?: number;
-}
-
 const isBlank = (value: unknown) => value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
 
 /** Start and End in Telesign's UTC form; an empty End is now, an empty Start DEFAULT_RANGE_HOURS before End. */
@@ -83,33 +71,11 @@ function prepare(this: IExecuteFunctions, itemIndex: number): ListRequest {
 	return { start, end, limit };
 }
 
-async function list(this: IExecuteFunctions, itemIndex: number, request: ListRequest): Promise<IDataObject[]> {
-	const recordings: IDataObject[] = [];
-	const pageSize = Math.min(request.limit ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE);
-	// The first page is asked for by date range; the following ones by token only (Telesign: mutually exclusive).
-	let qs: IDataObject = { start_date_time: request.start, end_date_time: request.end, pagesize: pageSize };
-	const seenTokens = new Set<string>();
-	for (let page = 0; page < MAX_PAGES; page++) {
-		const response = await requestRecordings.call(this, itemIndex, { method: 'GET', path: RECORDINGS_PATH, qs });
-		const outcome = interpretRecordingListResponse(response.statusCode, response.body);
-		if (!outcome.ok) throw telesignApiError(this.getNode(), outcome, itemIndex);
-		for (const recording of outcome.body.recordings) {
-			recordings.push(recording as IDataObject);
-			if (request.limit !== undefined && recordings.length >= request.limit) return recordings;
-		}
-		const token = outcome.body.token;
-		if (token === undefined || outcome.body.recordings.length === 0 || seenTokens.has(token)) break;
-		seenTokens.add(token);
-		qs = { token };
-	}
-	return recordings;
-}
-
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	return await runApiOperation(
 		this,
 		items,
 		(itemIndex) => prepare.call(this, itemIndex),
-		async (itemIndex, request) => await list.call(this, itemIndex, request),
+		async (itemIndex, request) => await listRecordings.call(this, itemIndex, request),
 	);
 }

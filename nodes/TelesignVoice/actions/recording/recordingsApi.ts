@@ -2,14 +2,26 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { RECORDINGS_API, interpretRecordingResponse } from '../../../shared/telesign/errors';
-import type { TelesignRequest, TelesignResponse } from '../../../shared/telesign/transport';
+import { RECORDINGS_API, interpretRecordingListResponse, interpretRecordingResponse } from '../../../shared/telesign/errors';
+import type { TelesignContext, TelesignRequest, TelesignResponse } from '../../../shared/telesign/transport';
 import { sendTelesignRequest } from '../../../shared/telesign/transport';
 import { validateReferenceId } from '../../../shared/telesign/validation';
 import { telesignApiError } from '../nodeErrors';
 import { runApiOperation } from '../runItems';
 
 export const RECORDINGS_PATH = '/v2/call_recording';
+/** Largest page asked for (Telesign publishes no maximum). */
+export const MAX_PAGE_SIZE = 100;
+/** Safety stop for a pagination that never ends (a token that never runs out). */
+export const MAX_PAGES = 10_000;
+
+export interface ListRequest {
+	/** UTC `YYYY-MM-DDThh:mm:ss`, inclusive. */
+	start: string;
+	end: string;
+	/** Undefined = all. */
+	limit?: number;
+}
 /** Recordings requests change nothing when refused with 429, so they are retried a few times. */
 export const RECORDING_RATE_LIMIT_RETRIES = 3;
 
@@ -19,7 +31,7 @@ export function recordingPath(referenceId: string): string {
 
 /** Sends a Recordings API request; a missing answer becomes an error that names the item. */
 export async function requestRecordings(
-	this: IExecuteFunctions,
+	this: TelesignContext,
 	itemIndex: number,
 	request: TelesignRequest,
 ): Promise<TelesignResponse> {
@@ -34,8 +46,8 @@ export async function requestRecordings(
 	}
 }
 
-/** The Reference ID field of Get and Delete, with the operation's own hint. */
-export function referenceIdField(operation: 'get' | 'delete', hint: string): INodeProperties {
+/** The Reference ID field of Get, Download and Delete, with the operation's own hint. */
+export function referenceIdField(operation: 'get' | 'delete' | 'download', hint: string): INodeProperties {
 	return {
 		displayName: 'Reference ID',
 		name: 'referenceId',
@@ -71,4 +83,27 @@ export async function runOnCallRecordings(
 		},
 		(itemIndex) => ({ reference_id: context.getNodeParameter('referenceId', itemIndex) as string }),
 	);
+}
+
+/** The recordings dated in [start, end] (UTC, inclusive), following Telesign's `token` pagination. */
+export async function listRecordings(this: TelesignContext, itemIndex: number, request: ListRequest): Promise<IDataObject[]> {
+	const recordings: IDataObject[] = [];
+	const pageSize = Math.min(request.limit ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE);
+	// The first page is asked for by date range; the following ones by token only (Telesign: mutually exclusive).
+	let qs: IDataObject = { start_date_time: request.start, end_date_time: request.end, pagesize: pageSize };
+	const seenTokens = new Set<string>();
+	for (let page = 0; page < MAX_PAGES; page++) {
+		const response = await requestRecordings.call(this, itemIndex, { method: 'GET', path: RECORDINGS_PATH, qs });
+		const outcome = interpretRecordingListResponse(response.statusCode, response.body);
+		if (!outcome.ok) throw telesignApiError(this.getNode(), outcome, itemIndex);
+		for (const recording of outcome.body.recordings) {
+			recordings.push(recording as IDataObject);
+			if (request.limit !== undefined && recordings.length >= request.limit) return recordings;
+		}
+		const token = outcome.body.token;
+		if (token === undefined || outcome.body.recordings.length === 0 || seenTokens.has(token)) break;
+		seenTokens.add(token);
+		qs = { token };
+	}
+	return recordings;
 }
