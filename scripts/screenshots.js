@@ -23,7 +23,7 @@ const { TelesignSimulator, DEFAULT_ACCOUNT } = require('../test/simulator');
 const { renderDiagrams, launchBrowser } = require('./sequence-diagram');
 
 const IMAGES = path.resolve(__dirname, '..', 'docs', 'images');
-const VIEWPORT = { width: 1440, height: 860, deviceScaleFactor: 1 };
+const VIEWPORT = { width: 1440, height: 960, deviceScaleFactor: 1 };
 
 /** The pictures: an example's canvas, or a node's panel opened on that canvas (`node`), or a custom shot. */
 const SHOTS = [
@@ -61,15 +61,16 @@ async function logIn(page, baseUrl) {
 /** Hides what is not the workflow: toasts, banners, n8n's "ask AI"/chat panels. */
 async function hideNoise(page) {
 	await page.addStyleTag({
+		// n8n 2.41's "Production Checklist" popover opens by itself on a published workflow (class names of its build).
 		content: `.el-notification, [data-test-id="banners"], [class*="banner"], [data-test-id="canvas-chat-button"],
-			[data-test-id="ask-assistant-floating-button"] { display: none !important; }`,
+			[data-test-id="ask-assistant-floating-button"], [class*="_enableSlideIn_"] { display: none !important; }`,
 	});
 }
 
-/** Opens a workflow and waits until every one of its nodes is on the canvas, then fits the view to them. */
-async function openCanvas(page, baseUrl, workflowId, nodeCount) {
-	await page.goto(`${baseUrl}/workflow/${workflowId}`, { waitUntil: 'domcontentloaded' });
-	await until(page, (n) => document.querySelectorAll('[data-test-id="canvas-node"]').length >= n, nodeCount);
+/** Opens a workflow (or one of its executions) and waits until all its nodes, sticky notes too, are on the canvas; fits the view. */
+async function openCanvas(page, url, nodeCount) {
+	await page.goto(url, { waitUntil: 'domcontentloaded' });
+	await until(page, (n) => document.querySelectorAll('.vue-flow__node').length >= n, nodeCount);
 	await hideNoise(page);
 	await fitView(page);
 }
@@ -88,8 +89,9 @@ async function fitView(page) {
 	});
 }
 
-async function openNodePanel(page, nodeName) {
-	const selector = `[data-test-id="canvas-node"][data-node-name="${nodeName}"]`;
+/** Double-clicks a node (found by its id: the canvas names nodes only in their text) and waits for its panel. */
+async function openNodePanel(page, nodeId) {
+	const selector = `.vue-flow__node[data-id="${nodeId}"] [data-test-id="canvas-node"]`;
 	await page.waitForSelector(selector, { visible: true });
 	const box = await (await page.$(selector)).boundingBox();
 	await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2, { clickCount: 2 });
@@ -146,22 +148,25 @@ async function main() {
 				await page.goto(`${n8n.baseUrl}/home/credentials/${imported.credential.id}`, { waitUntil: 'domcontentloaded' });
 				await page.waitForSelector('[data-test-id="editCredential-modal"]', { visible: true });
 				await page.waitForSelector('[data-test-id="credential-connection-parameter"]', { visible: true });
+				// n8n tests the credential when the dialog opens: wait for the simulator's answer to show.
+				await page.waitForSelector('[data-test-id="credentials-config-container-test-success"]', { visible: true });
 				await hideNoise(page);
 				await screenshot(page, shot.name);
 				continue;
 			}
 			const entry = imported.workflows.find((w) => w.key === shot.example);
-			const nodeCount = readExample(FILES[shot.example]).nodes.length;
+			const example = readExample(FILES[shot.example]);
+			const nodeId = (name) => example.nodes.find((n) => n.name === name).id;
 			if (shot.execution) {
-				await page.goto(`${n8n.baseUrl}/workflow/${entry.id}/executions/${executionId}`, { waitUntil: 'domcontentloaded' });
-				const frame = await (await page.waitForSelector('iframe')).contentFrame();
-				await frame.waitForFunction((n) => document.querySelectorAll('[data-test-id="canvas-node"]').length >= n, { timeout: 30_000, polling: 'raf' }, nodeCount);
-				await hideNoise(page);
-				await screenshot(page, shot.name);
-				continue;
+				// The alert's run: every node ran (green), and the Call and Wait node's output is the outcome.
+				await openCanvas(page, `${n8n.baseUrl}/workflow/${entry.id}/executions/${executionId}`, example.nodes.length);
+				await until(page, () => document.querySelectorAll('[data-test-id="canvas-node-status-success"]').length >= 5);
+				await openNodePanel(page, nodeId('Call with the Alert'));
+				await until(page, () => document.querySelector('[data-test-id="output-panel"]')?.textContent.includes('acknowledged'));
+			} else {
+				await openCanvas(page, `${n8n.baseUrl}/workflow/${entry.id}`, example.nodes.length);
+				if (shot.node) await openNodePanel(page, nodeId(shot.node));
 			}
-			await openCanvas(page, n8n.baseUrl, entry.id, nodeCount);
-			if (shot.node) await openNodePanel(page, shot.node);
 			await screenshot(page, shot.name);
 		}
 	} finally {
