@@ -9,7 +9,7 @@ const localhost = (url) => url.replace('127.0.0.1', 'localhost');
 /**
  * @param {{n8nUrl: string, owner: {email: string, password: string}, simulatorUrl: string,
  *          account: {customerId: string, apiKey: string}, credentialName: string, workflowNames: string[],
- *          alertUrl: string, escalationUrl: string, callLogWebhookUrl: string, n8nLog: string,
+ *          alertUrl: string, dialAlertUrl: string, escalationUrl: string, callLogWebhookUrl: string, n8nLog: string,
  *          numbers: {answers: string, busy: string, hangsUp: string, presses1: string, presses2: string, presses9: string, callerId: string}}} o
  */
 function demoBanner(o) {
@@ -28,13 +28,19 @@ function demoBanner(o) {
 
  Workflows (active): ${o.workflowNames.map((name) => `"${name}"`).join(', ')}
 
+ Alert call with Call and Wait (the callee presses 1; the execution resumes with acknowledged: true):
+   curl -s -X POST ${localhost(o.alertUrl)} -H 'content-type: application/json' \\
+     -d '{"to":"${n.presses1}","message":"Disk space on db-1 is below 5 percent."}'
+   Answered 202 at once; a bad number or no message: 400 with what to fix. Other callees: ${n.presses2} presses 2,
+   ${n.busy} is busy, ${n.answers} answers and presses nothing.
+
  On-call escalation with Call and Wait (the first engineer presses 9, the second presses 1):
    curl -s -X POST ${localhost(o.escalationUrl)} -H 'content-type: application/json' \\
      -d '{"message":"Checkout is down.","oncall":["${n.presses9}","${n.presses1}"]}'
    Answered 202 at once (the execution then waits for the calls); a missing message or a bad number: 400 with what to fix.
 
- Place a simulated outbound alert call with Dial and the trigger (the callee answers and listens):
-   curl -s -X POST ${localhost(o.alertUrl)} -H 'content-type: application/json' \\
+ Advanced: an alert call driven with Dial and the trigger's events (the callee answers and listens):
+   curl -s -X POST ${localhost(o.dialAlertUrl)} -H 'content-type: application/json' \\
      -d '{"numbers":["${n.answers}"],"message":"Disk space on db-1 is below 5 percent."}'
    Other callees: ${n.busy} is busy, ${n.hangsUp} hangs up during the message.
    A bad number or a message over 128 characters is answered 400 with what to fix.
@@ -43,7 +49,8 @@ function demoBanner(o) {
    curl -s -X POST ${o.simulatorUrl}/_sim/inbound -d '{"from":"${n.presses1}","to":"${n.callerId}"}'
 
  Telesign posts all events of an account to one URL; the simulator sends outbound calls' events to the
- outbound alert workflow and inbound calls' to the IVR. To feed the call log workflow instead:
+ advanced alert workflow (its trigger also relays the Call and Wait calls' events) and inbound calls' to
+ the IVR. To feed the call log workflow instead (the Call and Wait examples then wait in vain):
    curl -s -X POST ${o.simulatorUrl}/_sim/config -d '{"webhookUrl":"${o.callLogWebhookUrl}"}'
 
  Then open the workflows' Executions tab in n8n, the "telesign_call_log" Data Table, or ${o.simulatorUrl}/_sim/calls.

@@ -56,7 +56,9 @@ async function main() {
 	started.n8n = n8n;
 	await n8n.start();
 	const imported = await importExamples(n8n, { simulatorUrl: sim.url, account: DEFAULT_ACCOUNT });
-	sim.configure({ webhookUrl: imported.outboundWebhookUrl, inboundWebhookUrl: imported.ivrWebhookUrl });
+	// The simulator has one events URL for outbound calls, as a Telesign account has: the advanced example's trigger,
+	// which handles its own Dial calls' events and relays those of the Call and Wait examples (any trigger does).
+	sim.configure({ webhookUrl: imported.dialWebhookUrl, inboundWebhookUrl: imported.ivrWebhookUrl });
 
 	console.log(
 		demoBanner({
@@ -67,6 +69,7 @@ async function main() {
 			credentialName: imported.credentialName,
 			workflowNames: imported.workflows.map((w) => w.name),
 			alertUrl: imported.alertUrl,
+			dialAlertUrl: imported.dialAlertUrl,
 			escalationUrl: imported.escalationUrl,
 			callLogWebhookUrl: imported.callLogWebhookUrl,
 			numbers: DEMO_NUMBERS,

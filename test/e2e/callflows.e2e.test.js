@@ -27,7 +27,7 @@ function eventsOf(call) {
 	return call.entries.filter((e) => e.type === 'event').map((e) => e.event);
 }
 
-async function sendAlert(numbers, message, url = ex.alertUrl) {
+async function sendAlert(numbers, message, url = ex.dialAlertUrl) {
 	const res = await axios.post(url, { numbers, message }, { validateStatus: () => true, timeout: 120_000 });
 	expect(res.status).toBe(200);
 	return Array.isArray(res.data) ? res.data : [res.data];
@@ -38,7 +38,7 @@ beforeAll(async () => {
 	sim = new TelesignSimulator({ ownedNumbers: [DEMO_NUMBERS.callerId], callees: DEMO_NUMBERS.callees, webhookTimeoutMs: 20_000 });
 	await sim.start();
 	ex = await importExamples(n8n, { simulatorUrl: sim.url, account: DEFAULT_ACCOUNT, reuse: false });
-	[outbound, ivr, callLog] = ['outbound', 'ivr', 'callLog'].map((key) => ex.workflows.find((w) => w.key === key));
+	[outbound, ivr, callLog] = ['advancedDial', 'ivr', 'callLog'].map((key) => ex.workflows.find((w) => w.key === key));
 });
 
 afterAll(async () => {
@@ -87,7 +87,7 @@ test('A2) outbound alert: a bad number or a message that does not fit → 400 na
 	const since = await newExecutions(n8n, outbound.id);
 	const dials = () => sim.requests().filter((r) => r.path === '/v2/voice').length;
 	const dialsBefore = dials();
-	const post = (body) => axios.post(ex.alertUrl, body, { validateStatus: () => true, timeout: 60_000 });
+	const post = (body) => axios.post(ex.dialAlertUrl, body, { validateStatus: () => true, timeout: 60_000 });
 
 	const badNumber = await post({ numbers: ['555-CALL-NOW'], message: 'Disk full' });
 	expect(badNumber.status).toBe(400);

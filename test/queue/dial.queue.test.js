@@ -1,6 +1,6 @@
 'use strict';
 /**
- * A batch dial in queue mode: the outbound-alert example (examples/outbound-alert-call.json) gets its alert
+ * A batch dial in queue mode: the advanced alert example (examples/advanced-alert-dial-and-trigger.json) gets its alert
  * through the webhook processor, a worker dials every number while the simulator answers 429 to bursts, and
  * the calls' events come back through the webhook processor. Every number is dialed exactly once.
  */
@@ -18,7 +18,7 @@ beforeAll(async () => {
 	cluster = connectCluster();
 	sim = new TelesignSimulator({ ownedNumbers: [DEMO_NUMBERS.callerId], callees: DEMO_NUMBERS.callees, webhookTimeoutMs: 30_000 });
 	await sim.start();
-	ex = await importExamples(cluster.main, { simulatorUrl: sim.url, account: DEFAULT_ACCOUNT, which: ['outbound'], reuse: false });
+	ex = await importExamples(cluster.main, { simulatorUrl: sim.url, account: DEFAULT_ACCOUNT, which: ['advancedDial'], reuse: false });
 });
 
 afterAll(async () => {
@@ -28,7 +28,7 @@ afterAll(async () => {
 
 test(`a ${BATCH}-number alert through the webhook processor: dialed on a worker under 429s, each number exactly once`, async () => {
 	const outbound = ex.workflows[0];
-	const alertUrl = `${cluster.webhookUrl}/webhook/telesign-alert`;
+	const alertUrl = `${cluster.webhookUrl}/webhook/telesign-alert-dial`;
 	const eventsUrl = cluster.triggerUrl(outbound.workflow.nodes.find((n) => n.name === 'Telesign Events'));
 	await cluster.main.waitForWebhook(alertUrl);
 	await cluster.main.waitForWebhook(eventsUrl);

@@ -4,8 +4,8 @@
  * (n8n appends "?utm_source=…" to a node's first documentation link, which would end up inside the anchor).
  */
 'use strict';
-const { readFileSync } = require('fs');
-const { join } = require('path');
+const { existsSync, readFileSync, readdirSync, statSync } = require('fs');
+const { dirname, join, normalize } = require('path');
 
 const { TelesignVoiceApi } = require('../../credentials/TelesignVoiceApi.credentials');
 const { TelesignVoiceWebhookAuthApi } = require('../../credentials/TelesignVoiceWebhookAuthApi.credentials');
@@ -70,9 +70,133 @@ describe('Docs links', () => {
 	it('the package page (the README) lists its sections at the top, so they are one click away without an anchor in the link', () => {
 		const readme = readFileSync(join(root, 'README.md'), 'utf8');
 		const top = readme.split('\n').slice(0, 40).join('\n');
-		for (const section of ['Credentials', 'Telesign Voice (action node)', 'Telesign Voice Trigger', 'Securing the webhook', 'Examples']) {
-			expect(top).toContain(`[${section}]`);
-			expect(readme).toContain(`\n## ${section}\n`.replace('## Securing', '### Securing'));
+		for (const section of README_SECTIONS) {
+			expect(top).toContain(`[${section}](#${slugOf(section)})`);
+			expect(readme).toContain(`\n## ${section}\n`);
 		}
+	});
+});
+
+/**
+ * The documentation read on GitHub and on npm's package page: every link to a file of the repository, every
+ * #anchor and every image resolves, the README stays short, and docs/images holds no picture nobody shows.
+ */
+const README_SECTIONS = [
+	'Installation',
+	'Credentials',
+	'Registering the event URL with Telesign',
+	'The three jobs',
+	'Try it locally without a Telesign account',
+	'Troubleshooting',
+	'Limits',
+	'More documentation',
+];
+const DOC_FILES = ['README.md', 'CONTRIBUTING.md', 'CHANGELOG.md', ...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+const IMAGES_DIR = join(root, 'docs', 'images');
+
+/** GitHub's heading anchors: lower case, punctuation dropped, spaces to dashes, repeats numbered. */
+function slugOf(heading) {
+	return heading
+		.trim()
+		.toLowerCase()
+		.replace(/<[^>]+>/g, '')
+		.replace(/[^\p{L}\p{N}\s_-]/gu, '')
+		.replace(/\s/g, '-');
+}
+
+function anchorsOf(markdown) {
+	const seen = new Map();
+	const anchors = new Set();
+	for (const [, heading] of withoutFences(markdown).matchAll(/^#{1,6} (.+)$/gm)) {
+		const slug = slugOf(heading);
+		const n = seen.get(slug) ?? 0;
+		seen.set(slug, n + 1);
+		anchors.add(n === 0 ? slug : `${slug}-${n}`);
+	}
+	return anchors;
+}
+
+/** Markdown without fenced code blocks (a "# comment" in a shell block is not a heading). */
+function withoutFences(markdown) {
+	return markdown.replace(/^```[\s\S]*?^```/gm, '');
+}
+
+/** Markdown without fenced code blocks and inline code (a "[x](y)" in code is not a link). */
+function withoutCode(markdown) {
+	return withoutFences(markdown).replace(/`[^`\n]*`/g, '');
+}
+
+/** [text](target), ![alt](target) and <img src="target">, with whether each is an image. */
+function linksOf(markdown) {
+	const text = withoutCode(markdown);
+	const links = [...text.matchAll(/(!?)\[(?:[^\]\[]|\[[^\]]*\])*\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g)].map((m) => ({ target: m[2], image: m[1] === '!' }));
+	for (const m of text.matchAll(/<img\s[^>]*src="([^"]+)"/g)) links.push({ target: m[1], image: true });
+	return links;
+}
+
+const isExternal = (target) => /^[a-z]+:/i.test(target);
+const read = (file) => readFileSync(join(root, file), 'utf8');
+
+describe.each(DOC_FILES)('%s', (file) => {
+	const links = linksOf(read(file));
+
+	it('links only to files that exist, and to headings that exist', () => {
+		const broken = [];
+		for (const { target } of links.filter((l) => !isExternal(l.target))) {
+			const [pathPart, anchor] = target.split('#');
+			const resolved = pathPart === '' ? file : normalize(join(dirname(file), decodeURIComponent(pathPart)));
+			if (!existsSync(join(root, resolved))) broken.push(`${target}: no file ${resolved}`);
+			else if (anchor !== undefined && resolved.endsWith('.md') && !anchorsOf(read(resolved)).has(anchor)) broken.push(`${target}: no heading #${anchor} in ${resolved}`);
+		}
+		expect(broken).toEqual([]);
+	});
+
+	it('shows only images that exist in the repository, as PNG or SVG files (they render on npm and GitHub; a mermaid block does not)', () => {
+		const images = links.filter((l) => l.image);
+		for (const { target } of images) {
+			expect(isExternal(target)).toBe(false);
+			expect(target).toMatch(/\.(png|svg)$/);
+			const resolved = join(root, dirname(file), target);
+			expect(existsSync(resolved) && statSync(resolved).size > 0).toBe(true);
+		}
+	});
+});
+
+describe('pictures', () => {
+	const shown = new Set(
+		DOC_FILES.flatMap((file) => linksOf(read(file)).filter((l) => l.image && !isExternal(l.target)).map((l) => normalize(join(dirname(file), l.target)))),
+	);
+
+	it('the README shows the workflows (at least one canvas per job) and the sequence diagram is in the Call and Wait page', () => {
+		const readmeImages = linksOf(read('README.md')).filter((l) => l.image).map((l) => l.target);
+		expect(readmeImages.filter((t) => t.endsWith('-canvas.png')).length).toBeGreaterThanOrEqual(3);
+		expect(linksOf(read('docs/call-and-wait.md')).map((l) => l.target)).toContain('images/call-and-wait-sequence.png');
+	});
+
+	it('every PNG in docs/images is shown somewhere (no stale picture), and each is a real PNG', () => {
+		const files = readdirSync(IMAGES_DIR).filter((f) => f.endsWith('.png'));
+		expect(files.length).toBeGreaterThan(0);
+		for (const f of files) {
+			expect(shown).toContain(`docs/images/${f}`);
+			expect(readFileSync(join(IMAGES_DIR, f)).subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+		}
+	});
+
+	it('the README stays a five-minute read (maintainers\' material lives in CONTRIBUTING.md and docs/)', () => {
+		expect(read('README.md').split('\n').length).toBeLessThanOrEqual(300);
+	});
+});
+
+describe('the link checker itself', () => {
+	it('finds links, images and anchors the way GitHub does', () => {
+		const md = '# Call → Dial\n## Call → Dial\n## The demo (`npm start`)\n[a](x.md#y) ![b](images/c.png) `[not](a link)`\n```\n[nor](this)\n```\n<img src="d.png" width="5">';
+		expect(linksOf(md)).toEqual([
+			{ target: 'x.md#y', image: false },
+			{ target: 'images/c.png', image: true },
+			{ target: 'd.png', image: true },
+		]);
+		expect([...anchorsOf(md)]).toEqual(['call--dial', 'call--dial-1', 'the-demo-npm-start']);
+		expect(slugOf('Registering the event URL with Telesign')).toBe('registering-the-event-url-with-telesign');
+		expect(slugOf('Scaling: queue mode')).toBe('scaling-queue-mode');
 	});
 });

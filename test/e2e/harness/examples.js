@@ -45,9 +45,11 @@ const CALL_LOG_COLUMNS = [
 	{ name: 'ended_on_utc', type: 'string' },
 ];
 
+/** The examples, simplest first (the demo imports them in this order). */
 const FILES = {
+	alert: 'outbound-alert-call.json',
 	escalation: 'on-call-escalation.json',
-	outbound: 'outbound-alert-call.json',
+	advancedDial: 'advanced-alert-dial-and-trigger.json',
 	ivr: 'inbound-ivr-menu.json',
 	callLog: 'call-log-to-data-table.json',
 };
@@ -86,6 +88,14 @@ async function deleteWorkflow(n8n, workflow) {
 	}
 }
 
+/** The URL of an example's Webhook node (where alerts are posted), once n8n has registered it. */
+async function alertHookUrl(n8n, workflow) {
+	const alertHook = workflow.nodes.find((n) => n.type === 'n8n-nodes-base.webhook');
+	const url = `${n8n.baseUrl}/webhook/${alertHook.parameters.path}`;
+	await n8n.waitForWebhook(url);
+	return url;
+}
+
 /**
  * @param {import('./n8n').N8nServer} n8n
  * @param {{simulatorUrl: string, account: {customerId: string, apiKey: string}, authMethod?: 'basic'|'digest',
@@ -110,17 +120,17 @@ async function importExamples(n8n, o) {
 		const entry = { key, name: workflow.name, id: created.id, workflow, webhookUrl: trigger ? n8n.webhookUrl(trigger) : undefined };
 		if (entry.webhookUrl) await n8n.waitForWebhook(entry.webhookUrl);
 		result.workflows.push(entry);
-		if (key === 'outbound') {
-			result.outboundWebhookUrl = entry.webhookUrl;
-			const alertHook = workflow.nodes.find((n) => n.type === 'n8n-nodes-base.webhook');
-			result.alertUrl = `${n8n.baseUrl}/webhook/${alertHook.parameters.path}`;
-			await n8n.waitForWebhook(result.alertUrl);
+		if (key === 'alert') {
+			result.alertWebhookUrl = entry.webhookUrl;
+			result.alertUrl = await alertHookUrl(n8n, workflow);
+		}
+		if (key === 'advancedDial') {
+			result.dialWebhookUrl = entry.webhookUrl;
+			result.dialAlertUrl = await alertHookUrl(n8n, workflow);
 		}
 		if (key === 'escalation') {
 			result.escalationWebhookUrl = entry.webhookUrl;
-			const alertHook = workflow.nodes.find((n) => n.type === 'n8n-nodes-base.webhook');
-			result.escalationUrl = `${n8n.baseUrl}/webhook/${alertHook.parameters.path}`;
-			await n8n.waitForWebhook(result.escalationUrl);
+			result.escalationUrl = await alertHookUrl(n8n, workflow);
 		}
 		if (key === 'ivr') result.ivrWebhookUrl = entry.webhookUrl;
 		if (key === 'callLog') result.callLogWebhookUrl = entry.webhookUrl;
