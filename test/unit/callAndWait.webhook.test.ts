@@ -71,9 +71,9 @@ function waitingContext(raw: Buffer, headers: Record<string, string>, items: INo
 		evaluateExpression: (expression: string, itemIndex = 0) => {
 			reads.push(expression);
 			// The node's own waiting run (waitingState.ts), as n8n's expression proxy returns it.
-			const one = /^\{\{ \$\("Call and Wait"\)\.all\(0, -1\)\[(\d+)\]\?\.json \}\}$/.exec(expression);
+			const one = /^\{\{ \$\("Call and Wait"\)\.all\(\)\[(\d+)\]\?\.json \}\}$/.exec(expression);
 			if (one && itemIndex === 0) return items[Number(one[1])]?.json;
-			if (expression === '{{ $("Call and Wait").all(0, -1).map((item) => ({ json: item.json })) }}') return items.map((item) => ({ json: item.json }));
+			if (expression === '{{ $("Call and Wait").all().map((item) => ({ json: item.json })) }}') return items.map((item) => ({ json: item.json }));
 			throw new Error(`unexpected expression ${expression}`);
 		},
 		logger: { warn: (...args: unknown[]) => warnings.push(args), debug: () => undefined, error: () => undefined },
@@ -159,13 +159,13 @@ test('an event in the middle of a call reads only its own item; the whole input 
 	// Each read crosses n8n's expression isolate: copying every waiting item for every event made one big execution slow.
 	const items = pendingItems(3);
 	const dial = await deliver(eventBody('dial_completed', 1, { status: 'answered' }), items);
-	const own = '{{ $("Call and Wait").all(0, -1)[1]?.json }}';
+	const own = '{{ $("Call and Wait").all()[1]?.json }}';
 	expect(dial.reads).toEqual([own]);
 	const speak = await deliver(eventBody('speak_completed', 1, { collected_digits: '1' }), items);
 	expect(speak.reads).toEqual([own]);
 	expect(JSON.parse((speak.sent.body as Buffer).toString()).action.method).toBe('hangup');
 	const end = await deliver(eventBody('call_completed', 1, { status: 'hangup' }), items);
-	expect(end.reads).toEqual([own, '{{ $("Call and Wait").all(0, -1).map((item) => ({ json: item.json })) }}']);
+	expect(end.reads).toEqual([own, '{{ $("Call and Wait").all().map((item) => ({ json: item.json })) }}']);
 	expect(end.result).toEqual({ noWebhookResponse: true });
 });
 

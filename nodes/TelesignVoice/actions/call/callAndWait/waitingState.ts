@@ -42,9 +42,12 @@ export function waitingCallOf(item: INodeExecutionData | undefined): WaitingCall
 	return call !== null && typeof call === 'object' ? (call as unknown as WaitingCall) : undefined;
 }
 
-/** The expression that reads this node's own waiting run: output 0 of its last run. */
+/**
+ * The expression that reads this node's own waiting run: output 0 of its last run (the defaults of `.all()`; n8n
+ * 2.41's vm expression engine answers undefined when the branch and run are passed explicitly).
+ */
 function ownWaitingRun(context: IWebhookFunctions): string {
-	return `$(${JSON.stringify(context.getNode().name)}).all(0, -1)`;
+	return `$(${JSON.stringify(context.getNode().name)}).all()`;
 }
 
 function copy<T>(value: T): T {
