@@ -107,7 +107,7 @@ test('Telesign never reports back within Limit Wait Time: status "timeout" with 
 	expect(execution.status).toBe('success');
 	const [item] = outputOf(execution);
 	expect(item.json).toMatchObject({ answered: false, acknowledged: false, digits: null, status: 'timeout', to: DEMO_NUMBERS.presses1 });
-	expect(item.json.message).toMatch(/Telesign Voice Trigger is active/);
+	expect(item.json.message).toMatch(/Telesign Voice Trigger with Authentication "Telesign Signature" is active/);
 	expect(item.json.reference_id).toEqual(expect.any(String));
 }, 180_000);
 
