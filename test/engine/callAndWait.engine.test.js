@@ -69,6 +69,7 @@ async function relay(wf, run, call, event, data) {
 		credentials: server.credentials,
 		request,
 		runExecutionData: run.data,
+		waiting: true,
 		executionId: 'exec-1',
 	});
 	const signed = verifyRelayHeaders({ key, kind: 'answer', body: reply.body, headers: reply.headers, nowMs: Date.now() });

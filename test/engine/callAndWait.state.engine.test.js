@@ -23,7 +23,7 @@ const people = (...phones) => phones.map((phone, i) => ({ phone, alert: `Alert $
 let server;
 afterEach(async () => server && (await server.fake.close()));
 
-it('n8n keeps the waiting state: the timeout outcomes as the node\'s input, the calls\' settings as its waiting run\'s output; a timeout outputs only the outcomes', async () => {
+it('n8n keeps the waiting state: the timeout outcomes as the node\'s input, the calls\' settings in its execution context; a timeout outputs only the outcomes', async () => {
 	server = await fakeTelesign(accepted);
 	const wf = dialWorkflow({ items: people('15555550001', '15555550002'), parameters: parameters() });
 	const run = await runWorkflow({ ...wf, credentials: server.credentials }).promise;
@@ -36,8 +36,8 @@ it('n8n keeps the waiting state: the timeout outcomes as the node\'s input, the 
 		['timeout', '15555550002', 'REF-15555550002'],
 	]);
 	expect(input.every((item) => !(STATE_KEY in item.json))).toBe(true);
-	const waitingRun = saved.resultData.runData['Telesign Voice'].at(-1).data.main[0];
-	expect(waitingRun.map((item) => item.json[STATE_KEY].settings.message)).toEqual(['Alert 0. Press 1.', 'Alert 1. Press 1.']);
+	const state = saved.executionData.contextData['node:Telesign Voice'][STATE_KEY];
+	expect(state.items.map((item) => item.call.settings.message)).toEqual(['Alert 0. Press 1.', 'Alert 1. Press 1.']);
 
 	// The wait runs out: n8n resumes the saved execution (waitTill still set), disables the waiting node and
 	// passes its input on (WorkflowExecute.handleWaitingState).

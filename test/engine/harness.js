@@ -287,10 +287,26 @@ function fakeResponse() {
 
 /**
  * Calls a node's webhook() in n8n-core's own WebhookContext, with an express-like request and response, as n8n's
- * webhook server does (`runExecutionData`: the waiting execution's data, for a waiting node's webhook).
+ * webhook server does (`runExecutionData` with `waiting: true`: the waiting execution's data, as n8n hands it to a
+ * waiting node's webhook).
  * Returns what webhook() returned and what was written to the response.
  */
-async function callWebhook({ workflow, node, nodeType, credentials, request, runExecutionData = null, executionId }) {
+/**
+ * The execution data a waiting node's webhook runs with in n8n 2.41 (packages/cli/src/webhooks/
+ * waiting-webhooks.ts, getWebhookExecutionData): read back from the database (a JSON copy), the wait cleared, and
+ * the waiting node's last run removed (preserveInputOverride keeps only its inputOverride, if any).
+ */
+function asWaitingWebhookSeesIt(runExecutionData) {
+	const data = JSON.parse(JSON.stringify(runExecutionData));
+	data.waitTill = undefined;
+	const runs = data.resultData.runData[data.resultData.lastNodeExecuted];
+	const popped = runs.pop();
+	if (popped?.inputOverride) runs.push({ startTime: 0, executionTime: 0, executionIndex: 0, source: popped.source, inputOverride: popped.inputOverride });
+	return data;
+}
+
+async function callWebhook({ workflow, node, nodeType, credentials, request, runExecutionData = null, executionId, waiting = false }) {
+	if (waiting) runExecutionData = asWaitingWebhookSeesIt(runExecutionData);
 	const { res, reply } = fakeResponse();
 	const additionalData = { ...newAdditionalData({ executionId, credentials }), httpRequest: request, httpResponse: res };
 	const webhookData = { httpMethod: 'POST', node: node.name, path: node.webhookId ?? node.id, webhookDescription: {}, workflowId: workflow.id };

@@ -20,15 +20,21 @@ function waitContext(items: Parameters[], http: HttpReply[], o: { continueOnFail
 		credentials: testCredentials('basic'),
 	});
 	const putExecutionToWait = jest.fn<Promise<void>, [Date]>(async () => undefined);
+	// The node's execution context, which n8n saves with the waiting execution.
+	const nodeContext: IDataObject = {};
 	Object.assign(built.context, {
 		getSignedResumeUrl: () => `https://n8n.example.com/webhook-waiting/77/node-1?signature=${SIGNATURE}`,
 		putExecutionToWait,
+		getContext: (type: string) => (type === 'node' ? nodeContext : {}),
 	});
-	return { ...built, putExecutionToWait, context: built.context as IExecuteFunctions };
+	/** The dialled calls' reference_id per item as saved for the webhook (null: a failed dial). */
+	const savedCalls = () =>
+		((nodeContext[STATE_KEY] as { items: Array<{ call?: IDataObject }> }).items ?? []).map((item) => (item.call ? item.call : null));
+	return { ...built, putExecutionToWait, nodeContext, savedCalls, context: built.context as IExecuteFunctions };
 }
 
-test('dials every item, waits (default 10 minutes); the timeout outcomes replace the input, the state is the waiting run\'s output', async () => {
-	const { context, requests, putExecutionToWait } = waitContext([{ to: '15551230001' }, { to: '+1 (555) 123-0002', options: { externalId: 'order-9' } }], [accepted('R0'), accepted('R1')]);
+test('dials every item, waits (default 10 minutes); the timeout outcomes replace the input, the state is in the node\'s execution context', async () => {
+	const { context, requests, putExecutionToWait, savedCalls } = waitContext([{ to: '15551230001' }, { to: '+1 (555) 123-0002', options: { externalId: 'order-9' } }], [accepted('R0'), accepted('R1')]);
 	const before = Date.now();
 	const [output] = await node.execute.call(context);
 	expect(requests).toHaveLength(2);
@@ -49,11 +55,9 @@ test('dials every item, waits (default 10 minutes); the timeout outcomes replace
 		['timeout', 'R1', 'order-9', { item: 1 }],
 	]);
 	expect(timeouts.every((i) => Object.keys(i.json).every((key) => key !== STATE_KEY))).toBe(true);
-	expect(output.map((i) => [(i.json[STATE_KEY] as IDataObject).reference_id, i.pairedItem])).toEqual([
-		['R0', { item: 0 }],
-		['R1', { item: 1 }],
-	]);
-	expect((output[0].json[STATE_KEY] as IDataObject).settings).toMatchObject({ message: 'Press 1.', acknowledgeDigits: '1' });
+	expect(output).toEqual(timeouts);
+	expect(savedCalls().map((call) => call?.reference_id)).toEqual(['R0', 'R1']);
+	expect(savedCalls()[0]?.settings).toMatchObject({ message: 'Press 1.', acknowledgeDigits: '1' });
 });
 
 test('Limit Wait Time sets when the wait ends', async () => {
@@ -88,7 +92,8 @@ test('a refused dial: the error of Call → Dial; with Continue On Fail an error
 	const [output] = await node.execute.call(go.context);
 	expect(output[0].json.details).toMatchObject({ answered: false, acknowledged: false, call_may_have_been_placed: false });
 	expect(output[0].json.error).toMatch(/caller/i);
-	expect(output[1].json[STATE_KEY]).toMatchObject({ reference_id: 'R1' });
+	expect(go.savedCalls().map((call) => call?.reference_id ?? null)).toEqual([null, 'R1']);
+	expect(output[1].json).toMatchObject({ status: 'timeout', reference_id: 'R1' });
 	expect(go.context.getInputData()[1].json).toMatchObject({ status: 'timeout', reference_id: 'R1' });
 	expect(go.putExecutionToWait).toHaveBeenCalledTimes(1);
 });
@@ -112,5 +117,6 @@ test('Retry On Fail (the same run executed again) never places an accepted call 
 	const [output] = await node.execute.call(fake.context);
 	expect(fake.requests).toHaveLength(3);
 	expect(JSON.parse(fake.requests[2].options.body as string).params.to).toBe('15551230002');
-	expect(output.map((i) => (i.json[STATE_KEY] as IDataObject).reference_id)).toEqual(['R0', 'R1']);
+	expect(output.map((i) => i.json.reference_id)).toEqual(['R0', 'R1']);
+	expect(fake.savedCalls().map((call) => call?.reference_id)).toEqual(['R0', 'R1']);
 });

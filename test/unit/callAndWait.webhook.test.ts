@@ -7,6 +7,7 @@ import type { IDataObject, INodeExecutionData, IWebhookFunctions } from 'n8n-wor
 import { buildWaitSettings } from '../../nodes/shared/telesign/callAndWait';
 import { computeCallbackSignature } from '../../nodes/shared/telesign/signing';
 import { buildExternalId, clearSeenRelays, deriveRelayKey, encodeMarker, signRelay, verifyRelay } from '../../nodes/shared/relay';
+import type { WaitingCall, WaitingItem } from '../../nodes/TelesignVoice/actions/call/callAndWait/waitingState';
 import { STATE_KEY } from '../../nodes/TelesignVoice/actions/call/callAndWait/waitingState';
 import { callAndWaitWebhook } from '../../nodes/TelesignVoice/actions/call/callAndWait/callAndWait.webhook';
 import { forget } from '../../nodes/TelesignVoice/actions/call/callAndWait/followedCalls';
@@ -21,11 +22,10 @@ const NODE_ID = '11111111-2222-4333-8444-555555555555';
 const SIGNATURE = 'cd'.repeat(32);
 const marker = (item: number) => encodeMarker({ executionId: '42', nodeId: NODE_ID, itemIndex: item, signature: SIGNATURE });
 
-function pendingItems(count: number): INodeExecutionData[] {
+/** The calls' state as execute() saved it in the node's execution context (waitingState.ts). */
+function pendingItems(count: number): WaitingItem[] {
 	const settings = buildWaitSettings({ message: 'Press 1.', responseType: 'keyPress', acknowledgeKey: '1' });
-	return Array.from({ length: count }, (_, i) => ({
-		json: { [STATE_KEY]: { settings, reference_id: `REF${i}`, to: `1555000000${i}`, user_external_id: null } } as IDataObject,
-	}));
+	return Array.from({ length: count }, (_, i) => ({ call: { settings, reference_id: `REF${i}`, to: `1555000000${i}`, user_external_id: null } }));
 }
 
 interface Sent {
@@ -44,7 +44,7 @@ function savedCredential(values = credentials): CredentialStore {
 	return { values, reads: 0 };
 }
 
-function waitingContext(raw: Buffer, headers: Record<string, string>, items: INodeExecutionData[], signature = SIGNATURE, store?: CredentialStore) {
+function waitingContext(raw: Buffer, headers: Record<string, string>, items: WaitingItem[], signature = SIGNATURE, store?: CredentialStore) {
 	const sent: Sent = { headers: {} };
 	const res = {
 		setHeader: (name: string, value: string) => (sent.headers[name.toLowerCase()] = value),
@@ -70,10 +70,10 @@ function waitingContext(raw: Buffer, headers: Record<string, string>, items: INo
 		getQueryData: () => ({ signature }),
 		evaluateExpression: (expression: string, itemIndex = 0) => {
 			reads.push(expression);
-			// The node's own waiting run (waitingState.ts), as n8n's expression proxy returns it.
-			const one = /^\{\{ \$\("Call and Wait"\)\.all\(\)\[(\d+)\]\?\.json \}\}$/.exec(expression);
-			if (one && itemIndex === 0) return items[Number(one[1])]?.json;
-			if (expression === '{{ $("Call and Wait").all().map((item) => ({ json: item.json })) }}') return items.map((item) => ({ json: item.json }));
+			// The node's saved state (waitingState.ts), as n8n's expression proxy returns it.
+			const one = new RegExp(`^\\{\\{ \\$\\("Call and Wait"\\)\\.context\\.${STATE_KEY}\\.items\\[(\\d+)\\] \\}\\}$`).exec(expression);
+			if (one && itemIndex === 0) return items[Number(one[1])];
+			if (expression === `{{ $("Call and Wait").context.${STATE_KEY}.items }}`) return items;
 			throw new Error(`unexpected expression ${expression}`);
 		},
 		logger: { warn: (...args: unknown[]) => warnings.push(args), debug: () => undefined, error: () => undefined },
@@ -88,7 +88,7 @@ const eventBody = (event: string, item: number, data: Record<string, unknown>) =
 let lastRelayMs = 0;
 const relayNow = () => (lastRelayMs = Math.max(Date.now(), lastRelayMs + 1));
 
-async function deliver(raw: Buffer, items: INodeExecutionData[], headers = signRelay(key, 'event', raw, relayNow()), store?: CredentialStore) {
+async function deliver(raw: Buffer, items: WaitingItem[], headers = signRelay(key, 'event', raw, relayNow()), store?: CredentialStore) {
 	const { context, sent, warnings, reads } = waitingContext(raw, headers, items, SIGNATURE, store);
 	const result = await callAndWaitWebhook.call(context);
 	return { result, sent, warnings, reads };
@@ -159,13 +159,13 @@ test('an event in the middle of a call reads only its own item; the whole input 
 	// Each read crosses n8n's expression isolate: copying every waiting item for every event made one big execution slow.
 	const items = pendingItems(3);
 	const dial = await deliver(eventBody('dial_completed', 1, { status: 'answered' }), items);
-	const own = '{{ $("Call and Wait").all()[1]?.json }}';
+	const own = `{{ $("Call and Wait").context.${STATE_KEY}.items[1] }}`;
 	expect(dial.reads).toEqual([own]);
 	const speak = await deliver(eventBody('speak_completed', 1, { collected_digits: '1' }), items);
 	expect(speak.reads).toEqual([own]);
 	expect(JSON.parse((speak.sent.body as Buffer).toString()).action.method).toBe('hangup');
 	const end = await deliver(eventBody('call_completed', 1, { status: 'hangup' }), items);
-	expect(end.reads).toEqual([own, '{{ $("Call and Wait").all().map((item) => ({ json: item.json })) }}']);
+	expect(end.reads).toEqual([own, `{{ $("Call and Wait").context.${STATE_KEY}.items }}`]);
 	expect(end.result).toEqual({ noWebhookResponse: true });
 });
 
@@ -303,12 +303,12 @@ const pendingItemsOf = pendingItems;
 
 describe('repeated events (Telesign may post an event again): a step is decided once', () => {
 	const action = (sent: Sent) => JSON.parse((sent.body as Buffer).toString()).action;
-	const relayed = async (items: INodeExecutionData[], event: string, data: Record<string, unknown>) =>
+	const relayed = async (items: WaitingItem[], event: string, data: Record<string, unknown>) =>
 		await deliver(eventBody(event, 0, data), items);
 	/** Waiting calls with the node's default Repeat Message (1). */
 	const pendingItems = (count: number) => {
 		const items = pendingItemsOf(count);
-		for (const item of items) ((item.json[STATE_KEY] as IDataObject).settings as IDataObject).repeat = 1;
+		for (const item of items) if ('call' in item) item.call.settings.repeat = 1;
 		return items;
 	};
 
@@ -352,7 +352,7 @@ describe('repeated events (Telesign may post an event again): a step is decided 
 
 	test('after the closing message a repeat is answered with a hang-up, never the closing again', async () => {
 		const items = pendingItems(1);
-		const settings = (items[0].json[STATE_KEY] as IDataObject).settings as IDataObject;
+		const { settings } = (items[0] as { call: WaitingCall }).call;
 		settings.closingMessage = 'Goodbye.';
 		settings.repeat = 0;
 		await relayed(items, 'dial_completed', { status: 'answered' });

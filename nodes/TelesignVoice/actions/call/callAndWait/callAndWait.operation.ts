@@ -27,8 +27,8 @@ import { readLanguage } from '../../speechFields';
 import type { DialJob } from '../dialPipeline';
 import { runDialPipeline } from '../dialPipeline';
 import { DEFAULT_WAIT_MINUTES } from './callAndWait.description';
-import type { WaitingCall } from './waitingState';
-import { keepAsTimeoutOutput, waitingCallOf, waitingRunItem } from './waitingState';
+import type { WaitingCall, WaitingItem } from './waitingState';
+import { keepAsTimeoutOutput, keepWaitingState } from './waitingState';
 
 export { description } from './callAndWait.description';
 
@@ -142,7 +142,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	const resume = resumeParts.call(this);
 	const { jobs, results } = await runDialPipeline(this, items.length, (itemIndex) => prepare.call(this, itemIndex, resume));
 	const timeoutItems: INodeExecutionData[] = [];
-	const waitingRun: INodeExecutionData[] = [];
+	const waiting: WaitingItem[] = [];
 	results.forEach((result, itemIndex) => {
 		if (result === undefined) return; // never prepared: the execution was stopped
 		const job = jobs.get(itemIndex);
@@ -151,16 +151,17 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 				? errorItem(notFollowed.call(this, itemIndex), itemIndex, { ...result.json, call_may_have_been_placed: true })
 				: errorItem(result.error, itemIndex, { ...result.fields, answered: false, acknowledged: false });
 			timeoutItems.push(failed);
-			waitingRun.push(failed);
+			waiting[itemIndex] = { failed: failed.json };
 			return;
 		}
 		const call = newWaitingCall(job, result.json.reference_id);
 		const outcome = buildOutcome(call.settings, [], { referenceId: call.reference_id ?? undefined, externalId: call.user_external_id, to: call.to });
 		timeoutItems.push({ json: outcome as IDataObject, pairedItem: { item: itemIndex } });
-		waitingRun.push(waitingRunItem(call, itemIndex));
+		waiting[itemIndex] = { call };
 	});
-	if (!waitingRun.some((item) => waitingCallOf(item) !== undefined)) return timeoutItems;
+	if (!waiting.some((item) => item !== undefined && 'call' in item)) return timeoutItems;
+	keepWaitingState(this, { items: waiting });
 	keepAsTimeoutOutput(items, timeoutItems);
 	await this.putExecutionToWait(waitTill);
-	return waitingRun;
+	return timeoutItems;
 }

@@ -11,7 +11,8 @@ import { parseEventBody } from '../../../../shared/telesign/events';
 import { markerTargetsThisNode, parseMarker, readRawBody, sendSignedAnswer, verifyRelayedRequest } from '../../../../shared/relay';
 import type { FollowedCall } from './followedCalls';
 import { callOf, callsOf, forget, recordStep, repeatAnswer, sameEvent } from './followedCalls';
-import { readWaitingRun, readWaitingRunItem, waitingCallOf } from './waitingState';
+import type { WaitingItem } from './waitingState';
+import { readWaitingItem, readWaitingState, waitingCallOf } from './waitingState';
 
 /** The resume URL's webhook: n8n's `/webhook-waiting/<executionId>/<nodeId>`, valid while the execution waits. */
 export const callAndWaitWebhooks: IWebhookDescription[] = [
@@ -32,12 +33,13 @@ function refuse(this: IWebhookFunctions, status: number, message: string): IWebh
 }
 
 /** The outcome items, or undefined while a dialled call has not ended. */
-function outcomes(items: INodeExecutionData[], calls: Map<number, FollowedCall>): INodeExecutionData[] | undefined {
+function outcomes(items: WaitingItem[], calls: Map<number, FollowedCall>): INodeExecutionData[] | undefined {
 	const output: INodeExecutionData[] = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		const waiting = waitingCallOf(items[itemIndex]);
+		const item = items[itemIndex];
+		const waiting = waitingCallOf(item);
 		if (waiting === undefined) {
-			output.push({ json: items[itemIndex].json, pairedItem: { item: itemIndex } }); // a dial that failed
+			if (item !== null && typeof item === 'object' && 'failed' in item) output.push({ json: item.failed, pairedItem: { item: itemIndex } }); // a dial that failed
 			continue;
 		}
 		const call = calls.get(itemIndex);
@@ -69,7 +71,7 @@ export async function callAndWaitWebhook(this: IWebhookFunctions): Promise<IWebh
 	if (!parsed.ok || marker === undefined || !markerTargetsThisNode(this, marker)) {
 		return refuse.call(this, 400, 'Not an event of a call this node is waiting for');
 	}
-	const waiting = waitingCallOf(readWaitingRunItem(this, marker.itemIndex));
+	const waiting = waitingCallOf(readWaitingItem(this, marker.itemIndex));
 	const calls = callsOf(marker.signature, nowMs);
 	let action: IDataObject | null = null;
 	let ended = false;
@@ -88,7 +90,7 @@ export async function callAndWaitWebhook(this: IWebhookFunctions): Promise<IWebh
 		}
 	}
 	sendSignedAnswer(this, relay.key, action);
-	const output = ended ? outcomes(readWaitingRun(this), calls) : undefined;
+	const output = ended ? outcomes(readWaitingState(this), calls) : undefined;
 	if (output === undefined) return { noWebhookResponse: true };
 	forget(marker.signature);
 	return { noWebhookResponse: true, workflowData: [output] };

@@ -1,19 +1,21 @@
 /**
- * What a waiting Call and Wait keeps while it waits, and where. n8n 2.41 saves two things of a node with its
- * waiting execution that the node's webhook can read back (n8n-io/n8n, packages/core/src/execution-engine/
- * workflow-execute.ts):
- * 1. Its input items. When execute() has called putExecutionToWait, WorkflowExecute puts the very executionData
- *    the node ran with back on the execution stack (`pushExecutionStack(executionData)`), and when the execution
- *    resumes, `handleWaitingState()` disables the node, so that it outputs its input: if the wait runs out,
- *    those items are the node's output. They are replaced, in the array n8n handed to execute(), by the
- *    timeout outcomes (what is known of each call without its events, in the fields of every outcome).
- * 2. The output of its waiting run (`runData[node][last]`, stored by `upsertTaskData` before the wait) — removed
- *    by `handleWaitingState()` when the execution resumes, so no later node ever sees it. The calls' settings
- *    live there, under STATE_KEY.
- * Neither is a documented n8n API: test/engine/callAndWait.engine.test.js ("n8n keeps the waiting state…")
- * fails if n8n stops doing either.
+ * What a waiting Call and Wait keeps while it waits, and where. A webhook that answers without resuming cannot
+ * write to the execution, so everything the webhook needs is saved with the waiting execution by execute():
+ * 1. The calls' state (settings, dialled call, failed dials): in the node's execution context,
+ *    `this.getContext('node')` — the per-execution node storage n8n saves with the execution data (Loop Over
+ *    Items keeps its items there). The webhook reads it back through the expression `$('<this node>').context`.
+ *    (The waiting run's own output is no place for it: n8n 2.41's waiting-webhook handler removes that run before
+ *    it calls the webhook — packages/cli/src/webhooks/waiting-webhooks.ts, preserveInputOverride.)
+ * 2. The timeout outcomes, as the node's input items. When execute() has called putExecutionToWait,
+ *    WorkflowExecute puts the very executionData the node ran with back on the execution stack, and when the wait
+ *    runs out, `handleWaitingState()` disables the node, so that it outputs its input (n8n-io/n8n,
+ *    packages/core/src/execution-engine/workflow-execute.ts). Those items are replaced, in the array n8n handed
+ *    to execute(), by the timeout outcomes.
+ * Reading the context from a webhook and the input pass-through on timeout are not documented n8n APIs:
+ * test/engine/callAndWait.state.engine.test.js fails if n8n stops doing either (its harness removes the waiting
+ * run before the webhook as n8n does).
  */
-import type { IDataObject, INodeExecutionData, IWebhookFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, IWebhookFunctions } from 'n8n-workflow';
 
 import type { WaitSettings } from '../../../../shared/telesign/callAndWait';
 
@@ -27,44 +29,49 @@ export interface WaitingCall {
 	user_external_id: string | null;
 }
 
-/** Makes `timeoutItems` what n8n outputs when the wait runs out (see 1. above). */
+/** Per input item: the dialled call it follows, or the error item of a dial that failed (output as it is). */
+export type WaitingItem = { call: WaitingCall } | { failed: IDataObject };
+
+export interface WaitingState {
+	items: WaitingItem[];
+}
+
+/** Makes `timeoutItems` what n8n outputs when the wait runs out (see 2. above). */
 export function keepAsTimeoutOutput(items: INodeExecutionData[], timeoutItems: INodeExecutionData[]): void {
 	items.splice(0, items.length, ...timeoutItems);
 }
 
-/** The waiting run's output item of a call (see 2. above); an item whose dial failed is passed as it is. */
-export function waitingRunItem(call: WaitingCall, itemIndex: number): INodeExecutionData {
-	return { json: { [STATE_KEY]: call as unknown as IDataObject }, pairedItem: { item: itemIndex } };
+/** Saves the calls' state with the waiting execution (see 1. above). */
+export function keepWaitingState(context: IExecuteFunctions, state: WaitingState): void {
+	context.getContext('node')[STATE_KEY] = state;
 }
 
-export function waitingCallOf(item: INodeExecutionData | undefined): WaitingCall | undefined {
-	const call = item?.json?.[STATE_KEY];
-	return call !== null && typeof call === 'object' ? (call as unknown as WaitingCall) : undefined;
+export function waitingCallOf(item: WaitingItem | undefined): WaitingCall | undefined {
+	return item !== undefined && 'call' in item ? item.call : undefined;
 }
 
-/**
- * The expression that reads this node's own waiting run: output 0 of its last run (the defaults of `.all()`; n8n
- * 2.41's vm expression engine answers undefined when the branch and run are passed explicitly).
- */
-function ownWaitingRun(context: IWebhookFunctions): string {
-	return `$(${JSON.stringify(context.getNode().name)}).all()`;
+/** The expression that reads this node's saved state (see 1. above). */
+function ownState(context: IWebhookFunctions): string {
+	return `$(${JSON.stringify(context.getNode().name)}).context.${STATE_KEY}`;
 }
 
-function copy<T>(value: T): T {
-	return JSON.parse(JSON.stringify(value)) as T;
+function read(context: IWebhookFunctions, expression: string): unknown {
+	try {
+		// Copied: the value comes through n8n's expression isolate and is kept per call by the webhook.
+		return JSON.parse(JSON.stringify(context.evaluateExpression(`{{ ${expression} }}`, 0) ?? null)) as unknown;
+	} catch {
+		return undefined; // no state saved (not a waiting Call and Wait of this node)
+	}
 }
 
-/**
- * One item of the waiting run. A webhook reads execution data only through an expression, copied through n8n's
- * expression isolate: an event in the middle of a call reads its own item, only the end of a call reads all.
- */
-export function readWaitingRunItem(context: IWebhookFunctions, itemIndex: number): INodeExecutionData | undefined {
-	const json = context.evaluateExpression(`{{ ${ownWaitingRun(context)}[${itemIndex}]?.json }}`, 0);
-	return json !== null && typeof json === 'object' ? { json: copy(json as IDataObject) } : undefined;
+/** One item's state: an event in the middle of a call reads only its own item. */
+export function readWaitingItem(context: IWebhookFunctions, itemIndex: number): WaitingItem | undefined {
+	const item = read(context, `${ownState(context)}.items[${itemIndex}]`);
+	return item !== null && typeof item === 'object' ? (item as WaitingItem) : undefined;
 }
 
-/** Every item of the waiting run (a dialled call's state, or the error item of a dial that failed). */
-export function readWaitingRun(context: IWebhookFunctions): INodeExecutionData[] {
-	const items = context.evaluateExpression(`{{ ${ownWaitingRun(context)}.map((item) => ({ json: item.json })) }}`, 0);
-	return Array.isArray(items) ? copy(items as INodeExecutionData[]) : [];
+/** Every item's state (the end of a call builds all outcomes). */
+export function readWaitingState(context: IWebhookFunctions): WaitingItem[] {
+	const items = read(context, `${ownState(context)}.items`);
+	return Array.isArray(items) ? (items as WaitingItem[]) : [];
 }
