@@ -24,8 +24,8 @@ function refusal(run: () => unknown): ValidationError {
 	try {
 		run();
 	} catch (error) {
-		if (error instanceof ValidationError) return error;
-		throw error;
+		expect(error).toBeInstanceOf(ValidationError);
+		return error as ValidationError;
 	}
 	throw new Error('not refused');
 }

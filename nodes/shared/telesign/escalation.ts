@@ -43,6 +43,15 @@ function reasonOf(error: ValidationError, field: string, raw: unknown): string {
 	return message.replace(/^is not a phone number: /, '');
 }
 
+/** The entry's number, or why it is none. */
+function normalizeEntry(raw: unknown, field: string): string | ValidationError {
+	try {
+		return normalizePhoneNumber(typeof raw === 'string' ? raw.trim() : raw, field);
+	} catch (error) {
+		return error instanceof ValidationError ? error : new ValidationError(field, `${field} could not be read`);
+	}
+}
+
 /**
  * The numbers of Recipients: one number, an array (from an expression), or numbers separated by commas or new
  * lines. Every entry is checked before anything is dialled; an error names the entry (1-based) and its value.
@@ -53,17 +62,14 @@ export function parseRecipients(value: unknown): string[] {
 	if (list.length > MAX_RECIPIENTS) {
 		throw new ValidationError('Recipients', `Recipients has ${list.length} numbers: at most ${MAX_RECIPIENTS} per call list`);
 	}
-	if (list.length === 1 && !Array.isArray(value)) return [normalizePhoneNumber(typeof value === 'string' ? value.trim() : value, 'Recipients')];
+	if (list.length === 1 && !Array.isArray(value)) return [normalizePhoneNumber(typeof list[0] === 'string' ? list[0].trim() : list[0], 'Recipients')];
 	const numbers: string[] = [];
 	list.forEach((raw, index) => {
 		const field = `Recipients entry ${index + 1}`;
-		let number: string;
-		try {
-			number = normalizePhoneNumber(typeof raw === 'string' ? raw.trim() : raw, field);
-		} catch (error) {
-			if (!(error instanceof ValidationError)) throw error;
+		const number = normalizeEntry(raw, field);
+		if (number instanceof ValidationError) {
 			const shown = showValue(typeof raw === 'string' ? raw.trim() : raw);
-			throw new ValidationError('Recipients', `${field} ${shown} is not a phone number: ${reasonOf(error, field, raw)}`);
+			throw new ValidationError('Recipients', `${field} ${shown} is not a phone number: ${reasonOf(number, field, raw)}`);
 		}
 		const earlier = numbers.indexOf(number);
 		if (earlier >= 0) {
