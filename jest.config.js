@@ -15,5 +15,6 @@ module.exports = {
 		'^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json' }],
 	},
 	moduleFileExtensions: ['ts', 'js', 'json'],
+	setupFilesAfterEnv: ['<rootDir>/test/helpers/stopTimers.js'],
 	testTimeout: 20000,
 };

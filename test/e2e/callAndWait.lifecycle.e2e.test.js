@@ -107,9 +107,23 @@ test('Telesign never reports back within Limit Wait Time: status "timeout" with 
 	expect(execution.status).toBe('success');
 	const [item] = outputOf(execution);
 	expect(item.json).toMatchObject({ answered: false, acknowledged: false, digits: null, status: 'timeout', to: DEMO_NUMBERS.presses1 });
+	expect(item.json.missing_facts).toEqual(['answered', 'digits', 'events']);
 	expect(item.json.message).toMatch(/Telesign Voice Trigger with Authentication "Telesign Signature" is active/);
 	expect(item.json.reference_id).toEqual(expect.any(String));
 }, 180_000);
+
+test('Limit Wait Time runs out after the callee answered: the node ends the wait itself and the outcome keeps what was known', async () => {
+	const wf = await cw.deploy(`cw limit ${Date.now()}`, { options: { limitWaitTime: { values: { limitType: 'afterTimeInterval', resumeAmount: 2, resumeUnit: 'seconds' } } } });
+	cw.sim.configure({ mediaMs: 40_000 }); // the message takes longer than the wait
+	await axios.post(wf.url, { to: DEMO_NUMBERS.presses1, message: 'Press 1.', user: 'x' });
+	// The node's own timer ends the wait (at least 5 s after the dial); n8n's timer would come a minute later.
+	const execution = await cw.lastExecution(wf.id, { timeoutMs: 50_000 });
+	expect(execution.status).toBe('success');
+	const [item] = outputOf(execution);
+	expect(item.json).toMatchObject({ status: 'timeout', answered: true, acknowledged: false, digits: null, missing_facts: [], to: DEMO_NUMBERS.presses1 });
+	expect(item.json.events.map((step) => step.event)).toEqual(['dial_completed']);
+	expect(item.json.message).toMatch(/what was known of the call/);
+}, 90_000);
 
 /** Polls `done()` every `pollMs` until it is true; fails naming `what` after `timeoutMs`. */
 async function until(what, done, { timeoutMs = 15_000, pollMs = 200 } = {}) {

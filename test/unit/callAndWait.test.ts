@@ -1,5 +1,5 @@
 import type { CallStep, WaitSettings } from '../../nodes/shared/telesign/callAndWait';
-import { TIMEOUT_MESSAGE, buildOutcome, buildWaitSettings, decideNext } from '../../nodes/shared/telesign/callAndWait';
+import { TIMEOUT_MESSAGE, TIMEOUT_MESSAGE_WITH_EVENTS, buildOutcome, buildWaitSettings, decideNext } from '../../nodes/shared/telesign/callAndWait';
 import { ValidationError } from '../../nodes/shared/telesign/validation';
 
 const keyPress = (extra: Partial<Parameters<typeof buildWaitSettings>[0]> = {}) =>
@@ -139,12 +139,27 @@ describe('decideNext and buildOutcome: every way a call ends', () => {
 		});
 	});
 
-	test('Telesign never reports the end: status timeout and what to check', () => {
-		const run = play(keyPress(), [['dial_completed', { status: 'answered' }]]);
+	test('Telesign never reports the end: status timeout with what was known, nothing missing', () => {
+		const run = play(keyPress(), [['dial_completed', { status: 'answered' }], ['speak_completed', { collected_digits: '9' }]]);
 		const outcome = buildOutcome(keyPress(), run.steps, { referenceId: 'R' });
-		expect(outcome).toMatchObject({ status: 'timeout', message: TIMEOUT_MESSAGE, duration: null, answered: true });
+		expect(outcome).toMatchObject({ status: 'timeout', message: TIMEOUT_MESSAGE_WITH_EVENTS, duration: null, answered: true, digits: '9', missing_facts: [] });
+		expect(outcome.events).toHaveLength(2);
+	});
+
+	test('no event known at the time limit: what to check, and every fact named missing', () => {
+		const outcome = buildOutcome(keyPress(), [], { referenceId: 'R' });
+		expect(outcome).toMatchObject({ status: 'timeout', message: TIMEOUT_MESSAGE, answered: false, digits: null, missing_facts: ['answered', 'digits', 'events'] });
 		expect(TIMEOUT_MESSAGE).toMatch(/Telesign Voice Trigger with Authentication "Telesign Signature" is active/);
 		expect(TIMEOUT_MESSAGE).toMatch(/registered with Telesign/);
+	});
+
+	test('a history that misses the first events (another process or a restart answered them) says what it cannot tell', () => {
+		const later = play(keyPress(), [['speak_completed', { collected_digits: '1' }]]);
+		expect(buildOutcome(keyPress(), later.steps, { referenceId: 'R' }).missing_facts).toEqual(['answered', 'digits', 'events']);
+		const ended = buildOutcome(keyPress(), later.steps, { referenceId: 'R', completed: { status: 'hangup', answered_on_utc: '2026-12-05T10:00:00.000' } });
+		expect(ended).toMatchObject({ answered: true, missing_facts: ['digits', 'events'] });
+		const whole = play(keyPress(), [['dial_completed', { status: 'answered' }], ['speak_completed', { collected_digits: '1' }]]);
+		expect(buildOutcome(keyPress(), whole.steps, { referenceId: 'R', completed: { status: 'hangup' } }).missing_facts).toEqual([]);
 	});
 
 	test('approval: the approve key approves, the decline key declines, nothing is not approval', () => {

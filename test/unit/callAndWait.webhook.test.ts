@@ -44,6 +44,11 @@ function savedCredential(values = credentials): CredentialStore {
 	return { values, reads: 0 };
 }
 
+/** The wait's time limit as execute() saved it (timeLimit.ts); its timer is cleared by forget() in beforeEach. */
+const LIMIT = { atMs: Date.now() + 10 * 60_000, resumeUrl: `https://n8n.example.com/webhook-waiting/42/${NODE_ID}?signature=${SIGNATURE}` };
+/** What the time-limit timers of this test file posted. */
+const posted: Array<{ url: string; body: Buffer; headers: Record<string, string> }> = [];
+
 function waitingContext(raw: Buffer, headers: Record<string, string>, items: WaitingItem[], signature = SIGNATURE, store?: CredentialStore) {
 	const sent: Sent = { headers: {} };
 	const res = {
@@ -74,9 +79,16 @@ function waitingContext(raw: Buffer, headers: Record<string, string>, items: Wai
 			const one = new RegExp(`^\\{\\{ \\$\\("Call and Wait"\\)\\.context\\.${STATE_KEY}\\.items\\[(\\d+)\\] \\}\\}$`).exec(expression);
 			if (one && itemIndex === 0) return items[Number(one[1])];
 			if (expression === `{{ $("Call and Wait").context.${STATE_KEY}.items }}`) return items;
+			if (expression === `{{ $("Call and Wait").context.${STATE_KEY}.limit }}`) return LIMIT;
 			throw new Error(`unexpected expression ${expression}`);
 		},
 		logger: { warn: (...args: unknown[]) => warnings.push(args), debug: () => undefined, error: () => undefined },
+		helpers: {
+			httpRequest: async (options: { url: string; body: Buffer; headers: Record<string, string> }) => {
+				posted.push(options);
+				return { statusCode: 200 };
+			},
+		},
 	} as unknown as IWebhookFunctions;
 	return { context, sent, warnings, reads };
 }
@@ -86,7 +98,10 @@ const eventBody = (event: string, item: number, data: Record<string, unknown>) =
 
 /** A new relay timestamp per delivery: the same bytes relayed twice within a millisecond would be one relay. */
 let lastRelayMs = 0;
-const relayNow = () => (lastRelayMs = Math.max(Date.now(), lastRelayMs + 1));
+const relayNow = () => {
+	if (lastRelayMs > Date.now() + 60_000) lastRelayMs = 0; // a test with fake timers ran ahead
+	return (lastRelayMs = Math.max(Date.now(), lastRelayMs + 1));
+};
 
 async function deliver(raw: Buffer, items: WaitingItem[], headers = signRelay(key, 'event', raw, relayNow()), store?: CredentialStore) {
 	const { context, sent, warnings, reads } = waitingContext(raw, headers, items, SIGNATURE, store);
@@ -160,7 +175,8 @@ test('an event in the middle of a call reads only its own item; the whole input 
 	const items = pendingItems(3);
 	const dial = await deliver(eventBody('dial_completed', 1, { status: 'answered' }), items);
 	const own = `{{ $("Call and Wait").context.${STATE_KEY}.items[1] }}`;
-	expect(dial.reads).toEqual([own]);
+	// The first event this process answers: it keeps a timer for the time limit too (read once).
+	expect(dial.reads).toEqual([own, `{{ $("Call and Wait").context.${STATE_KEY}.limit }}`]);
 	const speak = await deliver(eventBody('speak_completed', 1, { collected_digits: '1' }), items);
 	expect(speak.reads).toEqual([own]);
 	expect(JSON.parse((speak.sent.body as Buffer).toString()).action.method).toBe('hangup');
@@ -358,5 +374,65 @@ describe('repeated events (Telesign may post an event again): a step is decided 
 		await relayed(items, 'dial_completed', { status: 'answered' });
 		expect(action((await relayed(items, 'speak_completed', { collected_digits: '' })).sent).params.tts.message).toBe('Goodbye.');
 		expect(action((await relayed(items, 'speak_completed', { collected_digits: '' })).sent).method).toBe('hangup');
+	});
+});
+
+describe('the time limit (timeLimit.ts): the process that followed the calls ends the wait with what it knows', () => {
+	afterEach(() => jest.useRealTimers());
+
+	const timeLimitBody = (calls: unknown[] = [], atMs = LIMIT.atMs) =>
+		Buffer.from(JSON.stringify({ time_limit: { node_id: NODE_ID, signature: SIGNATURE, at_ms: atMs, calls } }));
+
+	test('the timer fires at the limit and posts a signed time-limit request; that request resumes with the facts known', async () => {
+		jest.useFakeTimers({ now: LIMIT.atMs - 60_000 });
+		posted.length = 0;
+		const items = pendingItems(2);
+		await deliver(eventBody('dial_completed', 0, { status: 'answered' }), items);
+		await deliver(eventBody('speak_completed', 0, { collected_digits: '7' }), items);
+		await jest.advanceTimersByTimeAsync(59_000);
+		expect(posted).toHaveLength(0);
+		await jest.advanceTimersByTimeAsync(1_000);
+		expect(posted).toHaveLength(1); // one timer per waiting node run, however many events
+		const request = posted[0];
+		expect(request.url).toBe(LIMIT.resumeUrl);
+		const timestamp = request.headers['x-telesign-voice-relay-timestamp'];
+		const signature = request.headers['x-telesign-voice-relay-signature'];
+		expect(verifyRelay({ key, kind: 'timeLimit', body: request.body, timestamp, signature, nowMs: Date.now() })).toEqual({ valid: true });
+		expect(verifyRelay({ key, kind: 'event', body: request.body, timestamp, signature, nowMs: Date.now() })).toEqual({ valid: false, reason: 'bad_signature' });
+
+		// Another process receives it (it knows nothing of the calls): the facts travel in the request.
+		forget(SIGNATURE);
+		const end = await deliver(request.body, items, request.headers);
+		expect(end.sent.status).toBe(200);
+		const output = (end.result as { workflowData: INodeExecutionData[][] }).workflowData[0];
+		expect(output.map((i) => [i.json.status, i.json.answered, i.json.digits, (i.json.events as unknown[]).length, i.json.missing_facts, i.pairedItem])).toEqual([
+			['timeout', true, '7', 2, [], { item: 0 }],
+			['timeout', false, null, 0, ['answered', 'digits', 'events'], { item: 1 }],
+		]);
+	});
+
+	test('the receiving process adds what it knows itself; a call that ended keeps its outcome', async () => {
+		const items = pendingItems(2);
+		await deliver(eventBody('dial_completed', 1, { status: 'busy' }), items);
+		await deliver(eventBody('call_completed', 1, { status: 'hangup', answered_on_utc: null }), items);
+		const raw = timeLimitBody([{ item: 0, reference_id: 'REF0', steps: [{ event: 'dial_completed', status: 'answered' }], completed: null }]);
+		const end = await deliver(raw, items, signRelay(key, 'timeLimit', raw, relayNow()));
+		const output = (end.result as { workflowData: INodeExecutionData[][] }).workflowData[0];
+		expect(output.map((i) => [i.json.status, i.json.answered, i.json.missing_facts])).toEqual([
+			['timeout', true, []],
+			['busy', false, []],
+		]);
+	});
+
+	test('a time-limit request of another run of the node, or one signed as an event, ends nothing', async () => {
+		const items = pendingItems(1);
+		const other = timeLimitBody([], LIMIT.atMs - 3_600_000);
+		const stale = await deliver(other, items, signRelay(key, 'timeLimit', other, relayNow()));
+		expect(stale.sent.status).toBe(400);
+		expect(stale.result).toEqual({ noWebhookResponse: true });
+		const raw = timeLimitBody();
+		const asEvent = await deliver(raw, items, signRelay(key, 'event', raw, relayNow()));
+		expect(asEvent.sent.status).toBe(400);
+		expect(asEvent.result).toEqual({ noWebhookResponse: true });
 	});
 });

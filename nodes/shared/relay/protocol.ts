@@ -127,12 +127,19 @@ export function deriveRelayKey(apiKey: string, customerId: string): Buffer {
 	return createHmac('sha256', decodeApiKey(apiKey)).update(`n8n-nodes-telesign-voice call-and-wait relay v1|${customerId}`).digest();
 }
 
-function relayMac(key: Buffer, kind: 'event' | 'answer', timestamp: string, body: Buffer): string {
+/**
+ * What a signed relay request or answer is: a Telesign event relayed by the trigger, the waiting node's answer,
+ * or the time-limit request one waiting node's process sends to end the wait (callAndWait/timeLimit.ts). The kind
+ * is signed, so one can never pass for another.
+ */
+export type RelayKind = 'event' | 'answer' | 'timeLimit';
+
+function relayMac(key: Buffer, kind: RelayKind, timestamp: string, body: Buffer): string {
 	const digest = createHash('sha256').update(body).digest('hex');
 	return createHmac('sha256', key).update(`${kind}\n${timestamp}\n${digest}`).digest('hex');
 }
 
-export function signRelay(key: Buffer, kind: 'event' | 'answer', body: Buffer, nowMs: number): Record<string, string> {
+export function signRelay(key: Buffer, kind: RelayKind, body: Buffer, nowMs: number): Record<string, string> {
 	const timestamp = String(nowMs);
 	return { [RELAY_TIMESTAMP_HEADER]: timestamp, [RELAY_SIGNATURE_HEADER]: `v1=${relayMac(key, kind, timestamp, body)}` };
 }
@@ -141,7 +148,7 @@ export type RelayVerification = { valid: true } | { valid: false; reason: 'missi
 
 export function verifyRelay(params: {
 	key: Buffer;
-	kind: 'event' | 'answer';
+	kind: RelayKind;
 	body: Buffer;
 	timestamp: string | undefined;
 	signature: string | undefined;
@@ -155,7 +162,7 @@ export function verifyRelay(params: {
 }
 
 /** verifyRelay with the timestamp and signature read from the request's or response's headers. */
-export function verifyRelayHeaders(params: { key: Buffer; kind: 'event' | 'answer'; body: Buffer; headers: HeaderBag; nowMs: number }): RelayVerification {
+export function verifyRelayHeaders(params: { key: Buffer; kind: RelayKind; body: Buffer; headers: HeaderBag; nowMs: number }): RelayVerification {
 	return verifyRelay({
 		key: params.key,
 		kind: params.kind,

@@ -5,11 +5,12 @@
  */
 import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
-import { verifyWithCredential } from '../credentialCache';
+import type { CredentialSource } from '../credentialCache';
+import { credentialValues, verifyWithCredential } from '../credentialCache';
 import { TELESIGN_CREDENTIAL, readCredentials } from '../telesign/credentials';
 import type { HeaderBag } from '../telesign/signing';
 import { headerValue } from '../telesign/signing';
-import type { WaitMarker } from './protocol';
+import type { RelayKind, RelayVerification, WaitMarker } from './protocol';
 import { RELAY_MAX_AGE_MS, RELAY_SIGNATURE_HEADER, deriveRelayKey, signRelay, verifyRelayHeaders } from './protocol';
 
 /**
@@ -36,7 +37,7 @@ function firstSight(signature: string, nowMs: number): boolean {
 	return true;
 }
 
-export type RelayCheck = { ok: true; key: Buffer } | { ok: false; reason: string };
+export type RelayCheck = { ok: true; key: Buffer; kind: 'event' | 'timeLimit' } | { ok: false; reason: string };
 
 /**
  * Checks the relay signature with the node's Telesign credential — the values this process read within the last
@@ -46,14 +47,28 @@ export type RelayCheck = { ok: true; key: Buffer } | { ok: false; reason: string
 export async function verifyRelayedRequest(context: IWebhookFunctions, raw: Buffer, nowMs: number): Promise<RelayCheck> {
 	const headers = (context.getRequestObject().headers ?? {}) as HeaderBag;
 	let key: Buffer | undefined;
+	let kind: 'event' | 'timeLimit' = 'event';
 	const verification = await verifyWithCredential(context, TELESIGN_CREDENTIAL, (data) => {
 		const credentials = readCredentials(data);
 		key = deriveRelayKey(credentials.apiKey, credentials.customerId);
-		return verifyRelayHeaders({ key, kind: 'event', body: raw, headers, nowMs });
+		const check = (k: RelayKind): RelayVerification => verifyRelayHeaders({ key: key as Buffer, kind: k, body: raw, headers, nowMs });
+		let result = check('event');
+		kind = 'event';
+		if (!result.valid && result.reason === 'bad_signature' && check('timeLimit').valid) {
+			result = { valid: true };
+			kind = 'timeLimit';
+		}
+		return result;
 	});
 	if (!verification.valid || key === undefined) return { ok: false, reason: verification.valid ? 'no key' : verification.reason };
 	if (!firstSight(headerValue(headers, RELAY_SIGNATURE_HEADER) ?? '', nowMs)) return { ok: false, reason: 'replayed' };
-	return { ok: true, key };
+	return { ok: true, key, kind };
+}
+
+/** The relay key of the node's Telesign credential (to sign a request this node sends itself). */
+export async function relayKeyFor(context: CredentialSource): Promise<Buffer> {
+	const credentials = readCredentials(await credentialValues(context, TELESIGN_CREDENTIAL));
+	return deriveRelayKey(credentials.apiKey, credentials.customerId);
 }
 
 /** Whether the marker names this node and this resume URL (its signature is the execution's token). */

@@ -203,7 +203,22 @@ export interface OutcomeContext {
 
 export const TIMEOUT_STATUS = 'timeout';
 export const TIMEOUT_MESSAGE =
-	'Telesign did not report the end of this call before the wait time ran out. If no event of the call reached this workflow, check that a Telesign Voice Trigger with Authentication "Telesign Signature" is active and that its production URL is the event URL registered with Telesign for this account.';
+	'Telesign did not report the end of this call before the wait time ran out. If no event of the call reached this workflow, check that a Telesign Voice Trigger with Authentication "Telesign Signature" is active and that its production URL is the event URL registered with Telesign for this account. If n8n restarted during the call, what was known of it is lost: missing_facts lists what this outcome cannot tell.';
+export const TIMEOUT_MESSAGE_WITH_EVENTS =
+	'Telesign did not report the end of this call before the wait time ran out. The outcome holds what was known of the call then.';
+
+/**
+ * The outcome fields this history cannot tell. Events live in the memory of the n8n process that answered them
+ * (docs/call-and-wait.md, Limits): a history that does not begin with dial_completed missed earlier events, which
+ * another process (queue mode) or a process before a restart answered.
+ */
+function missingFacts(history: readonly CallStep[], completed: Record<string, unknown> | undefined): string[] {
+	if (history[0]?.event === 'dial_completed') return [];
+	const missing: string[] = [];
+	if (completed === undefined || !('answered_on_utc' in completed)) missing.push('answered'); // null: not answered
+	missing.push('digits', 'events');
+	return missing;
+}
 
 /** The digits of the last prompt answered (what the callee pressed for the question asked). */
 function lastDigits(history: readonly CallStep[]): string | undefined {
@@ -226,7 +241,7 @@ export function buildOutcome(settings: WaitSettings, history: readonly CallStep[
 	outcome.digits = digits;
 	if (completed === undefined) {
 		outcome.status = TIMEOUT_STATUS;
-		outcome.message = TIMEOUT_MESSAGE;
+		outcome.message = history.length === 0 ? TIMEOUT_MESSAGE : TIMEOUT_MESSAGE_WITH_EVENTS;
 	} else {
 		// An unanswered call ends with the dial's status (busy, no_answer, failed …), which tells more.
 		outcome.status = !answered && dial?.status ? dial.status : (text(completed.status) ?? null);
@@ -237,5 +252,6 @@ export function buildOutcome(settings: WaitSettings, history: readonly CallStep[
 	outcome.to = context.to ?? null;
 	outcome.duration = completed && typeof completed.duration === 'number' ? completed.duration : null;
 	outcome.events = history.map((step) => ({ ...step }));
+	outcome.missing_facts = missingFacts(history, completed);
 	return outcome;
 }

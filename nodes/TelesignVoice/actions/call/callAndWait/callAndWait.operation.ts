@@ -9,8 +9,9 @@
  * 3. n8n runs this node's webhook (callAndWait.webhook.ts): it checks the relay (shared/relay/receive.ts), decides
  *    the call's next step once (followedCalls.ts; what to say: shared/telesign/callAndWait.ts) and answers it
  *    without resuming; the trigger returns that answer to Telesign.
- * 4. When every call has ended, the webhook resumes the execution with one outcome per input item. If the wait
- *    runs out first, n8n outputs the timeout outcomes kept in step 1.
+ * 4. When every call has ended, the webhook resumes the execution with one outcome per input item. At Limit Wait
+ *    Time, the processes that follow the calls end the wait with what they know (timeLimit.ts); n8n's own timer,
+ *    a minute later, outputs the timeout outcomes kept in step 1 if none of them is alive.
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
@@ -19,7 +20,7 @@ import { buildDialAction } from '../../../../shared/telesign/actions';
 import type { WaitSettings } from '../../../../shared/telesign/callAndWait';
 import { buildOutcome, buildWaitSettings } from '../../../../shared/telesign/callAndWait';
 import { ValidationError } from '../../../../shared/telesign/validation';
-import { MAX_USER_EXTERNAL_ID_LENGTH, buildExternalId, encodeMarker } from '../../../../shared/relay';
+import { MAX_USER_EXTERNAL_ID_LENGTH, buildExternalId, encodeMarker, relayKeyFor } from '../../../../shared/relay';
 import { errorItem } from '../../nodeErrors';
 import { getOptions } from '../../runItems';
 import { readDialInput, readSendLimits } from '../../dialFields';
@@ -29,6 +30,7 @@ import { runDialPipeline } from '../dialPipeline';
 import { DEFAULT_WAIT_MINUTES } from './callAndWait.description';
 import type { WaitingCall, WaitingItem } from './waitingState';
 import { keepAsTimeoutOutput, keepWaitingState } from './waitingState';
+import { FALLBACK_AFTER_MS, armTimeLimit } from './timeLimit';
 
 export { description } from './callAndWait.description';
 
@@ -160,8 +162,11 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		waiting[itemIndex] = { call };
 	});
 	if (!waiting.some((item) => item !== undefined && 'call' in item)) return timeoutItems;
-	keepWaitingState(this, { items: waiting });
+	const limit = { atMs: waitTill.getTime(), resumeUrl: this.getSignedResumeUrl() };
+	keepWaitingState(this, { items: waiting, limit });
 	keepAsTimeoutOutput(items, timeoutItems);
-	await this.putExecutionToWait(waitTill);
+	const relayKey = await relayKeyFor(this);
+	armTimeLimit({ key: resume.signature, nodeId: resume.nodeId, limit, relayKey, http: this.helpers.httpRequest, logger: this.logger });
+	await this.putExecutionToWait(new Date(limit.atMs + FALLBACK_AFTER_MS));
 	return timeoutItems;
 }

@@ -10,9 +10,10 @@ import { buildOutcome, decideNext } from '../../../../shared/telesign/callAndWai
 import { parseEventBody } from '../../../../shared/telesign/events';
 import { markerTargetsThisNode, parseMarker, readRawBody, sendSignedAnswer, verifyRelayedRequest } from '../../../../shared/relay';
 import type { FollowedCall } from './followedCalls';
-import { callOf, callsOf, forget, recordStep, repeatAnswer, sameEvent } from './followedCalls';
+import { adoptKnown, callOf, callsOf, forget, hasTimeLimit, recordStep, repeatAnswer, sameEvent } from './followedCalls';
+import { armTimeLimit, parseTimeLimitRequest } from './timeLimit';
 import type { WaitingItem } from './waitingState';
-import { readWaitingItem, readWaitingState, waitingCallOf } from './waitingState';
+import { readTimeLimit, readWaitingItem, readWaitingState, waitingCallOf } from './waitingState';
 
 /** The resume URL's webhook: n8n's `/webhook-waiting/<executionId>/<nodeId>`, valid while the execution waits. */
 export const callAndWaitWebhooks: IWebhookDescription[] = [
@@ -32,8 +33,11 @@ function refuse(this: IWebhookFunctions, status: number, message: string): IWebh
 	return { noWebhookResponse: true };
 }
 
-/** The outcome items, or undefined while a dialled call has not ended. */
-function outcomes(items: WaitingItem[], calls: Map<number, FollowedCall>): INodeExecutionData[] | undefined {
+/**
+ * The outcome items, or undefined while a dialled call has not ended (at the time limit, a call that has not
+ * ended is a timeout outcome with what is known of it).
+ */
+function outcomes(items: WaitingItem[], calls: Map<number, FollowedCall>, atTimeLimit = false): INodeExecutionData[] | undefined {
 	const output: INodeExecutionData[] = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		const item = items[itemIndex];
@@ -42,17 +46,42 @@ function outcomes(items: WaitingItem[], calls: Map<number, FollowedCall>): INode
 			if (item !== null && typeof item === 'object' && 'failed' in item) output.push({ json: item.failed, pairedItem: { item: itemIndex } }); // a dial that failed
 			continue;
 		}
-		const call = calls.get(itemIndex);
-		if (call?.completed === undefined || call.referenceId !== (waiting.reference_id ?? undefined)) return undefined;
-		const json = buildOutcome(waiting.settings, call.steps, {
+		const found = calls.get(itemIndex);
+		const call = found?.referenceId === (waiting.reference_id ?? undefined) ? found : undefined;
+		if (call?.completed === undefined && !atTimeLimit) return undefined;
+		const json = buildOutcome(waiting.settings, call?.steps ?? [], {
 			referenceId: waiting.reference_id ?? undefined,
 			externalId: waiting.user_external_id,
 			to: waiting.to,
-			completed: call.completed,
+			completed: call?.completed,
 		});
 		output.push({ json: json as IDataObject, pairedItem: { item: itemIndex } });
 	}
 	return output;
+}
+
+/** A time-limit request (timeLimit.ts): resumes with every call's outcome, what this and the sender know. */
+function endAtTimeLimit(this: IWebhookFunctions, key: Buffer, raw: Buffer, nowMs: number): IWebhookResponseData {
+	const request = parseTimeLimitRequest(raw);
+	const query = this.getQueryData() as IDataObject;
+	const limit = readTimeLimit(this);
+	if (request === undefined || request.node_id !== this.getNode().id || request.signature !== query.signature || request.at_ms !== limit?.atMs) {
+		return refuse.call(this, 400, 'Not the time limit of this waiting node');
+	}
+	const calls = callsOf(request.signature, nowMs);
+	adoptKnown(calls, request.calls);
+	const output = outcomes(readWaitingState(this), calls, true) ?? [];
+	sendSignedAnswer(this, key, null);
+	forget(request.signature);
+	return { noWebhookResponse: true, workflowData: [output] };
+}
+
+/** This process follows the execution from now on: it keeps a timer for its time limit too. */
+function followTimeLimit(this: IWebhookFunctions, signature: string, relayKey: Buffer): void {
+	if (hasTimeLimit(signature)) return;
+	const limit = readTimeLimit(this);
+	if (limit === undefined) return;
+	armTimeLimit({ key: signature, nodeId: this.getNode().id, limit, relayKey, http: this.helpers.httpRequest, logger: this.logger });
 }
 
 export async function callAndWaitWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
@@ -66,6 +95,7 @@ export async function callAndWaitWebhook(this: IWebhookFunctions): Promise<IWebh
 		});
 		return refuse.call(this, 401, 'Unauthorized');
 	}
+	if (relay.kind === 'timeLimit') return endAtTimeLimit.call(this, relay.key, raw, nowMs);
 	const parsed = parseEventBody(raw);
 	const marker = parsed.ok ? parseMarker(parsed.event.external_id) : undefined;
 	if (!parsed.ok || marker === undefined || !markerTargetsThisNode(this, marker)) {
@@ -76,6 +106,7 @@ export async function callAndWaitWebhook(this: IWebhookFunctions): Promise<IWebh
 	let action: IDataObject | null = null;
 	let ended = false;
 	if (waiting !== undefined) {
+		followTimeLimit.call(this, marker.signature, relay.key);
 		const { event, data } = parsed.event;
 		const call = callOf(calls, marker.itemIndex, typeof parsed.event.reference_id === 'string' ? parsed.event.reference_id : undefined);
 		const identity = sameEvent(event, data);

@@ -38,6 +38,8 @@ export interface FollowedCall {
 interface Execution {
 	calls: Map<number, FollowedCall>;
 	touchedMs: number;
+	/** The timer that ends the wait at Limit Wait Time (timeLimit.ts), and when. */
+	limit?: { atMs: number; timer: AbortController };
 }
 
 /** Entries not touched for this long are dropped (Telesign ends every call within 4 hours). */
@@ -46,7 +48,10 @@ export const IDLE_LIMIT_MS = 5 * 60 * 60 * 1000;
 const executions = new Map<string, Execution>();
 
 function sweep(nowMs: number): void {
-	for (const [key, execution] of executions) if (nowMs - execution.touchedMs > IDLE_LIMIT_MS) executions.delete(key);
+	for (const [key, execution] of executions) {
+		const waiting = execution.limit !== undefined && execution.limit.atMs > nowMs;
+		if (!waiting && nowMs - execution.touchedMs > IDLE_LIMIT_MS) forget(key);
+	}
 }
 
 /** The calls of one waiting node run, keyed by its resume signature (unique per execution and node). */
@@ -72,7 +77,53 @@ export function callOf(calls: Map<number, FollowedCall>, itemIndex: number, refe
 }
 
 export function forget(key: string): void {
+	const limit = executions.get(key)?.limit;
+	limit?.timer.abort();
 	executions.delete(key);
+}
+
+/** Forgets every execution and stops every timer (tests). */
+export function forgetAll(): void {
+	for (const key of [...executions.keys()]) forget(key);
+}
+
+/** Whether this process already has a timer for the wait's time limit (timeLimit.ts). */
+export function hasTimeLimit(key: string): boolean {
+	return executions.get(key)?.limit !== undefined;
+}
+
+export function setTimeLimit(key: string, atMs: number, timer: AbortController, nowMs = Date.now()): void {
+	const execution = executions.get(key);
+	if (execution === undefined) callsOf(key, nowMs);
+	(executions.get(key) as Execution).limit = { atMs, timer };
+}
+
+/** What this process knows of a call, as it travels in a time-limit request. */
+export interface KnownCall {
+	item: number;
+	reference_id: string | null;
+	steps: CallStep[];
+	completed: Record<string, unknown> | null;
+}
+
+export function knownCalls(key: string): KnownCall[] {
+	const calls = executions.get(key)?.calls ?? new Map<number, FollowedCall>();
+	return [...calls].map(([item, call]) => ({ item, reference_id: call.referenceId ?? null, steps: call.steps, completed: call.completed ?? null }));
+}
+
+/**
+ * Takes in what another process knew of the calls (a time-limit request): a call this process knows less of
+ * (no record, or fewer steps of the same call) is replaced by the other record.
+ */
+export function adoptKnown(calls: Map<number, FollowedCall>, known: readonly KnownCall[]): void {
+	for (const other of known) {
+		const own = calls.get(other.item);
+		const referenceId = other.reference_id ?? undefined;
+		if (own !== undefined && own.referenceId === referenceId && (own.completed !== undefined || own.steps.length >= other.steps.length)) continue;
+		const call = callOf(calls, other.item, referenceId);
+		call.steps = [...other.steps];
+		call.completed = other.completed ?? undefined;
+	}
 }
 
 function canonical(value: unknown): string {

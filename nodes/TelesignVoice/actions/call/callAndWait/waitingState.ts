@@ -18,6 +18,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, IWebhookFunctions } from 'n8n-workflow';
 
 import type { WaitSettings } from '../../../../shared/telesign/callAndWait';
+import type { TimeLimit } from './timeLimit';
 
 export const STATE_KEY = 'telesignVoiceWaitingCall';
 
@@ -34,6 +35,7 @@ export type WaitingItem = { call: WaitingCall } | { failed: IDataObject };
 
 export interface WaitingState {
 	items: WaitingItem[];
+	limit: TimeLimit;
 }
 
 /** Makes `timeoutItems` what n8n outputs when the wait runs out (see 2. above). */
@@ -47,7 +49,7 @@ export function keepWaitingState(context: IExecuteFunctions, state: WaitingState
 }
 
 export function waitingCallOf(item: WaitingItem | undefined): WaitingCall | undefined {
-	return item !== undefined && 'call' in item ? item.call : undefined;
+	return item !== null && typeof item === 'object' && 'call' in item ? item.call : undefined;
 }
 
 /** The expression that reads this node's saved state (see 1. above). */
@@ -68,6 +70,12 @@ function read(context: IWebhookFunctions, expression: string): unknown {
 export function readWaitingItem(context: IWebhookFunctions, itemIndex: number): WaitingItem | undefined {
 	const item = read(context, `${ownState(context)}.items[${itemIndex}]`);
 	return item !== null && typeof item === 'object' ? (item as WaitingItem) : undefined;
+}
+
+/** When and where the wait is ended at its time limit (timeLimit.ts). */
+export function readTimeLimit(context: IWebhookFunctions): TimeLimit | undefined {
+	const limit = read(context, `${ownState(context)}.limit`) as TimeLimit | null | undefined;
+	return typeof limit?.atMs === 'number' && typeof limit.resumeUrl === 'string' ? limit : undefined;
 }
 
 /** Every item's state (the end of a call builds all outcomes). */
