@@ -182,15 +182,18 @@ export interface Attempt {
 	to: string;
 	round: number;
 	reference_id: string | null;
-	answered: boolean;
+	/** null: not known here (details_missing). */
+	answered: boolean | null;
 	/** The call's status (as a single call's), `timeout` while it had not ended, or why the dial failed. */
 	status: string | null;
 	digits: string | null;
-	hung_up_during_message: boolean;
+	hung_up_during_message: boolean | null;
 	/** All at Once: the call was ended because someone else decided first (its keys never count). */
 	ended_by_others?: boolean;
 	/** A dial Telesign refused or that got no answer: the error. */
 	error?: string;
+	/** The call was followed by another n8n process (or before a restart): only who and which round is known. */
+	details_missing?: boolean;
 }
 
 export interface CallFacts {
@@ -256,7 +259,7 @@ export function buildChainOutcome(
 	const acknowledged = decision?.verdict === 'acknowledged';
 	const decider = decision === undefined ? undefined : { ...stepInfo(plan, decision.step), digits: decision.digits, at: decision.at };
 	const deciding = decision === undefined ? undefined : attempts.get(decision.step);
-	const outcome: Record<string, unknown> = { answered: ordered.some((attempt) => attempt.answered), acknowledged };
+	const outcome: Record<string, unknown> = { answered: ordered.some((attempt) => attempt.answered === true), acknowledged };
 	if (settings.responseType === 'approval') {
 		outcome.approved = acknowledged;
 		outcome.decided_by = decider ?? null;
