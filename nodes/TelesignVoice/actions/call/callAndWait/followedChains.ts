@@ -111,7 +111,7 @@ export function followChainEvent(
 	let decision;
 	if (chain.decision !== undefined && chain.decision.step !== step) {
 		decision = answerDecidedElsewhere(settings, plan, call.steps, facts);
-		chain.endedByOthers.add(step);
+		if (decision.action !== undefined) chain.endedByOthers.add(step); // connected, and ended because someone else decided
 	} else {
 		decision = decideNext(settings, call.steps, facts);
 		const verdict = verdictOf(settings, decision.step, call.steps);
