@@ -4,42 +4,30 @@
  * one); credentials/ only from itself and nodes/shared/. What two nodes need is moved into nodes/shared/ instead.
  * Every .ts file of nodes/ and credentials/ is read, and every relative import, export … from, import() and require().
  */
-import { readdirSync, readFileSync, statSync } from 'fs';
-import { dirname, join, relative, resolve, sep } from 'path';
+'use strict';
+const { readdirSync, readFileSync, statSync } = require('fs');
+const { dirname, join, relative, resolve, sep } = require('path');
 
 const ROOT = resolve(__dirname, '..', '..');
-
-export interface SourceFile {
-	/** Path from the package root, with `/`. */
-	path: string;
-	text: string;
-}
-
-export interface Violation {
-	file: string;
-	specifier: string;
-	target: string;
-	rule: string;
-}
 
 const SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+|\brequire\s*\(\s*)(['"])([^'"\n]+)\1/g;
 
 /** Every module specifier a file names (static and dynamic imports, re-exports, require). */
-export function specifiersOf(text: string): string[] {
+function specifiersOf(text) {
 	return [...text.matchAll(SPECIFIER)].map((match) => match[2]);
 }
 
-/** The area a package path belongs to: `shared`, a node folder's name, `credentials`, or undefined (elsewhere). */
-function areaOf(path: string): { kind: 'shared' | 'node' | 'credentials'; name: string } | undefined {
+/** The area of a package path ({kind: shared | node | credentials, name}), or undefined (elsewhere). */
+function areaOf(path) {
 	const parts = path.split('/');
 	if (parts[0] === 'credentials') return { kind: 'credentials', name: 'credentials' };
 	if (parts[0] !== 'nodes' || parts.length < 3) return undefined;
 	return parts[1] === 'shared' ? { kind: 'shared', name: 'shared' } : { kind: 'node', name: parts[1] };
 }
 
-/** The imports of the given files that break the folder rule. */
-export function importViolations(files: SourceFile[]): Violation[] {
-	const violations: Violation[] = [];
+/** The imports of the given files ({path from the package root with `/`, text}) that break the folder rule. */
+function importViolations(files) {
+	const violations = [];
 	for (const file of files) {
 		const from = areaOf(file.path);
 		if (from === undefined) continue;
@@ -47,7 +35,7 @@ export function importViolations(files: SourceFile[]): Violation[] {
 			if (!specifier.startsWith('.')) continue; // a package (n8n-workflow, node:crypto): not ours
 			const target = join(dirname(file.path), specifier).split(sep).join('/');
 			const to = areaOf(target);
-			let rule: string | undefined;
+			let rule;
 			if (to === undefined) rule = 'imports from outside nodes/ and credentials/';
 			else if (from.kind === 'shared' && to.kind !== 'shared') rule = `nodes/shared imports from ${to.kind === 'node' ? `the node folder nodes/${to.name}` : to.name}`;
 			else if (from.kind === 'node' && to.kind === 'node' && to.name !== from.name) rule = `nodes/${from.name} imports from the node folder nodes/${to.name}`;
@@ -58,9 +46,9 @@ export function importViolations(files: SourceFile[]): Violation[] {
 	return violations;
 }
 
-function tsFilesUnder(folder: string): SourceFile[] {
-	const out: SourceFile[] = [];
-	const walk = (dir: string) => {
+function tsFilesUnder(folder) {
+	const out = [];
+	const walk = (dir) => {
 		for (const name of readdirSync(dir)) {
 			const full = join(dir, name);
 			if (statSync(full).isDirectory()) walk(full);
@@ -87,7 +75,7 @@ describe('no node folder imports another', () => {
 	});
 
 	describe('the check itself', () => {
-		const check = (path: string, text: string) => importViolations([{ path, text }]).map((v) => v.rule);
+		const check = (path, text) => importViolations([{ path, text }]).map((v) => v.rule);
 
 		it('refuses a node folder importing another, in every form of import', () => {
 			const forms = [
@@ -133,3 +121,5 @@ describe('no node folder imports another', () => {
 		});
 	});
 });
+
+module.exports = { specifiersOf, importViolations };
