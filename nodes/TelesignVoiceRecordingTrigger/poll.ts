@@ -9,9 +9,9 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { ListedRecording, PollState } from '../shared/telesign/recordingPoll';
 import { initialPollState, planPoll, readPollState } from '../shared/telesign/recordingPoll';
 import { toTelesignUtc } from '../shared/telesign/validation';
-import type { FileItemOptions } from '../TelesignVoice/actions/recording/recordingFiles';
-import { fileItem, readCallFiles } from '../TelesignVoice/actions/recording/recordingFiles';
-import { listRecordings } from '../TelesignVoice/actions/recording/recordingsApi';
+import type { FileItemOptions } from '../shared/recordings/files';
+import { fileItem, readCallFiles } from '../shared/recordings/files';
+import { listRecordings } from '../shared/recordings/api';
 
 /** How far back a manual test looks for the newest recording: the first window with one wins. */
 export const TEST_WINDOWS_HOURS = [1, 24, 7 * 24, 30 * 24];

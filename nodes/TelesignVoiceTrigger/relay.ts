@@ -6,10 +6,10 @@
  *
  * Decisions:
  * - Relayed events do not start this trigger's workflow — its answer would compete with the waiting node's —
- *   except call_completed when Events selects it: Telesign ignores answers to call_completed, and a call log
- *   must see every call of the account.
- * - An event whose waiting execution is gone (ended, timed out, deleted) or does not answer properly is answered
- *   with hangup (call_completed: with {}), and nothing else starts.
+ *   except call_completed when Events selects it, whether or not the relay succeeds: Telesign ignores answers to
+ *   call_completed, and a call log must see every call of the account.
+ * - Any other event whose waiting execution is gone (ended, timed out, deleted) or does not answer properly is
+ *   answered with hangup (call_completed: with {}) and starts nothing.
  * - Call and Wait needs Authentication "Telesign Signature": the relay key is derived from the API key.
  */
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';

@@ -48,6 +48,8 @@ test('a request to the resume URL that did not pass the trigger never steers the
 	cw.sim.configure({ ringMs: 3000 });
 	await axios.post(wf.url, { to: DEMO_NUMBERS.presses9, message: 'Press 1.' });
 	const dial = await waitForDial();
+	// n8n saves the execution as waiting just after the node returns (until then its resume URL answers 409).
+	await until('execution never waited', async () => (await cw.n8n.executions(wf.id, { includeData: false })).some((e) => e.status === 'waiting'));
 	const { url } = resumeUrlOf(dial.external_id);
 	const forged = (event, data) => Buffer.from(JSON.stringify({ event, reference_id: dial.reference_id, external_id: dial.external_id, data }));
 	const completed = forged('call_completed', { status: 'hangup', duration: 1, answered_on_utc: '2026-01-01T00:00:00.000' });

@@ -59,8 +59,13 @@ function placedCalls() {
  */
 async function relay(wf, run, call, event, data) {
 	const raw = Buffer.from(JSON.stringify({ event, reference_id: call.referenceId, external_id: call.externalId, data }));
+	return await post(wf, run, call.marker.signature, raw, 'event');
+}
+
+/** A signed request to the waiting node's webhook: a relayed event, or a time-limit request (timeLimit.ts). */
+async function post(wf, run, signature, raw, kind) {
 	const key = deriveRelayKey(server.credentials.apiKey, server.credentials.customerId);
-	const request = { method: 'POST', headers: signRelay(key, 'event', raw, Date.now()), query: { signature: call.marker.signature }, rawBody: raw, body: {} };
+	const request = { method: 'POST', headers: signRelay(key, kind, raw, Date.now()), query: { signature }, rawBody: raw, body: {} };
 	const workflow = new Workflow({ id: 'wf-1', name: 'engine test', nodes: wf.nodes, connections: wf.connections, nodeTypes, active: false, settings: {} });
 	const { result, reply } = await callWebhook({
 		workflow,
@@ -133,7 +138,29 @@ it('waits; relayed events are answered from the persisted waiting items; resumes
 		[ALICE, true, '1', 12, 'alice'],
 		[BOB, false, '9', 9, 'bob'],
 	]);
-	expect(pass.every((item) => item.json.call_and_wait === undefined)).toBe(true);
+});
+
+it('at the time limit the webhook resumes with what is known of each call; n8n passes the outcomes on', async () => {
+	const people = [
+		{ name: 'alice', phone: ALICE, alert: 'A' },
+		{ name: 'bob', phone: BOB, alert: 'B' },
+	];
+	const { wf, run } = await startWaiting(people);
+	const calls = placedCalls();
+	await relay(wf, run, calls[ALICE], 'dial_completed', { status: 'answered' });
+	await relay(wf, run, calls[ALICE], 'speak_completed', { collected_digits: '4' });
+	// The limit saved with the execution names the wait the request ends.
+	const { limit } = run.data.executionData.contextData['node:Telesign Voice'].telesignVoiceWaitingCall;
+	expect(limit.resumeUrl).toContain(`signature=${calls[ALICE].marker.signature}`);
+	const nodeId = wf.nodes.find((node) => node.name === 'Telesign Voice').id;
+	const raw = Buffer.from(JSON.stringify({ time_limit: { node_id: nodeId, signature: calls[ALICE].marker.signature, at_ms: limit.atMs, calls: [] } }));
+	const end = await post(wf, run, calls[ALICE].marker.signature, raw, 'timeLimit');
+	const resumed = await resume(wf, run, end.result.workflowData);
+	const pass = outputOf(resumed, 'Pass');
+	expect(pass.map((item) => [item.json.seen, item.json.status, item.json.answered, item.json.digits, item.json.missing_facts])).toEqual([
+		['alice', 'timeout', true, '4', []],
+		['bob', 'timeout', false, null, ['answered', 'digits', 'events']],
+	]);
 });
 
 it('Continue On Fail: a refused dial is an error item in place, the other call waits, and the outcome keeps the item order', async () => {

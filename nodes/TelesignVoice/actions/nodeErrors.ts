@@ -1,16 +1,15 @@
 /**
- * Failures as n8n sees them: errors that name the item (and the expression that set a bad field), Telesign
- * answers as NodeApiError without anything of the request, and error items for "Continue On Fail".
+ * Failures as n8n sees them: errors that name the item (and the expression that set a bad field) and error items
+ * for "Continue On Fail". A Telesign answer becomes a NodeApiError in nodes/shared/apiError.ts (the Recording
+ * Trigger makes them too).
  */
-import type { IDataObject, INode, INodeExecutionData, JsonObject } from 'n8n-workflow';
+import type { IDataObject, INode, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import type { Outcome } from '../../shared/telesign/errors';
 import { ValidationError } from '../../shared/telesign/validation';
 import { expressionSourceOf } from './fieldSource';
 
 export type NodeError = NodeApiError | NodeOperationError;
-export type FailedOutcome = Extract<Outcome, { ok: false }>;
 
 /** Turns anything thrown while preparing or running an item into an n8n error that names the item. */
 export function toNodeError(node: INode, error: unknown, itemIndex: number): NodeError {
@@ -24,27 +23,6 @@ export function toNodeError(node: INode, error: unknown, itemIndex: number): Nod
 	}
 	if (error instanceof Error) return new NodeOperationError(node, error, { itemIndex });
 	return new NodeOperationError(node, String(error), { itemIndex });
-}
-
-/**
- * An error for a Telesign answer. Only plain facts of the answer go in (status, reference_id, HTTP code):
- * never an error object of the HTTP helper, which can carry the request with its Authorization header.
- */
-export function telesignApiError(
-	node: INode,
-	outcome: FailedOutcome,
-	itemIndex: number,
-	override: { message?: string; description?: string } = {},
-): NodeApiError {
-	const response: JsonObject = { http_code: outcome.httpCode };
-	if (outcome.status !== undefined) response.status = outcome.status;
-	if (outcome.referenceId !== undefined) response.reference_id = outcome.referenceId;
-	return new NodeApiError(node, response, {
-		message: override.message ?? outcome.message,
-		description: override.description ?? outcome.description,
-		httpCode: String(outcome.httpCode),
-		itemIndex,
-	});
 }
 
 /**

@@ -10,10 +10,10 @@ import { TELESIGN_CREDENTIAL, readCredentials } from '../../shared/telesign/cred
 import type { NodeError } from './nodeErrors';
 import { errorItem, toNodeError } from './nodeErrors';
 
-/** The "Options" collection of an item (always an object). */
 /** One operation: gets all input items, returns one or more output items per input item (with pairedItem). */
 export type OperationExecute = (this: IExecuteFunctions, items: INodeExecutionData[]) => Promise<INodeExecutionData[]>;
 
+/** The "Options" collection of an item (always an object). */
 export function getOptions(this: IExecuteFunctions, itemIndex: number): IDataObject {
 	const options = this.getNodeParameter('options', itemIndex, {});
 	return options !== null && typeof options === 'object' && !Array.isArray(options) ? (options as IDataObject) : {};
@@ -91,6 +91,9 @@ function safeErrorFields(errorFields: (itemIndex: number) => IDataObject, itemIn
 	}
 }
 
+/** The output items of an operation that gives JSON only (pairedItem is set by runEachItemData). */
+const jsonItems = (result: IDataObject | IDataObject[]): INodeExecutionData[] => (Array.isArray(result) ? result : [result]).map((json) => ({ json }));
+
 /**
  * Runs an operation item by item (in order). Each item gives one or more output objects; an item that already
  * failed (`failures`) becomes its error item.
@@ -102,11 +105,7 @@ export async function runEachItem(
 	errorFields: (itemIndex: number) => IDataObject = () => ({}),
 	failures: ReadonlyMap<number, NodeError> = new Map(),
 ): Promise<INodeExecutionData[]> {
-	const asItems = async (itemIndex: number) => {
-		const result = await run(itemIndex);
-		return (Array.isArray(result) ? result : [result]).map((json) => ({ json }));
-	};
-	return await runEachItemData.call(this, items, asItems, errorFields, failures);
+	return await runEachItemData.call(this, items, async (itemIndex) => jsonItems(await run(itemIndex)), errorFields, failures);
 }
 
 /** As runEachItem, for operations whose output items carry more than JSON (binary data); pairedItem is set here. */
@@ -146,12 +145,8 @@ export async function runApiOperation<P>(
 	run: (itemIndex: number, prepared: P) => Promise<IDataObject | IDataObject[]>,
 	errorFields: (itemIndex: number) => IDataObject = () => ({}),
 ): Promise<INodeExecutionData[]> {
-	const failures = new Map<number, NodeError>();
-	const prepared = await prepareItems(context, items.length, {
-		prepare,
-		fail: (itemIndex, error) => failures.set(itemIndex, error),
-	});
-	return await runEachItem.call(context, items, async (itemIndex) => await run(itemIndex, prepared.get(itemIndex) as P), errorFields, failures);
+	const asItems = async (itemIndex: number, prepared: P) => jsonItems(await run(itemIndex, prepared));
+	return await runApiOperationItems(context, items, prepare, asItems, errorFields);
 }
 
 /** As runApiOperation, for operations whose output items carry more than JSON (Recording → Download). */

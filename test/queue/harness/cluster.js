@@ -110,6 +110,10 @@ async function startCluster({ basePort = DEFAULT_BASE_PORT } = {}) {
 			...state.postgres.env,
 			...state.redis.env,
 			EXECUTIONS_MODE: 'queue',
+			// Binary data (recordings' audio) in Postgres, which every process reads: n8n 2.41.1's default in queue
+			// mode, set here so the suite does not depend on it. `filesystem` would keep a file in the user folder of
+			// the process that wrote it (each process has its own), out of reach of the others; docs/scaling.md.
+			N8N_DEFAULT_BINARY_DATA_MODE: 'database',
 			N8N_ENCRYPTION_KEY: crypto.randomBytes(24).toString('hex'),
 			// Production webhook URLs shown by n8n point at the webhook processor.
 			WEBHOOK_URL: `${webhookBase}/`,

@@ -21,7 +21,7 @@ import {
 } from '../../../shared/telesign/transport';
 import type { TelesignResponse } from '../../../shared/telesign/transport';
 import type { NodeError } from '../nodeErrors';
-import { telesignApiError } from '../nodeErrors';
+import { telesignApiError } from '../../../shared/apiError';
 import { getOptions } from '../runItems';
 import { readDialInput, readSendLimits } from '../dialFields';
 import { defaultExternalId } from './dial.externalId';

@@ -1,14 +1,15 @@
 /**
  * Recording → Download: each recording file of a call as one item, with the audio as n8n binary data and the
- * transcript as text. The steps (reading the files, waiting, the credential-free download) are in recordingFiles.ts.
+ * transcript as text. The steps (reading the files, waiting, the credential-free download) are in
+ * nodes/shared/recordings/files.ts, which the Recording Trigger uses too.
  */
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { validateInteger, validateReferenceId } from '../../../shared/telesign/validation';
 import { getOptions, runApiOperationItems } from '../runItems';
-import { fileItem, readAvailableFiles } from './recordingFiles';
-import { referenceIdField } from './recordingsApi';
+import { fileItem, readAvailableFiles } from '../../../shared/recordings/files';
+import { referenceIdField } from './callRecordings';
 
 export const DEFAULT_MAX_WAIT_SECONDS = 300;
 export const MAX_WAIT_SECONDS = 3600;

@@ -2,8 +2,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { recordingsNotFound } from '../../../shared/telesign/errors';
-import { telesignApiError } from '../nodeErrors';
-import { referenceIdField, runOnCallRecordings } from './recordingsApi';
+import { telesignApiError } from '../../../shared/apiError';
+import { referenceIdField, runOnCallRecordings } from './callRecordings';
 
 export const description: INodeProperties[] = [
 	referenceIdField('get', 'Each recording comes with a URL to download it; the URL expires after a while'),

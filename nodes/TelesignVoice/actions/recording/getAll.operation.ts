@@ -4,8 +4,8 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { ValidationError, toTelesignUtc, validateInteger } from '../../../shared/telesign/validation';
 import { runApiOperation } from '../runItems';
-import type { ListRequest } from './recordingsApi';
-import { listRecordings } from './recordingsApi';
+import type { ListRequest } from '../../../shared/recordings/api';
+import { listRecordings } from '../../../shared/recordings/api';
 
 const MAX_LIMIT = 1_000_000;
 /** The range a new node lists: the last 24 hours. */

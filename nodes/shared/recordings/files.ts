@@ -8,19 +8,19 @@
 import type { IBinaryData, IDataObject, IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
-import { interpretRecordingResponse, recordingsNotFound } from '../../../shared/telesign/errors';
-import type { RecordingFile } from '../../../shared/telesign/recordings';
+import { telesignApiError } from '../apiError';
+import { interpretRecordingResponse, recordingsNotFound } from '../telesign/errors';
+import type { RecordingFile } from '../telesign/recordings';
 import {
 	describeRefusal,
 	downloadLinkProblem,
 	isRefusedLink,
 	parseRecordingFiles,
 	recordingMimeType,
-} from '../../../shared/telesign/recordings';
-import type { TelesignContext } from '../../../shared/telesign/transport';
-import { cancelSignal } from '../../../shared/telesign/transport';
-import { telesignApiError } from '../nodeErrors';
-import { recordingPath, requestRecordings } from './recordingsApi';
+} from '../telesign/recordings';
+import type { TelesignContext } from '../telesign/transport';
+import { cancelSignal } from '../telesign/transport';
+import { recordingPath, requestRecordings } from './api';
 
 /** Wait for the storage host's answer (headers); the body then streams for as long as it takes. */
 export const LINK_TIMEOUT_MS = 60_000;
