@@ -149,7 +149,7 @@ describe('One After Another', () => {
 		expect(dials().map((d) => d.to)).toEqual([A, B]);
 	});
 
-	test('two relays of one call_completed at the same moment dial the next person once', async () => {
+	test('two relays of one call_completed at the same moment dial the next person once (the second is a repeat)', async () => {
 		const setup = await start([{}], parameters([A, B, C]));
 		const first = dials()[0];
 		await relay(setup, first, 'dial_completed', { status: 'no_answer' });
@@ -254,6 +254,15 @@ describe('All at Once', () => {
 		const [outcome] = await resume(setup, last.result.workflowData);
 		expect(outcome.json).toMatchObject({ acknowledged: true, acknowledged_by: { to: B, digits: '1' }, strategy: 'allAtOnce' });
 		expect(outcome.json.attempts.map((x) => [x.to, x.ended_by_others === true])).toEqual([[A, true], [B, false], [C, true]]);
+	});
+
+	test('the last two calls of a round end at the same moment: the next round is dialled once', async () => {
+		const setup = await start([{}], parameters([A, B], { strategy: 'allAtOnce' }, { moreRounds: 1 }));
+		const [a, b] = dials();
+		await relay(setup, a, 'dial_completed', { status: 'no_answer' });
+		await relay(setup, b, 'dial_completed', { status: 'busy' });
+		await Promise.all([relay(setup, a, 'call_completed', ended(false)), relay(setup, b, 'call_completed', ended(false))]);
+		expect(dials().map((d) => [d.to, d.marker.step])).toEqual([[A, 0], [B, 1], [A, 2], [B, 3]]);
 	});
 
 	test('nobody in round 1: round 2 is dialled when the last call of round 1 ended', async () => {
