@@ -1,4 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
 import type { WaitingChain } from '../../nodes/TelesignVoice/actions/call/callAndWait/chain';
 import { dialDueSteps, progressFrom } from '../../nodes/TelesignVoice/actions/call/callAndWait/chain';
@@ -24,7 +25,7 @@ function slowTelesign() {
 	return executeContext({
 		parameters: {},
 		http: async () => {
-			await new Promise((resolve) => setTimeout(resolve, 20));
+			await sleep(20);
 			n += 1;
 			return { statusCode: 200, headers: {}, body: { reference_id: `REF-${n}`, status: 'dial_accepted' } };
 		},
