@@ -35,7 +35,18 @@ async function relay(this: IWebhookFunctions, marker: WaitMarker, rawBody: Buffe
 		triggerSuffix: `${this.getNode().webhookId ?? ''}/${WEBHOOK_PATH}`,
 		marker,
 	};
-	return await relayToWaitingExecution(this, target, deriveRelayKey(credentials.apiKey, credentials.customerId), rawBody);
+	// Telesign gave up on this event when it closes its request before the answer: stop relaying then.
+	const stop = new AbortController();
+	const res = this.getResponseObject();
+	const onClose = () => {
+		if (!res.writableEnded) stop.abort();
+	};
+	res.once('close', onClose);
+	try {
+		return await relayToWaitingExecution(this, target, deriveRelayKey(credentials.apiKey, credentials.customerId), rawBody, stop.signal);
+	} finally {
+		res.off('close', onClose);
+	}
 }
 
 /**

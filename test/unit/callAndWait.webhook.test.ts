@@ -2,6 +2,8 @@
  * The waiting node's webhook (what n8n calls for each request to the resume URL) and the trigger's relay, with
  * fake n8n contexts: only relayed events steer a call, and the execution resumes once every call has ended.
  */
+import { EventEmitter } from 'events';
+
 import type { IDataObject, INodeExecutionData, IWebhookFunctions } from 'n8n-workflow';
 
 import { buildWaitSettings } from '../../nodes/shared/telesign/callAndWait';
@@ -243,14 +245,19 @@ describe('the waiting node\'s credential (n8n reads a credential in an expressio
 describe('the trigger\'s relay', () => {
 	function triggerContext(http: (options: IDataObject) => Promise<unknown>, authentication = 'telesignSignature') {
 		const sent: Sent = { headers: {} };
-		const res = {
+		// Express's response is an EventEmitter: 'close' before the answer means Telesign closed its request.
+		const res = Object.assign(new EventEmitter(), {
+			writableEnded: false,
 			setHeader: () => undefined,
 			status(code: number) {
 				sent.status = code;
 				return res;
 			},
-			json: (body: unknown) => (sent.body = body),
-		};
+			json: (body: unknown) => {
+				sent.body = body;
+				res.writableEnded = true;
+			},
+		});
 		const context = {
 			getNode: () => ({ name: 'Telesign Events', webhookId: 'WID' }),
 			getNodeWebhookUrl: () => 'https://n8n.example.com/webhook/WID/telesign-voice',
@@ -261,7 +268,7 @@ describe('the trigger\'s relay', () => {
 			helpers: { httpRequest: http, returnJsonArray: (json: IDataObject) => [{ json }] },
 			logger: { warn: jest.fn() },
 		} as unknown as IWebhookFunctions;
-		return { context, sent, authentication };
+		return { context, sent, authentication, res };
 	}
 	const raw = eventBody('speak_completed', 0, { collected_digits: '1' });
 	const event = JSON.parse(raw.toString());
@@ -296,6 +303,54 @@ describe('the trigger\'s relay', () => {
 		const result = await relayWaitingCallEvent.call(context, event, raw, 'telesignSignature');
 		expect(sent.body).toEqual({ jsonrpc: '2.0', method: 'hangup', params: {} });
 		expect(result).toEqual({ noWebhookResponse: true });
+	});
+
+	test('n8n busy (503) or the connection refused: the relay is sent again, and the waiting node\'s answer reaches Telesign', async () => {
+		const answer = Buffer.from(JSON.stringify({ action: { jsonrpc: '2.0', method: 'speak', params: { tts: { message: 'Press 1.' } } } }));
+		const replies = [
+			async () => ({ statusCode: 503, headers: {}, body: '{"message":"Database is not ready!"}' }),
+			async () => {
+				throw new Error('connect ECONNREFUSED 127.0.0.1:5678');
+			},
+			async () => ({ statusCode: 200, headers: signRelay(key, 'answer', answer, Date.now()), body: answer.toString() }),
+		];
+		const sentRelays: IDataObject[] = [];
+		const { context, sent } = triggerContext(async (options) => {
+			sentRelays.push(options);
+			return await replies[sentRelays.length - 1]();
+		});
+		await relayWaitingCallEvent.call(context, event, raw, 'telesignSignature');
+		expect(sentRelays).toHaveLength(3);
+		expect(sent.body).toMatchObject({ method: 'speak' });
+	});
+
+	test('n8n stays busy: at most three tries, then hangup and the reason logged', async () => {
+		let tries = 0;
+		const { context, sent } = triggerContext(async () => {
+			tries++;
+			return { statusCode: 503, headers: {}, body: '' };
+		});
+		await relayWaitingCallEvent.call(context, event, raw, 'telesignSignature');
+		expect(tries).toBe(3);
+		expect(sent.body).toEqual({ jsonrpc: '2.0', method: 'hangup', params: {} });
+		expect((context.logger.warn as jest.Mock).mock.calls[0][0]).toMatch(/HTTP 503/);
+	});
+
+	test('Telesign closes its request before the waiting execution answers: the relay is stopped', async () => {
+		let signal: AbortSignal | undefined;
+		const { context, res } = triggerContext(
+			async (options) =>
+				await new Promise((_resolve, reject) => {
+					signal = options.abortSignal as unknown as AbortSignal;
+					signal.addEventListener('abort', () => reject(new Error('canceled')));
+				}),
+		);
+		const relaying = relayWaitingCallEvent.call(context, event, raw, 'telesignSignature');
+		await new Promise((resolve) => setImmediate(resolve));
+		res.emit('close');
+		await relaying;
+		expect(signal?.aborted).toBe(true);
+		expect((context.logger.warn as jest.Mock).mock.calls[0][0]).toMatch(/Telesign closed its request/);
 	});
 
 	test('call_completed of a relayed call still starts the call log when Events selects it', async () => {

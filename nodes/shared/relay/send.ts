@@ -4,44 +4,76 @@
  * execution that has ended is never forwarded to Telesign as an action).
  */
 import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
 import type { HeaderBag } from '../telesign/signing';
 import type { WaitMarker } from './protocol';
 import { resumeUrlFor, signRelay, verifyRelayHeaders } from './protocol';
 
-/** Telesign waits for the answer; the waiting node answers in milliseconds. */
-export const RELAY_TIMEOUT_MS = 8000;
+/**
+ * How long the relay may take at most, retries included. Telesign does not publish how long it waits for the
+ * answer to an event; the relay also stops as soon as Telesign closes its request (relayToWaitingExecution's
+ * `stop`), so under load an answer is never given up while Telesign still waits for it, up to this bound.
+ */
+export const RELAY_TIMEOUT_MS = 15_000;
+/**
+ * Waits before sending a relay again after n8n could not take it (busy: 502/503/504, the connection refused or
+ * reset). Sending again is safe: the waiting node answers a repeated event as it answered it the first time.
+ */
+const RETRY_DELAYS_MS = [250, 1000];
+const RETRY_STATUS = new Set([502, 503, 504]);
+const RETRY_ERRORS = /ECONNREFUSED|ECONNRESET|socket hang up|EPIPE/i;
+
+type RelayResponse = { statusCode: number; headers: Record<string, unknown>; body: unknown };
 
 export type RelayAnswer = { ok: true; action: IDataObject | null } | { ok: false; reason: string };
 
 /**
  * Relays `rawBody` to the execution the marker names. `triggerUrl` is the trigger's production URL and
- * `triggerSuffix` its `<webhookId>/<path>` part: the waiting URL is derived from them (resumeUrlFor).
+ * `triggerSuffix` its `<webhookId>/<path>` part: the waiting URL is derived from them (resumeUrlFor). `stop`
+ * aborts when Telesign has closed its request (nobody is left to answer).
  */
 export async function relayToWaitingExecution(
 	context: IWebhookFunctions,
 	target: { triggerUrl: string; triggerSuffix: string; marker: WaitMarker },
 	key: Buffer,
 	rawBody: Buffer,
+	stop?: AbortSignal,
 ): Promise<RelayAnswer> {
 	const url = resumeUrlFor(target.triggerUrl, target.triggerSuffix, target.marker);
 	if (url === undefined) return { ok: false, reason: "the resume URL cannot be derived from this trigger's URL" };
-	let response: { statusCode: number; headers: Record<string, unknown>; body: unknown };
-	try {
-		response = await context.helpers.httpRequest({
-			method: 'POST',
-			url,
-			body: rawBody,
-			headers: { 'content-type': 'application/json', ...signRelay(key, 'event', rawBody, Date.now()) },
-			encoding: 'text',
-			json: false,
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-			timeout: RELAY_TIMEOUT_MS,
-		});
-	} catch (error) {
-		return { ok: false, reason: `relay failed: ${(error as Error).message}` };
+	const deadline = Date.now() + RELAY_TIMEOUT_MS;
+	let response: RelayResponse | undefined;
+	let failure = '';
+	for (let attempt = 0; ; attempt++) {
+		const left = deadline - Date.now();
+		if (stop?.aborted) return { ok: false, reason: `Telesign closed its request before the waiting execution answered (${failure || 'relay pending'})` };
+		try {
+			response = (await context.helpers.httpRequest({
+				method: 'POST',
+				url,
+				body: rawBody,
+				headers: { 'content-type': 'application/json', ...signRelay(key, 'event', rawBody, Date.now()) },
+				encoding: 'text',
+				json: false,
+				returnFullResponse: true,
+				ignoreHttpStatusErrors: true,
+				timeout: Math.max(1, left),
+				abortSignal: stop,
+			})) as RelayResponse;
+			if (!RETRY_STATUS.has(response.statusCode)) break;
+			failure = `waiting execution answered HTTP ${response.statusCode}`;
+		} catch (error) {
+			response = undefined;
+			failure = `relay failed: ${(error as Error).message}`;
+			if (!RETRY_ERRORS.test((error as Error).message)) break;
+		}
+		const wait = RETRY_DELAYS_MS[attempt];
+		if (wait === undefined || Date.now() + wait >= deadline || stop?.aborted) break;
+		await sleep(wait);
 	}
+	if (stop?.aborted) return { ok: false, reason: `Telesign closed its request before the waiting execution answered (${failure || 'relay pending'})` };
+	if (response === undefined || RETRY_STATUS.has(response.statusCode)) return { ok: false, reason: failure };
 	if (response.statusCode !== 200) return { ok: false, reason: `waiting execution answered HTTP ${response.statusCode}` };
 	const body = Buffer.from(typeof response.body === 'string' ? response.body : String(response.body ?? ''), 'utf8');
 	const headers = response.headers as HeaderBag;

@@ -1,6 +1,6 @@
 'use strict';
 /**
- * Reliability and security suite, part 1 (see harness/reliability/suite.js for the five parts and the report):
+ * Reliability and security suite, part 1 (see harness/reliability/suite.js for the six parts and the report):
  * bad input to the action node — every operation, with Continue On Fail; nothing sent for an invalid item.
  */
 const { reliabilitySuite, deployBatch, CALLER_ID } = require('../harness/reliability');

@@ -1,6 +1,6 @@
 'use strict';
 /**
- * Reliability and security suite, part 2 (see harness/reliability/suite.js for the five parts and the report):
+ * Reliability and security suite, part 2 (see harness/reliability/suite.js for the six parts and the report):
  * forged and malformed events to the trigger (signature / Basic / Digest): all rejected, zero executions.
  */
 const crypto = require('crypto');

@@ -1,6 +1,6 @@
 'use strict';
 /**
- * Reliability and security suite, part 3 (see harness/reliability/suite.js for the five parts and the report):
+ * Reliability and security suite, part 3 (see harness/reliability/suite.js for the six parts and the report):
  * API faults while dialing (429 / 5xx / timeouts / resets): 429 retried as configured, ambiguous failures
  * reported and never retried, zero duplicate dials.
  */

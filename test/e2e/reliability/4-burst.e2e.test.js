@@ -1,6 +1,6 @@
 'use strict';
 /**
- * Reliability and security suite, part 4 (see harness/reliability/suite.js for the five parts and the report):
+ * Reliability and security suite, part 4 (see harness/reliability/suite.js for the six parts and the report):
  * a burst of 1,000 signed events at concurrency 32 (RELIABILITY_BURST_EVENTS for fewer while developing; the
  * report is then partial): 1,000 executions and 1,000 correct answers.
  */

@@ -1,9 +1,9 @@
 'use strict';
 /**
- * Reliability and security suite, part 5 (see harness/reliability/suite.js for the five parts and the report),
- * run last: the API key (and its Basic-header form) and the webhook password appear nowhere in what parts 1–4
- * saw (HTTP answers, error items), in n8n's execution data of their workflows, in the simulators' logs or in
- * n8n's log; and no dial was placed twice over the whole run.
+ * Reliability and security suite, part 5 (see harness/reliability/suite.js for the six parts and the report),
+ * run last (after part 6): the API key (and its Basic-header form) and the webhook password appear nowhere in
+ * what the other parts saw (HTTP answers, error items), in n8n's execution data of their workflows, in the
+ * simulators' logs or in n8n's log; and no dial was placed twice over the whole run.
  */
 const fs = require('fs');
 
@@ -33,7 +33,7 @@ async function scannerSelfTest() {
 	});
 }
 
-/** Everything parts 1–4 saw and left behind, added to the scanner; returns what the material check needs. */
+/** Everything the other parts saw and left behind, added to the scanner; returns what the material check needs. */
 async function collect(parts) {
 	const { scanner, n8n } = suite;
 	for (const part of parts) scanner.addTexts(part.texts);
@@ -64,7 +64,7 @@ async function scanAll() {
 
 test('5) secrets: the API key (and its Basic-header form) appears in no output, error, execution data or log line', async () => {
 	const parts = suite.earlierParts();
-	// Whole run (categories 1–4): the simulators never placed the same dial twice.
+	// Whole run (the other categories): the simulators never placed the same dial twice.
 	await board.check('faults', 'whole run: zero duplicate dials per external_id (simulator)', () => {
 		const dials = parts.flatMap((part) => part.sim?.dials ?? []);
 		expect(dials.length).toBeGreaterThan(0);

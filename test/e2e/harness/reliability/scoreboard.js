@@ -99,7 +99,7 @@ class Scoreboard {
 		const out = [
 			'# Reliability and security suite — latest run',
 			'',
-			'Written by the suite `test/e2e/reliability/` (five test files, part of `npm test`, run in CI) at the end of every',
+			'Written by the suite `test/e2e/reliability/` (six test files, part of `npm test`, run in CI) at the end of every',
 			'complete run (to `test/.out/RELIABILITY.md`; `npm run test:reliability-report` publishes it here): the real action',
 			'node and trigger inside a real n8n, against the local Telesign simulator. Every case is also a jest assertion,',
 			'so a case that fails fails the test run.',

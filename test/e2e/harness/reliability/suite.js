@@ -1,11 +1,11 @@
 'use strict';
 /**
- * The reliability and security suite is five test files, test/e2e/reliability/1-input … 5-secrets, run in that
- * order (test/e2e/sequencer.js) against the one n8n of the e2e run. What they share, and why:
+ * The reliability and security suite is six test files, test/e2e/reliability/1-input … 6-callAndWait, run in
+ * that order except 5-secrets, which runs last (test/e2e/sequencer.js), against the one n8n of the e2e run. What they share, and why:
  *  - this run's Telesign account, keys and webhook password, derived from the run id the global setup wrote, so
  *    that every file uses the same secrets and the last file knows what to look for;
  *  - a part per file in test/.out/reliability/<category>.json: its scoreboard, figures, notes, the workflows it
- *    created, the texts it saw and its simulator's logs. The secrets file scans the parts of the files before it;
+ *    created, the texts it saw and its simulator's logs. The secrets file scans the parts of the other files;
  *    after each file the parts of this run make the report: test/.out/RELIABILITY.md once every category ran
  *    (with the full 1,000-event burst), else test/.out/reliability-partial.md. Running the tests changes no
  *    tracked file: `npm run test:reliability-report` copies a complete report to test/RELIABILITY.md on purpose.
@@ -30,6 +30,7 @@ const CATEGORIES = [
 	{ key: 'faults', title: '3. API faults during dialing' },
 	{ key: 'burst', title: '4. Burst of 1,000 events' },
 	{ key: 'secrets', title: '5. Secrets never exposed' },
+	{ key: 'callAndWait', title: '6. Call and Wait: nothing lost, nothing doubled' },
 ];
 const BURST_EVENTS = Number(process.env.RELIABILITY_BURST_EVENTS || 1000);
 const BURST_CONCURRENCY = 32;
