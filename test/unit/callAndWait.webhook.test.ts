@@ -2,8 +2,6 @@
  * The waiting node's webhook (what n8n calls for each request to the resume URL) and the trigger's relay, with
  * fake n8n contexts: only relayed events steer a call, and the execution resumes once every call has ended.
  */
-import { EventEmitter } from 'events';
-
 import type { IDataObject, INodeExecutionData, IWebhookFunctions } from 'n8n-workflow';
 
 import { buildWaitSettings } from '../../nodes/shared/telesign/callAndWait';
@@ -246,8 +244,12 @@ describe('the trigger\'s relay', () => {
 	function triggerContext(http: (options: IDataObject) => Promise<unknown>, authentication = 'telesignSignature') {
 		const sent: Sent = { headers: {} };
 		// Express's response is an EventEmitter: 'close' before the answer means Telesign closed its request.
-		const res = Object.assign(new EventEmitter(), {
+		const listeners = new Map<string, () => void>();
+		const res = {
 			writableEnded: false,
+			once: (name: string, listener: () => void) => listeners.set(name, listener),
+			off: (name: string) => listeners.delete(name),
+			emit: (name: string) => listeners.get(name)?.(),
 			setHeader: () => undefined,
 			status(code: number) {
 				sent.status = code;
@@ -257,7 +259,7 @@ describe('the trigger\'s relay', () => {
 				sent.body = body;
 				res.writableEnded = true;
 			},
-		});
+		};
 		const context = {
 			getNode: () => ({ name: 'Telesign Events', webhookId: 'WID' }),
 			getNodeWebhookUrl: () => 'https://n8n.example.com/webhook/WID/telesign-voice',
@@ -346,7 +348,7 @@ describe('the trigger\'s relay', () => {
 				}),
 		);
 		const relaying = relayWaitingCallEvent.call(context, event, raw, 'telesignSignature');
-		await new Promise((resolve) => setImmediate(resolve));
+		for (let i = 0; i < 1000 && signal === undefined; i++) await Promise.resolve(); // the relay request is out
 		res.emit('close');
 		await relaying;
 		expect(signal?.aborted).toBe(true);
