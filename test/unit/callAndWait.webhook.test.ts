@@ -11,6 +11,7 @@ import type { WaitingCall, WaitingItem } from '../../nodes/TelesignVoice/actions
 import { STATE_KEY } from '../../nodes/TelesignVoice/actions/call/callAndWait/waitingState';
 import { callAndWaitWebhook } from '../../nodes/TelesignVoice/actions/call/callAndWait/callAndWait.webhook';
 import { forget } from '../../nodes/TelesignVoice/actions/call/callAndWait/followedCalls';
+import { armTimeLimit } from '../../nodes/TelesignVoice/actions/call/callAndWait/timeLimit';
 import { relayWaitingCallEvent } from '../../nodes/TelesignVoiceTrigger/relay';
 import { clearCredentialCache } from '../../nodes/shared/credentialCache';
 import { TELESIGN_CREDENTIAL } from '../../nodes/shared/telesign/credentials';
@@ -479,6 +480,22 @@ describe('the time limit (timeLimit.ts): the process that followed the calls end
 			['timeout', true, []],
 			['busy', false, []],
 		]);
+	});
+
+	test('a second wait under the same resume signature (the node run again in the execution) replaces the timer', async () => {
+		jest.useFakeTimers({ now: LIMIT.atMs - 60_000 });
+		posted.length = 0;
+		const http = async (options: { url: string; body: Buffer; headers: Record<string, string> }) => {
+			posted.push(options);
+			return { statusCode: 200 };
+		};
+		const setup = (atMs: number) => ({ key: SIGNATURE, nodeId: NODE_ID, limit: { ...LIMIT, atMs }, relayKey: key, http, logger: { debug: () => undefined, warn: () => undefined } });
+		armTimeLimit(setup(LIMIT.atMs - 30_000) as unknown as Parameters<typeof armTimeLimit>[0]);
+		armTimeLimit(setup(LIMIT.atMs) as unknown as Parameters<typeof armTimeLimit>[0]);
+		await jest.advanceTimersByTimeAsync(40_000);
+		expect(posted).toHaveLength(0);
+		await jest.advanceTimersByTimeAsync(20_000);
+		expect(posted.map((request) => JSON.parse(request.body.toString()).time_limit.at_ms)).toEqual([LIMIT.atMs]);
 	});
 
 	test('a time-limit request of another run of the node, or one signed as an event, ends nothing', async () => {

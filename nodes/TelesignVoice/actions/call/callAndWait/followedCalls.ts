@@ -92,10 +92,16 @@ export function hasTimeLimit(key: string): boolean {
 	return executions.get(key)?.limit !== undefined;
 }
 
+/** When this process's timer for the wait fires (undefined: none). */
+export function timeLimitAt(key: string): number | undefined {
+	return executions.get(key)?.limit?.atMs;
+}
+
 export function setTimeLimit(key: string, atMs: number, timer: AbortController, nowMs = Date.now()): void {
-	const execution = executions.get(key);
-	if (execution === undefined) callsOf(key, nowMs);
-	(executions.get(key) as Execution).limit = { atMs, timer };
+	callsOf(key, nowMs); // creates the entry if this process follows the execution from now on
+	const execution = executions.get(key) as Execution;
+	execution.limit?.timer.abort(); // a timer for another wait of the same node run (Retry On Fail) is replaced
+	execution.limit = { atMs, timer };
 }
 
 /** What this process knows of a call, as it travels in a time-limit request. */
