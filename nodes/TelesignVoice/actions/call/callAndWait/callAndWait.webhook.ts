@@ -13,7 +13,7 @@ import type { FollowedCall } from './followedCalls';
 import { adoptKnown, callOf, callsOf, forget, hasTimeLimit, recordStep, repeatAnswer, sameEvent } from './followedCalls';
 import { armTimeLimit, parseTimeLimitRequest } from './timeLimit';
 import type { WaitingItem } from './waitingState';
-import { readTimeLimit, readWaitingItem, readWaitingState, waitingCallOf } from './waitingState';
+import { failedItemOf, readTimeLimit, readWaitingItem, readWaitingState, waitingCallOf } from './waitingState';
 
 /** The resume URL's webhook: n8n's `/webhook-waiting/<executionId>/<nodeId>`, valid while the execution waits. */
 export const callAndWaitWebhooks: IWebhookDescription[] = [
@@ -40,10 +40,10 @@ function refuse(this: IWebhookFunctions, status: number, message: string): IWebh
 function outcomes(items: WaitingItem[], calls: Map<number, FollowedCall>, atTimeLimit = false): INodeExecutionData[] | undefined {
 	const output: INodeExecutionData[] = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		const item = items[itemIndex];
-		const waiting = waitingCallOf(item);
+		const waiting = waitingCallOf(items[itemIndex]);
 		if (waiting === undefined) {
-			if (item !== null && typeof item === 'object' && 'failed' in item) output.push({ json: item.failed, pairedItem: { item: itemIndex } }); // a dial that failed
+			const failed = failedItemOf(items[itemIndex]);
+			if (failed !== undefined) output.push({ json: failed, pairedItem: { item: itemIndex } });
 			continue;
 		}
 		const found = calls.get(itemIndex);
