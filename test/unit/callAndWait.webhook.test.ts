@@ -327,6 +327,19 @@ describe('the trigger\'s relay', () => {
 		expect(sent.body).toMatchObject({ method: 'speak' });
 	});
 
+	test('the execution has dialled but is not saved as waiting yet (409 "is running"): the relay is sent again', async () => {
+		const answer = Buffer.from(JSON.stringify({ action: { jsonrpc: '2.0', method: 'speak', params: { tts: { message: 'Press 1.' } } } }));
+		let tries = 0;
+		const { context, sent } = triggerContext(async () => {
+			tries++;
+			if (tries === 1) return { statusCode: 409, headers: {}, body: '{"code":409,"message":"The execution \\"42\\" is running already."}' };
+			return { statusCode: 200, headers: signRelay(key, 'answer', answer, Date.now()), body: answer.toString() };
+		});
+		await relayWaitingCallEvent.call(context, event, raw, 'telesignSignature');
+		expect(tries).toBe(2);
+		expect(sent.body).toMatchObject({ method: 'speak' });
+	});
+
 	test('n8n stays busy: at most three tries, then hangup and the reason logged', async () => {
 		let tries = 0;
 		const { context, sent } = triggerContext(async () => {
