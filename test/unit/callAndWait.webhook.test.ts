@@ -10,7 +10,7 @@ import { buildExternalId, clearSeenRelays, deriveRelayKey, encodeMarker, signRel
 import type { WaitingCall, WaitingItem } from '../../nodes/TelesignVoice/actions/call/callAndWait/waitingState';
 import { STATE_KEY } from '../../nodes/TelesignVoice/actions/call/callAndWait/waitingState';
 import { callAndWaitWebhook } from '../../nodes/TelesignVoice/actions/call/callAndWait/callAndWait.webhook';
-import { forget } from '../../nodes/TelesignVoice/actions/call/callAndWait/followedCalls';
+import { FASTEST_SPEECH_CHARS_PER_SECOND, forget } from '../../nodes/TelesignVoice/actions/call/callAndWait/followedCalls';
 import { armTimeLimit } from '../../nodes/TelesignVoice/actions/call/callAndWait/timeLimit';
 import { relayWaitingCallEvent } from '../../nodes/TelesignVoiceTrigger/relay';
 import { clearCredentialCache } from '../../nodes/shared/credentialCache';
@@ -413,12 +413,23 @@ describe('repeated events (Telesign may post an event again): a step is decided 
 		expect((outcome.events as IDataObject[]).map((e) => e.event)).toEqual(['dial_completed', 'speak_completed', 'speak_completed', 'call_completed']);
 	});
 
-	test('nothing pressed twice in a row: the second identical event is a new step (the call ends)', async () => {
-		const items = pendingItems(1);
-		await relayed(items, 'dial_completed', { status: 'answered' });
-		await relayed(items, 'speak_completed', { collected_digits: '' }); // → prompt 2
-		await relayed(items, 'speak_completed', { collected_digits: '' }); // taken for a repeat → the prompt again
-		expect(action((await relayed(items, 'speak_completed', { collected_digits: '' })).sent).method).toBe('hangup');
+	test('nothing pressed twice in a row: an identical event that comes after the prompt could be spoken is a new step', async () => {
+		const startMs = Date.now();
+		jest.useFakeTimers({ now: startMs });
+		try {
+			const items = pendingItems(1);
+			await relayed(items, 'dial_completed', { status: 'answered' });
+			jest.setSystemTime(startMs + 10);
+			const prompt = action((await relayed(items, 'speak_completed', { collected_digits: '' })).sent); // → prompt 2
+			const promptEndsMs = startMs + 10 + Math.ceil((prompt.params.tts.message.length * 1000) / FASTEST_SPEECH_CHARS_PER_SECOND);
+			jest.setSystemTime(promptEndsMs - 1); // too soon for prompt 2 to have been spoken: a repeat
+			expect(action((await relayed(items, 'speak_completed', { collected_digits: '' })).sent).method).toBe('speak');
+			jest.setSystemTime(promptEndsMs); // prompt 2 spoken, nothing pressed: the call ends as Repeat Message says
+			expect(action((await relayed(items, 'speak_completed', { collected_digits: '' })).sent).method).toBe('hangup');
+		} finally {
+			jest.useRealTimers();
+			lastRelayMs = 0; // relay timestamps follow the real clock again
+		}
 	});
 
 	test('a repeated dial_completed or call_completed changes nothing; the outcome counts each step once', async () => {

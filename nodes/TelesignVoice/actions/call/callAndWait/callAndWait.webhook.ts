@@ -110,12 +110,12 @@ export async function callAndWaitWebhook(this: IWebhookFunctions): Promise<IWebh
 		const { event, data } = parsed.event;
 		const call = callOf(calls, marker.itemIndex, typeof parsed.event.reference_id === 'string' ? parsed.event.reference_id : undefined);
 		const identity = sameEvent(event, data);
-		const repeat = repeatAnswer(call, identity);
+		const repeat = repeatAnswer(call, identity, nowMs);
 		if (repeat !== undefined) {
 			action = (repeat.action as unknown as IDataObject) ?? null;
 		} else {
 			const decision = decideNext(waiting.settings, call.steps, { event, data });
-			recordStep(call, identity, decision, data);
+			recordStep(call, identity, decision, data, nowMs);
 			ended = decision.ended;
 			action = (decision.action as unknown as IDataObject) ?? null;
 		}
