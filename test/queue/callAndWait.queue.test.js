@@ -7,8 +7,7 @@
  * resumes it, and a worker runs it to the end. So the execution is resumed through another process than the
  * worker that started it — the job is queued again by the webhook processor.
  */
-const fs = require('fs');
-const { connectCluster } = require('./harness/context');
+const { connectCluster, logCount } = require('./harness/context');
 const { DEMO_NUMBERS } = require('../e2e/harness/examples');
 const { telesignTrigger, callAndWaitWorkflow, newExecutions } = require('../e2e/harness/workflows');
 const { createTelesignCredential } = require('../e2e/harness/callAndWait');
@@ -56,23 +55,13 @@ async function waitingExecutions(workflowId, n, timeoutMs = 30_000) {
 	}
 }
 
-/** How many times each process's log says `<verb> execution <id>` (a resumed execution is queued and started again). */
-function logCount(executionId, verb) {
-	const pattern = new RegExp(`${verb} execution ${executionId}\\b`, 'gi');
-	const counts = {};
-	for (const [role, file] of Object.entries(cluster.logs)) {
-		const found = (fs.readFileSync(file, 'utf8').match(pattern) || []).length;
-		if (found > 0) counts[role] = found;
-	}
-	return counts;
-}
 
-const startsByRole = (executionId) => logCount(executionId, 'Worker started');
+const startsByRole = (executionId) => logCount(cluster, executionId, 'Worker started');
 /**
  * Proof of who queued the execution's jobs: the webhook processor twice (the alert, then the resume it received
  * through the trigger's relay); main never.
  */
-const expectQueuedTwiceByWebhookProcessor = (executionId) => expect(logCount(executionId, 'Enqueued')).toEqual({ webhook: 2 });
+const expectQueuedTwiceByWebhookProcessor = (executionId) => expect(logCount(cluster, executionId, 'Enqueued')).toEqual({ webhook: 2 });
 
 /** Waits until the log lines of both runs (start and resume) of an execution are written. */
 async function startsOf(executionId, timeoutMs = 10_000) {

@@ -10,8 +10,7 @@
  *   later in the same second is emitted by the next poll, alone.
  */
 const crypto = require('crypto');
-const fs = require('fs');
-const { connectCluster } = require('./harness/context');
+const { connectCluster, logCount } = require('./harness/context');
 const { newExecutions } = require('../e2e/harness/workflows');
 const { createTelesignCredential } = require('../e2e/harness/callAndWait');
 const { TelesignSimulator } = require('../simulator');
@@ -49,16 +48,6 @@ const node = (name, type, typeVersion, parameters, extra = {}) => ({
 const chain = (...names) =>
 	Object.fromEntries(names.slice(0, -1).map((name, i) => [name, { main: [[{ node: names[i + 1], type: 'main', index: 0 }]] }]));
 
-/** How many times each process's log says `<verb> execution <id>`. */
-function logCount(executionId, verb) {
-	const pattern = new RegExp(`${verb} execution ${executionId}\\b`, 'gi');
-	const counts = {};
-	for (const [role, file] of Object.entries(cluster.logs)) {
-		const found = (fs.readFileSync(file, 'utf8').match(pattern) || []).length;
-		if (found > 0) counts[role] = found;
-	}
-	return counts;
-}
 
 /** The bytes main serves for a stored binary (the editor's download link): main reads the shared store. */
 async function bytesFromMain(binary) {
@@ -121,7 +110,7 @@ test('Recording → Download on a worker: the audio is binary data in the shared
 	expect((await bytesFromMain(item.binary.audio)).equals(audio)).toBe(true);
 
 	// Queued by the webhook processor, run on a worker only.
-	expect(logCount(execution.id, 'Enqueued')).toEqual({ webhook: 1 });
+	expect(logCount(cluster, execution.id, 'Enqueued')).toEqual({ webhook: 1 });
 	expect(cluster.rolesThatRan(execution.id)).toEqual([expect.stringMatching(/^worker-/)]);
 }, 120_000);
 
@@ -174,7 +163,7 @@ test('the Recording Trigger polls on main; a worker runs the workflow with the a
 		expect(Buffer.from(read[index].json.audio_base64, 'base64').equals(audio)).toBe(true);
 	}
 	// The poll ran on main (it queued the execution), the workflow on a worker.
-	expect(logCount(first.id, 'Enqueued')).toEqual({ main: 1 });
+	expect(logCount(cluster, first.id, 'Enqueued')).toEqual({ main: 1 });
 	expect(cluster.rolesThatRan(first.id)).toEqual([expect.stringMatching(/^worker-/)]);
 
 	// A third recording in that same second: the next poll emits it, and only it.

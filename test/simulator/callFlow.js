@@ -158,6 +158,12 @@ class CallFlow {
 		return d;
 	}
 
+	/** How long a speak / play takes: mediaMs, plus speechMsPerChar per character of a speak's message. */
+	_mediaMs(action) {
+		const message = action.method === 'speak' && isObj(action.params) && isObj(action.params.tts) ? action.params.tts.message : undefined;
+		return this.cfg.mediaMs + (typeof message === 'string' ? message.length * this.cfg.speechMsPerChar : 0);
+	}
+
 	/** Carry out one action. Returns the next event + webhook answer, or null when the call ended. */
 	async _perform(call, action) {
 		const p = action.params || {};
@@ -175,8 +181,9 @@ class CallFlow {
 					await this._complete(call, 'hangup');
 					return null;
 				}
-				await this._sleep(this.cfg.mediaMs);
-				this._advance(call, this.cfg.mediaMs);
+				const mediaMs = this._mediaMs(action);
+				await this._sleep(mediaMs);
+				this._advance(call, mediaMs);
 				if (!this._alive(call)) return null;
 				const data = { status: kind === 'speak' ? 'speak_successful' : 'play_successful' };
 				if (isObj(p.collect_digits)) data.collected_digits = this._nextDigits(call, p.collect_digits);

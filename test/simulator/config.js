@@ -74,7 +74,7 @@ function applyParties(cfg, p) {
 /** How the simulated network behaves: rate limit, delays, limits, event signing, switches. */
 function applyBehaviour(cfg, p) {
 	if (p.rateLimit !== undefined) cfg.rateLimit = parseRateLimit(p.rateLimit);
-	for (const k of ['latencyMs', 'ringMs', 'mediaMs', 'recordingReadyMs', 'recordingUrlTtlMs']) if (p[k] !== undefined) cfg[k] = clampMs(p[k], k);
+	for (const k of ['latencyMs', 'ringMs', 'mediaMs', 'speechMsPerChar', 'recordingReadyMs', 'recordingUrlTtlMs']) if (p[k] !== undefined) cfg[k] = clampMs(p[k], k);
 	if (p.webhookTimeoutMs !== undefined) cfg.webhookTimeoutMs = Math.max(1, clampMs(p.webhookTimeoutMs, 'webhookTimeoutMs'));
 	if (p.maxEventsPerCall !== undefined) cfg.maxEventsPerCall = Math.max(1, Math.min(10000, Number(p.maxEventsPerCall) || 50));
 	if (p.eventSigning !== undefined) cfg.eventSigning = parseEventSigning(p.eventSigning);

@@ -48,6 +48,22 @@ async function placeCall(to, extra = {}) {
 }
 const entriesOf = (c, type) => c.entries.filter((e) => e.type === type);
 
+test('speechMsPerChar: a speak lasts in proportion to its message, so its speak_completed comes no sooner', async () => {
+	sim.configure({ speechMsPerChar: 20 });
+	let answeredMs = 0;
+	script = {
+		dial_completed: () => {
+			answeredMs = Date.now();
+			return speak('x'.repeat(15), 1); // 15 characters × 20 ms
+		},
+		speak_completed: hangup,
+	};
+	const call = await sim.waitForCall(await placeCall('15551110001'), { state: 'completed' });
+	expect(call.events).toEqual(['dial_completed', 'speak_completed', 'call_completed']);
+	const spoken = recv.received.find((r) => r.event.event === 'speak_completed');
+	expect(spoken.receivedMs - answeredMs).toBeGreaterThanOrEqual(300);
+});
+
 test('flow A: dial → answered → speak → speak_completed → hangup → call_completed', async () => {
 	script = { dial_completed: speak('Your order shipped', 1), speak_completed: hangup };
 	const ref = await placeCall('15551110001', { external_id: 'order-7' });

@@ -33,7 +33,7 @@ const PHONE_RE = /^[1-9][0-9]{7,14}$/;
 const DTMF_RE = /^[0-9A-Dw*#]*$/;
 const REC_DATE_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/;
 const KNOWN_OPTIONS = new Set([
-	'accounts', 'ownedNumbers', 'webhookUrl', 'inboundWebhookUrl', 'callees', 'blocked', 'faults', 'rateLimit', 'latencyMs', 'ringMs', 'mediaMs',
+	'accounts', 'ownedNumbers', 'webhookUrl', 'inboundWebhookUrl', 'callees', 'blocked', 'faults', 'rateLimit', 'latencyMs', 'ringMs', 'mediaMs', 'speechMsPerChar',
 	'deterministic', 'seed', 'clockStart', 'clockStepMs', 'eventSigning', 'webhookTimeoutMs', 'maxEventsPerCall', 'clockSkewMs',
 	'recordAll', 'recordings', 'recordingsPageSize', 'recordingReadyMs', 'recordingUrlTtlMs', 'expireRecordingUrls', 'acceptArrayResponses', 'requireJsonContentType', 'port', 'host', '$comment',
 ]);

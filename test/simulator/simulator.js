@@ -39,6 +39,7 @@ class TelesignSimulator extends EventEmitter {
 	 * @param {number} [options.latencyMs]       delay before every POST /v2/voice answer
 	 * @param {number} [options.ringMs]          delay before dial_completed / a bridged leg answers (default 0)
 	 * @param {number} [options.mediaMs]         duration of each speak/play (default 0)
+	 * @param {number} [options.speechMsPerChar] a speak lasts this much longer per character of its message (default 0; ~70 is a normal pace)
 	 * @param {boolean} [options.deterministic]
 	 * @param {number} [options.seed]            implies deterministic; goes into the reference_id prefix
 	 * @param {string} [options.clockStart]      deterministic clock start (ISO)
@@ -71,6 +72,7 @@ class TelesignSimulator extends EventEmitter {
 			latencyMs: 0,
 			ringMs: 0,
 			mediaMs: 0,
+			speechMsPerChar: 0,
 			eventSigning: 'valid',
 			webhookTimeoutMs: 10000,
 			maxEventsPerCall: 50,

@@ -65,7 +65,7 @@ async function startReceiver(answer = () => null) {
 		req.on('end', async () => {
 			const rawBody = Buffer.concat(chunks).toString('utf8');
 			const ev = parseEvent(rawBody);
-			const rec = { event: ev, headers: req.headers, rawBody };
+			const rec = { event: ev, headers: req.headers, rawBody, receivedMs: Date.now() };
 			received.push(rec);
 			let out;
 			try {

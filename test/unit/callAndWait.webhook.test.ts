@@ -2,8 +2,6 @@
  * The waiting node's webhook (what n8n calls for each request to the resume URL) and the trigger's relay, with
  * fake n8n contexts: only relayed events steer a call, and the execution resumes once every call has ended.
  */
-import { EventEmitter } from 'events';
-
 import type { IDataObject, INodeExecutionData, IWebhookFunctions } from 'n8n-workflow';
 
 import { buildWaitSettings } from '../../nodes/shared/telesign/callAndWait';
@@ -12,7 +10,8 @@ import { buildExternalId, clearSeenRelays, deriveRelayKey, encodeMarker, signRel
 import type { WaitingCall, WaitingItem } from '../../nodes/TelesignVoice/actions/call/callAndWait/waitingState';
 import { STATE_KEY } from '../../nodes/TelesignVoice/actions/call/callAndWait/waitingState';
 import { callAndWaitWebhook } from '../../nodes/TelesignVoice/actions/call/callAndWait/callAndWait.webhook';
-import { forget } from '../../nodes/TelesignVoice/actions/call/callAndWait/followedCalls';
+import { FASTEST_SPEECH_CHARS_PER_SECOND, forget } from '../../nodes/TelesignVoice/actions/call/callAndWait/followedCalls';
+import { armTimeLimit } from '../../nodes/TelesignVoice/actions/call/callAndWait/timeLimit';
 import { relayWaitingCallEvent } from '../../nodes/TelesignVoiceTrigger/relay';
 import { clearCredentialCache } from '../../nodes/shared/credentialCache';
 import { TELESIGN_CREDENTIAL } from '../../nodes/shared/telesign/credentials';
@@ -246,8 +245,12 @@ describe('the trigger\'s relay', () => {
 	function triggerContext(http: (options: IDataObject) => Promise<unknown>, authentication = 'telesignSignature') {
 		const sent: Sent = { headers: {} };
 		// Express's response is an EventEmitter: 'close' before the answer means Telesign closed its request.
-		const res = Object.assign(new EventEmitter(), {
+		const listeners = new Map<string, () => void>();
+		const res = {
 			writableEnded: false,
+			once: (name: string, listener: () => void) => listeners.set(name, listener),
+			off: (name: string) => listeners.delete(name),
+			emit: (name: string) => listeners.get(name)?.(),
 			setHeader: () => undefined,
 			status(code: number) {
 				sent.status = code;
@@ -257,7 +260,7 @@ describe('the trigger\'s relay', () => {
 				sent.body = body;
 				res.writableEnded = true;
 			},
-		});
+		};
 		const context = {
 			getNode: () => ({ name: 'Telesign Events', webhookId: 'WID' }),
 			getNodeWebhookUrl: () => 'https://n8n.example.com/webhook/WID/telesign-voice',
@@ -324,6 +327,19 @@ describe('the trigger\'s relay', () => {
 		expect(sent.body).toMatchObject({ method: 'speak' });
 	});
 
+	test('the execution has dialled but is not saved as waiting yet (409 "is running"): the relay is sent again', async () => {
+		const answer = Buffer.from(JSON.stringify({ action: { jsonrpc: '2.0', method: 'speak', params: { tts: { message: 'Press 1.' } } } }));
+		let tries = 0;
+		const { context, sent } = triggerContext(async () => {
+			tries++;
+			if (tries === 1) return { statusCode: 409, headers: {}, body: '{"code":409,"message":"The execution \\"42\\" is running already."}' };
+			return { statusCode: 200, headers: signRelay(key, 'answer', answer, Date.now()), body: answer.toString() };
+		});
+		await relayWaitingCallEvent.call(context, event, raw, 'telesignSignature');
+		expect(tries).toBe(2);
+		expect(sent.body).toMatchObject({ method: 'speak' });
+	});
+
 	test('n8n stays busy: at most three tries, then hangup and the reason logged', async () => {
 		let tries = 0;
 		const { context, sent } = triggerContext(async () => {
@@ -346,7 +362,7 @@ describe('the trigger\'s relay', () => {
 				}),
 		);
 		const relaying = relayWaitingCallEvent.call(context, event, raw, 'telesignSignature');
-		await new Promise((resolve) => setImmediate(resolve));
+		for (let i = 0; i < 1000 && signal === undefined; i++) await Promise.resolve(); // the relay request is out
 		res.emit('close');
 		await relaying;
 		expect(signal?.aborted).toBe(true);
@@ -397,12 +413,23 @@ describe('repeated events (Telesign may post an event again): a step is decided 
 		expect((outcome.events as IDataObject[]).map((e) => e.event)).toEqual(['dial_completed', 'speak_completed', 'speak_completed', 'call_completed']);
 	});
 
-	test('nothing pressed twice in a row: the second identical event is a new step (the call ends)', async () => {
-		const items = pendingItems(1);
-		await relayed(items, 'dial_completed', { status: 'answered' });
-		await relayed(items, 'speak_completed', { collected_digits: '' }); // → prompt 2
-		await relayed(items, 'speak_completed', { collected_digits: '' }); // taken for a repeat → the prompt again
-		expect(action((await relayed(items, 'speak_completed', { collected_digits: '' })).sent).method).toBe('hangup');
+	test('nothing pressed twice in a row: an identical event that comes after the prompt could be spoken is a new step', async () => {
+		const startMs = Date.now();
+		jest.useFakeTimers({ now: startMs });
+		try {
+			const items = pendingItems(1);
+			await relayed(items, 'dial_completed', { status: 'answered' });
+			jest.setSystemTime(startMs + 10);
+			const prompt = action((await relayed(items, 'speak_completed', { collected_digits: '' })).sent); // → prompt 2
+			const promptEndsMs = startMs + 10 + Math.ceil((prompt.params.tts.message.length * 1000) / FASTEST_SPEECH_CHARS_PER_SECOND);
+			jest.setSystemTime(promptEndsMs - 1); // too soon for prompt 2 to have been spoken: a repeat
+			expect(action((await relayed(items, 'speak_completed', { collected_digits: '' })).sent).method).toBe('speak');
+			jest.setSystemTime(promptEndsMs); // prompt 2 spoken, nothing pressed: the call ends as Repeat Message says
+			expect(action((await relayed(items, 'speak_completed', { collected_digits: '' })).sent).method).toBe('hangup');
+		} finally {
+			jest.useRealTimers();
+			lastRelayMs = 0; // relay timestamps follow the real clock again
+		}
 	});
 
 	test('a repeated dial_completed or call_completed changes nothing; the outcome counts each step once', async () => {
@@ -477,6 +504,22 @@ describe('the time limit (timeLimit.ts): the process that followed the calls end
 			['timeout', true, []],
 			['busy', false, []],
 		]);
+	});
+
+	test('a second wait under the same resume signature (the node run again in the execution) replaces the timer', async () => {
+		jest.useFakeTimers({ now: LIMIT.atMs - 60_000 });
+		posted.length = 0;
+		const http = async (options: { url: string; body: Buffer; headers: Record<string, string> }) => {
+			posted.push(options);
+			return { statusCode: 200 };
+		};
+		const setup = (atMs: number) => ({ key: SIGNATURE, nodeId: NODE_ID, limit: { ...LIMIT, atMs }, relayKey: key, http, logger: { debug: () => undefined, warn: () => undefined } });
+		armTimeLimit(setup(LIMIT.atMs - 30_000) as unknown as Parameters<typeof armTimeLimit>[0]);
+		armTimeLimit(setup(LIMIT.atMs) as unknown as Parameters<typeof armTimeLimit>[0]);
+		await jest.advanceTimersByTimeAsync(40_000);
+		expect(posted).toHaveLength(0);
+		await jest.advanceTimersByTimeAsync(20_000);
+		expect(posted.map((request) => JSON.parse(request.body.toString()).time_limit.at_ms)).toEqual([LIMIT.atMs]);
 	});
 
 	test('a time-limit request of another run of the node, or one signed as an event, ends nothing', async () => {

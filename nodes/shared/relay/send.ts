@@ -26,6 +26,15 @@ const RETRY_ERRORS = /ECONNREFUSED|ECONNRESET|socket hang up|EPIPE/i;
 
 type RelayResponse = { statusCode: number; headers: Record<string, unknown>; body: unknown };
 
+/**
+ * n8n answers 409 "… is running already" while the execution that dialled has not been saved as waiting yet (a
+ * call answered at once can report back within milliseconds of its dial): it is about to wait, so try again.
+ * packages/cli/src/webhooks/waiting-webhooks.ts; its other 409s (finished) are final.
+ */
+function stillRunning(response: RelayResponse): boolean {
+	return response.statusCode === 409 && /is running/i.test(String(response.body ?? ''));
+}
+
 export type RelayAnswer = { ok: true; action: IDataObject | null } | { ok: false; reason: string };
 
 /**
@@ -61,7 +70,7 @@ export async function relayToWaitingExecution(
 				timeout: Math.max(1, left),
 				abortSignal: stop,
 			})) as RelayResponse;
-			if (!RETRY_STATUS.has(response.statusCode)) break;
+			if (!RETRY_STATUS.has(response.statusCode) && !stillRunning(response)) break;
 			failure = `waiting execution answered HTTP ${response.statusCode}`;
 		} catch (error) {
 			response = undefined;
@@ -73,7 +82,7 @@ export async function relayToWaitingExecution(
 		await sleep(wait);
 	}
 	if (stop?.aborted) return { ok: false, reason: `Telesign closed its request before the waiting execution answered (${failure || 'relay pending'})` };
-	if (response === undefined || RETRY_STATUS.has(response.statusCode)) return { ok: false, reason: failure };
+	if (response === undefined || RETRY_STATUS.has(response.statusCode) || stillRunning(response)) return { ok: false, reason: failure };
 	if (response.statusCode !== 200) return { ok: false, reason: `waiting execution answered HTTP ${response.statusCode}` };
 	const body = Buffer.from(typeof response.body === 'string' ? response.body : String(response.body ?? ''), 'utf8');
 	const headers = response.headers as HeaderBag;

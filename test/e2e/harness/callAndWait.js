@@ -95,7 +95,8 @@ function callAndWaitSuite({ callees = {} } = {}) {
 	});
 	beforeEach(() => {
 		suite.sim.reset();
-		suite.sim.configure({ webhookUrl: suite.trigger.url });
+		// Telesign speaks a prompt at a normal pace: an event identical to the last one that comes sooner is a repeat.
+		suite.sim.configure({ webhookUrl: suite.trigger.url, speechMsPerChar: 70 });
 	});
 	return suite;
 }

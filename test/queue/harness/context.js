@@ -45,4 +45,18 @@ function whoRan(logs, executionId) {
 		.map(([role]) => role);
 }
 
-module.exports = { connectCluster, delay, RECOMMENDED_QUEUE_ENV };
+/**
+ * How many times each process's log of `cluster` says `<verb> execution <id>` (a resumed execution is queued and
+ * started again): which process queued and which ran an execution.
+ */
+function logCount(cluster, executionId, verb) {
+	const pattern = new RegExp(`${verb} execution ${executionId}\\b`, 'gi');
+	const counts = {};
+	for (const [role, file] of Object.entries(cluster.logs)) {
+		const found = (fs.readFileSync(file, 'utf8').match(pattern) || []).length;
+		if (found > 0) counts[role] = found;
+	}
+	return counts;
+}
+
+module.exports = { connectCluster, delay, logCount, RECOMMENDED_QUEUE_ENV };

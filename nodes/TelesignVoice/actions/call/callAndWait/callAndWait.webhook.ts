@@ -16,7 +16,7 @@ import type { FollowedChain } from './followedChains';
 import { adoptKnownChains, chainFinished, chainOf, chainOutcome, followChainEvent, forgetChains, knownChainOf } from './followedChains';
 import { armTimeLimit, parseTimeLimitRequest } from './timeLimit';
 import type { WaitingItem } from './waitingState';
-import { readTimeLimit, readWaitingItem, readWaitingState, waitingCallOf } from './waitingState';
+import { failedItemOf, readTimeLimit, readWaitingItem, readWaitingState, waitingCallOf } from './waitingState';
 
 /** The resume URL's webhook: n8n's `/webhook-waiting/<executionId>/<nodeId>`, valid while the execution waits. */
 export const callAndWaitWebhooks: IWebhookDescription[] = [
@@ -43,10 +43,10 @@ function refuse(this: IWebhookFunctions, status: number, message: string): IWebh
 function outcomes(items: WaitingItem[], key: string, calls: Map<number, FollowedCall>, atTimeLimit = false): INodeExecutionData[] | undefined {
 	const output: INodeExecutionData[] = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		const item = items[itemIndex];
-		const waiting = waitingCallOf(item);
+		const waiting = waitingCallOf(items[itemIndex]);
 		if (waiting === undefined) {
-			if (item !== null && typeof item === 'object' && 'failed' in item) output.push({ json: item.failed, pairedItem: { item: itemIndex } }); // a dial that failed
+			const failed = failedItemOf(items[itemIndex]);
+			if (failed !== undefined) output.push({ json: failed, pairedItem: { item: itemIndex } });
 			continue;
 		}
 		if (waiting.chain !== undefined) {
@@ -131,12 +131,12 @@ export async function callAndWaitWebhook(this: IWebhookFunctions): Promise<IWebh
 		const { event, data } = parsed.event;
 		const call = callOf(calls, marker.itemIndex, typeof parsed.event.reference_id === 'string' ? parsed.event.reference_id : undefined);
 		const identity = sameEvent(event, data);
-		const repeat = repeatAnswer(call, identity);
+		const repeat = repeatAnswer(call, identity, nowMs);
 		if (repeat !== undefined) {
 			action = (repeat.action as unknown as IDataObject) ?? null;
 		} else {
 			const decision = decideNext(waiting.settings, call.steps, { event, data });
-			recordStep(call, identity, decision, data);
+			recordStep(call, identity, decision, data, nowMs);
 			ended = decision.ended;
 			action = (decision.action as unknown as IDataObject) ?? null;
 		}

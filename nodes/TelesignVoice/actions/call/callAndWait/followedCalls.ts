@@ -11,11 +11,12 @@
  * first time and changes nothing in the call's record:
  * - dial_completed and call_completed happen once per call: an identical one is always a repeat;
  * - speak_completed / play_completed can genuinely come twice with the same data (nothing pressed at two
- *   prompts in a row), which no byte tells from a repeat. The first identical one in a row is taken for a repeat
- *   (answered with the same prompt: at worst the callee hears the question once more than Repeat Message says);
- *   the next identical one in a row is a new step. After the closing message or a hang-up the repeat is answered
- *   with a hang-up (the response is decided; nothing is asked any more). So a repeat never ends a call early and
- *   never loses a key press.
+ *   prompts in a row), which no byte tells from a repeat. Time does: a genuine one comes only after Telesign has
+ *   spoken the prompt the last answer asked for, so an identical one that arrives sooner than that prompt can be
+ *   spoken at a fast pace (FASTEST_SPEECH_CHARS_PER_SECOND) is a repeat, answered with the same prompt; a later
+ *   one is a new step (a repeat that late is taken for the callee's silence at the prompt: the one case the rule
+ *   gets wrong). After the closing message or a hang-up a repeat is answered with a hang-up (the response is
+ *   decided; nothing is asked any more).
  */
 import { buildHangupAction } from '../../../../shared/telesign/actions';
 import type { CallStep, Decision } from '../../../../shared/telesign/callAndWait';
@@ -29,8 +30,8 @@ export interface FollowedCall {
 	/** What each handled event was answered, by its identity (sameEvent), and the last one handled. */
 	answers: Map<string, Decision['action']>;
 	lastIdentity?: string;
-	/** How many identical events in a row were taken for repeats of the last one. */
-	repeatsInARow: number;
+	/** Until when an event identical to the last one is a repeat: the soonest its prompt can have been spoken. */
+	lastPromptEndsMs: number;
 	/** Events not recorded because they repeated one already handled. */
 	repeats: number;
 }
@@ -70,7 +71,7 @@ export function callsOf(key: string, nowMs = Date.now()): Map<number, FollowedCa
 export function callOf(calls: Map<number, FollowedCall>, itemIndex: number, referenceId: string | undefined): FollowedCall {
 	let call = calls.get(itemIndex);
 	if (call === undefined || call.referenceId !== referenceId) {
-		call = { referenceId, steps: [], answers: new Map(), repeatsInARow: 0, repeats: 0 };
+		call = { referenceId, steps: [], answers: new Map(), lastPromptEndsMs: 0, repeats: 0 };
 		calls.set(itemIndex, call);
 	}
 	return call;
@@ -92,10 +93,16 @@ export function hasTimeLimit(key: string): boolean {
 	return executions.get(key)?.limit !== undefined;
 }
 
+/** When this process's timer for the wait fires (undefined: none). */
+export function timeLimitAt(key: string): number | undefined {
+	return executions.get(key)?.limit?.atMs;
+}
+
 export function setTimeLimit(key: string, atMs: number, timer: AbortController, nowMs = Date.now()): void {
-	const execution = executions.get(key);
-	if (execution === undefined) callsOf(key, nowMs);
-	(executions.get(key) as Execution).limit = { atMs, timer };
+	callsOf(key, nowMs); // creates the entry if this process follows the execution from now on
+	const execution = executions.get(key) as Execution;
+	execution.limit?.timer.abort(); // a timer for another wait of the same node run (Retry On Fail) is replaced
+	execution.limit = { atMs, timer };
 }
 
 /** What this process knows of a call, as it travels in a time-limit request. */
@@ -145,27 +152,46 @@ export function sameEvent(event: string, data: unknown): string {
 const ONCE_PER_CALL = new Set(['dial_completed', 'call_completed']);
 
 /**
+ * Text-to-speech speaks about 15 characters a second; twice that is a pace no prompt is spoken faster at, so a
+ * prompt's length at this pace is the soonest its speak_completed can follow the answer that asked for it.
+ */
+export const FASTEST_SPEECH_CHARS_PER_SECOND = 30;
+
+function soonestSpokenMs(action: Decision['action']): number {
+	const tts = action?.method === 'speak' ? (action.params.tts as { message?: unknown } | undefined) : undefined;
+	const message = tts?.message;
+	return typeof message === 'string' ? Math.ceil((message.length * 1000) / FASTEST_SPEECH_CHARS_PER_SECOND) : 0;
+}
+
+/**
  * What a repeat of an already handled event is answered, or undefined when the event is a new step (decide it
  * and record it with recordStep). Counts the repeat.
  */
-export function repeatAnswer(call: FollowedCall, identity: string): { action: Decision['action'] } | undefined {
+export function repeatAnswer(call: FollowedCall, identity: string, nowMs = Date.now()): { action: Decision['action'] } | undefined {
 	if (!call.answers.has(identity)) return undefined;
 	const event = identity.slice(0, identity.indexOf('|'));
-	const isLast = call.lastIdentity === identity;
-	if (!ONCE_PER_CALL.has(event) && !(isLast && call.repeatsInARow === 0)) return undefined;
-	call.repeats++;
-	if (isLast) call.repeatsInARow++;
 	const last = call.steps[call.steps.length - 1];
 	const finished = last !== undefined && (last.answer === 'closing' || last.answer === 'hangup');
+	if (!ONCE_PER_CALL.has(event)) {
+		if (call.lastIdentity !== identity) return undefined;
+		if (!finished && nowMs >= call.lastPromptEndsMs) return undefined;
+	}
+	call.repeats++;
 	if (!ONCE_PER_CALL.has(event) && finished) return { action: buildHangupAction() };
 	return { action: call.answers.get(identity) };
 }
 
 /** Records a new step: what it was answered, for its repeats. */
-export function recordStep(call: FollowedCall, identity: string, decision: Decision, data: Record<string, unknown> | undefined): void {
+export function recordStep(
+	call: FollowedCall,
+	identity: string,
+	decision: Decision,
+	data: Record<string, unknown> | undefined,
+	nowMs = Date.now(),
+): void {
 	call.steps.push(decision.step);
 	call.answers.set(identity, decision.action);
 	call.lastIdentity = identity;
-	call.repeatsInARow = 0;
+	call.lastPromptEndsMs = nowMs + soonestSpokenMs(decision.action);
 	if (decision.ended) call.completed = data ?? {};
 }

@@ -105,7 +105,7 @@ export function followChainEvent(
 	seeStep(chain, plan, step);
 	const call = callOf(chain.calls, step, event.referenceId);
 	const identity = sameEvent(event.event, event.data);
-	const repeat = repeatAnswer(call, identity);
+	const repeat = repeatAnswer(call, identity, nowMs);
 	if (repeat !== undefined) return { action: (repeat.action as unknown as IDataObject) ?? null, callEnded: false };
 	const facts = { event: event.event, data: event.data };
 	let decision;
@@ -119,7 +119,7 @@ export function followChainEvent(
 			chain.decision = { step, verdict, digits: decision.step.digits ?? null, at: new Date(nowMs).toISOString() };
 		}
 	}
-	recordStep(call, identity, decision, event.data);
+	recordStep(call, identity, decision, event.data, nowMs);
 	if (decision.ended) {
 		if (event.referenceId !== undefined) chain.placed.set(step, event.referenceId);
 		chain.ended.add(step);

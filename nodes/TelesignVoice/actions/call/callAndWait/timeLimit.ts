@@ -20,7 +20,7 @@ import { sleep } from 'n8n-workflow';
 
 import { RELAY_TIMEOUT_MS, signRelay } from '../../../../shared/relay';
 import type { KnownCall } from './followedCalls';
-import { hasTimeLimit, knownCalls, setTimeLimit } from './followedCalls';
+import { knownCalls, setTimeLimit, timeLimitAt } from './followedCalls';
 import type { KnownChain } from './followedChains';
 import { knownChains } from './followedChains';
 
@@ -87,9 +87,12 @@ async function sendTimeLimit(setup: TimerSetup): Promise<void> {
 	}
 }
 
-/** Starts this process's timer for the wait, unless it has one or the limit is beyond setTimeout's reach. */
+/**
+ * Starts this process's timer for the wait, unless it has one for this very limit or the limit is beyond a timer's
+ * reach. A timer for another limit under the same resume signature (an earlier try of the node) is replaced.
+ */
 export function armTimeLimit(setup: TimerSetup, nowMs = Date.now()): void {
-	if (hasTimeLimit(setup.key)) return;
+	if (timeLimitAt(setup.key) === setup.limit.atMs) return;
 	const delay = Math.max(MIN_DELAY_MS, setup.limit.atMs - nowMs);
 	if (delay > MAX_TIMER_MS) return;
 	const timer = new AbortController();

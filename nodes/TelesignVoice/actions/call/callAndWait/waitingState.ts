@@ -51,6 +51,11 @@ export function keepWaitingState(context: IExecuteFunctions, state: WaitingState
 	context.getContext('node')[STATE_KEY] = state;
 }
 
+/** The error item of a dial that failed, output as it is. */
+export function failedItemOf(item: WaitingItem | undefined): IDataObject | undefined {
+	return item !== null && typeof item === 'object' && 'failed' in item ? item.failed : undefined;
+}
+
 export function waitingCallOf(item: WaitingItem | undefined): WaitingCall | undefined {
 	return item !== null && typeof item === 'object' && 'call' in item ? item.call : undefined;
 }
