@@ -51,3 +51,15 @@ it('outbound-alert-call.json (the README\'s first workflow): alert in → one Ca
 	expect(reached).toContain('Call with the Alert');
 	expect(next('Call with the Alert')).toEqual([]);
 });
+
+it('on-call-escalation.json: alert in → one Call and Wait with the on-call list → the result, plus the relaying trigger (9 nodes with notes and input checks; 12 before)', () => {
+	const example = readExample('on-call-escalation.json');
+	expect(example.nodes).toHaveLength(9);
+	const inputChecks = ['Check Alert', 'Alert Valid?', 'Accept Alert', 'Reject Alert'];
+	const working = example.nodes.filter((n) => n.type !== 'n8n-nodes-base.stickyNote' && !inputChecks.includes(n.name));
+	expect(working.map((n) => n.name).sort()).toEqual(['Alert Received', 'Call On-Call List', 'Escalation Result', 'Telesign Events']);
+	const calls = example.nodes.filter(isCallAndWait);
+	expect(calls.map((n) => n.name)).toEqual(['Call On-Call List']);
+	expect(calls[0].parameters).toMatchObject({ to: '={{ $json.body.oncall }}', strategy: 'oneAfterAnother', acknowledgeKey: '1', options: { moreRounds: 1 } });
+	expect(example.connections['Call On-Call List'].main[0].map((c) => c.node)).toEqual(['Escalation Result']);
+});

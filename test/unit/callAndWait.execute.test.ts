@@ -78,7 +78,7 @@ test('Limit Wait Time sets when the wait ends', async () => {
 test.each([
 	[{ to: '15551230001', acknowledgeKey: 'x' }, /Acknowledge Key/],
 	[{ to: '15551230001', message: '' }, /Message/],
-	[{ to: 'abc' }, /To/],
+	[{ to: 'abc' }, /^Recipients "abc" is not a phone number/],
 	[{ to: '15551230001', options: { externalId: 'x'.repeat(33) } }, /External ID is 33 characters long.*keep it to 32 characters/],
 ])('an invalid item (%j) stops the node before any dial', async (item, message) => {
 	const { context, requests, putExecutionToWait } = waitContext([{ to: '15551230009' }, item], []);
@@ -107,7 +107,7 @@ test('nothing dialled (every item failed with Continue On Fail): no wait', async
 	const { context, putExecutionToWait } = waitContext([{ to: 'abc' }], [], { continueOnFail: true });
 	const [output] = await node.execute.call(context);
 	expect(output).toHaveLength(1);
-	expect(output[0].json.error).toMatch(/To/);
+	expect(output[0].json.error).toMatch(/^Recipients/);
 	expect(putExecutionToWait).not.toHaveBeenCalled();
 });
 

@@ -197,3 +197,40 @@ describe('decideNext and buildOutcome: every way a call ends', () => {
 		expect(buildOutcome(pin, steps('4712'), { completed: completed() }).acknowledged).toBe(false);
 	});
 });
+
+describe('Key Messages', () => {
+	const settings = buildWaitSettings({
+		message: 'Press 1 to take it, 2 to pass.',
+		responseType: 'keyPress',
+		acknowledgeKey: '1',
+		closingMessage: 'Goodbye.',
+		keyMessages: [
+			{ key: '1', message: 'Thank you, you own the incident.' },
+			{ key: '2', message: 'We will call the next engineer.' },
+		],
+	});
+
+	test.each([
+		['1', 'Thank you, you own the incident.'],
+		['2', 'We will call the next engineer.'],
+		['9', 'Goodbye.'],
+	])('after %s the call hears %j instead of the Closing Message, then hangs up', (digits, spoken) => {
+		const { actions } = play(settings, [['dial_completed', { status: 'answered' }], ['speak_completed', { collected_digits: digits }], ['speak_completed', {}]]);
+		expect(actions[1]).toEqual(SPEAK(spoken));
+		expect(actions[2]).toEqual(HANGUP);
+	});
+
+	test.each([
+		[[{ key: '', message: 'x' }], /^Key Messages entry 1 has no key/],
+		[[{ key: '12', message: 'x' }], /^Key Messages entry 1 key "12" has more keys than the call collects \(1\)/],
+		[[{ key: '1', message: 'x' }, { key: '1', message: 'y' }], /^Key Messages entry 2 repeats the key "1"/],
+		[[{ key: '1', message: ' ' }], /Key Messages entry 1 Message/],
+		[[{ key: 'A', message: 'x' }], /Key Messages entry 1 Key "A" can only hold the keys 0-9, \* and #/],
+	])('%j is refused', (keyMessages, message) => {
+		expect(() => buildWaitSettings({ message: 'x', responseType: 'keyPress', acknowledgeKey: '1', keyMessages })).toThrow(message);
+	});
+
+	test('not with Response Type None', () => {
+		expect(() => buildWaitSettings({ message: 'x', responseType: 'none', keyMessages: [{ key: '1', message: 'y' }] })).toThrow(/Key Messages need a Response Type/);
+	});
+});

@@ -30,6 +30,11 @@ describe('errors say which expression set the field', () => {
 		expect(fields.filter((property) => parameterNameOf(property.displayName) !== property.name).map((property) => property.displayName)).toEqual([]);
 	});
 
+	it('Recipients (Call and Wait) keeps the parameter name "to": its errors name the expression too', () => {
+		expect(parameterNameOf('Recipients')).toBe('to');
+		expect(expressionSourceOf({ to: '={{ $json.oncall }}' }, 'Recipients')).toBe('Recipients is set by the expression {{ $json.oncall }}: fix the value there, or the data it reads.');
+	});
+
 	it('the outbound alert: a Message mapped to External ID names the expression the user wrote', () => {
 		const parameters = { to: '={{ $json.numbers }}', callerIdNumber: '15550000001', options: { externalId: '={{ $json.message }}' } };
 		let thrown: unknown;

@@ -37,6 +37,17 @@ describe('the marker in external_id', () => {
 		expect(parseMarker(marker)).toEqual({ executionId: '123456789', nodeId: NODE_ID, itemIndex: 7, signature: SIGNATURE });
 	});
 
+	test('a call of an on-call list carries its chain step; the longest (step 999) still leaves the room promised', () => {
+		const step = encodeMarker({ executionId: '123456789', nodeId: NODE_ID, itemIndex: 7, step: 12, signature: SIGNATURE });
+		expect(step).toBe(marker.replace('.7.', '.7-12.'));
+		expect(parseMarker(buildExternalId(step, 'INC.7'))).toEqual({ executionId: '123456789', nodeId: NODE_ID, itemIndex: 7, step: 12, signature: SIGNATURE, userExternalId: 'INC.7' });
+		const longest = encodeMarker({ executionId: '9'.repeat(10), nodeId: NODE_ID, itemIndex: 999_999, step: 999, signature: SIGNATURE });
+		expect(longest.length + 1 + MAX_USER_EXTERNAL_ID_LENGTH).toBeLessThanOrEqual(MAX_EXTERNAL_ID_LENGTH);
+		expect(() => encodeMarker({ executionId: '1', nodeId: NODE_ID, itemIndex: 0, step: 1000, signature: SIGNATURE })).toThrow(/step/);
+		expect(parseMarker(step.replace('.7-12.', '.7-1234.'))).toBeUndefined();
+		expect(parseMarker(step.replace('.7-12.', '.7-.'))).toBeUndefined();
+	});
+
 	test('node IDs that are not UUIDs survive too', () => {
 		const other = encodeMarker({ executionId: '1', nodeId: 'node-a', itemIndex: 0, signature: SIGNATURE });
 		expect(parseMarker(other)?.nodeId).toBe('node-a');

@@ -7,8 +7,15 @@ import type { INodeParameters } from 'n8n-workflow';
 
 const MAX_SHOWN = 120;
 
+/**
+ * Fields whose parameter name is not their display name: Call and Wait's Recipients keeps the name "to" of the
+ * single number it extends, so that workflows saved before it go on unchanged.
+ */
+const KEPT_NAMES: Record<string, string> = { Recipients: 'to' };
+
 /** The parameter name of a field: its display name in camel case ("Caller ID Number" → callerIdNumber). */
 export function parameterNameOf(displayName: string): string {
+	if (KEPT_NAMES[displayName] !== undefined) return KEPT_NAMES[displayName];
 	const words = displayName.split(/\s+/).filter((word) => word !== '');
 	return words.map((word, index) => (index === 0 ? word.toLowerCase() : word.charAt(0).toUpperCase() + word.slice(1).toLowerCase())).join('');
 }

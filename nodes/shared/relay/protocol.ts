@@ -36,6 +36,11 @@ export interface WaitMarker {
 	executionId: string;
 	nodeId: string;
 	itemIndex: number;
+	/**
+	 * The step of an on-call list's chain (shared/telesign/escalation.ts): which person in which round this call
+	 * is. Absent for a single call. Written after the item index as `<item>-<step>`.
+	 */
+	step?: number;
 	/** The resume URL's signature (n8n's `signature` query parameter), as hex. */
 	signature: string;
 	/** The user's own External ID, if any. */
@@ -62,17 +67,20 @@ function decodeNodeId(text: string): string | undefined {
 
 /** The marker without the user's External ID; throws when the resume URL has an unexpected shape. */
 export function encodeMarker(marker: Omit<WaitMarker, 'userExternalId'>): string {
+	if (marker.step !== undefined && !(Number.isInteger(marker.step) && marker.step >= 0 && marker.step <= 999)) throw new Error(`Unexpected chain step ${marker.step}`);
 	if (!/^[A-Za-z0-9_-]{1,40}$/.test(marker.executionId)) throw new Error(`Unexpected execution ID "${marker.executionId}"`);
 	if (!/^[0-9a-f]{64}$/i.test(marker.signature)) throw new Error('Unexpected resume URL signature (expected 64 hex digits)');
 	const node = encodeNodeId(marker.nodeId);
 	const signature = b64url(Buffer.from(marker.signature, 'hex'));
-	return [MARKER_PREFIX, marker.executionId, node, String(marker.itemIndex), signature].join('.');
+	const item = marker.step === undefined ? String(marker.itemIndex) : `${marker.itemIndex}-${marker.step}`;
+	return [MARKER_PREFIX, marker.executionId, node, item, signature].join('.');
 }
 
 /**
  * How long the user's own External ID may be. A marker is 73 characters plus the execution ID's and the item
- * index's digits (n8n's execution IDs are integers: 10 digits reach 9,999,999,999 executions); one fixed limit
- * that always fits reads better than a room that shrinks as executions are counted.
+ * index's digits (n8n's execution IDs are integers: 10 digits reach 9,999,999,999 executions), plus, for a call
+ * of an on-call list, "-" and the step (at most 3 digits: 50 recipients × 10 rounds). 73 + 10 + 6 + 4 + "." + 32
+ * = 126 ≤ 128. One fixed limit that always fits reads better than a room that shrinks as executions are counted.
  */
 export const MAX_USER_EXTERNAL_ID_LENGTH = 32;
 
@@ -93,10 +101,12 @@ export function parseMarker(externalId: unknown): WaitMarker | undefined {
 	const [, executionId, node, item, signature] = parts;
 	const nodeId = decodeNodeId(node);
 	const sigHex = Buffer.from(signature, 'base64url').toString('hex');
-	if (!/^[A-Za-z0-9_-]+$/.test(executionId) || nodeId === undefined || !/^\d{1,6}$/.test(item) || sigHex.length !== 64) {
+	const itemAndStep = /^(\d{1,6})(?:-(\d{1,3}))?$/.exec(item);
+	if (!/^[A-Za-z0-9_-]+$/.test(executionId) || nodeId === undefined || itemAndStep === null || sigHex.length !== 64) {
 		return undefined;
 	}
-	const marker: WaitMarker = { executionId, nodeId, itemIndex: Number(item), signature: sigHex };
+	const marker: WaitMarker = { executionId, nodeId, itemIndex: Number(itemAndStep[1]), signature: sigHex };
+	if (itemAndStep[2] !== undefined) marker.step = Number(itemAndStep[2]);
 	if (parts.length > 5) marker.userExternalId = parts.slice(5).join('.');
 	return marker;
 }

@@ -30,6 +30,8 @@ export interface WaitSettings {
 	/** How many more times the message is spoken when nothing was pressed. */
 	repeat: number;
 	closingMessage?: string;
+	/** Key Messages: spoken after these keys instead of the Closing Message (outbound IVR). */
+	keyMessages?: Record<string, string>;
 }
 
 export interface WaitSettingsInput {
@@ -43,6 +45,8 @@ export interface WaitSettingsInput {
 	declineKey?: unknown;
 	repeat?: unknown;
 	closingMessage?: unknown;
+	/** Key Messages as the node's fixedCollection gives them: [{ key, message }]. */
+	keyMessages?: unknown;
 }
 
 function optionalKeys(value: unknown, field: string): string {
@@ -83,7 +87,31 @@ export function buildWaitSettings(input: WaitSettingsInput): WaitSettings {
 			}
 		}
 	}
+	const keyMessages = readKeyMessages(input.keyMessages, settings);
+	if (keyMessages !== undefined) settings.keyMessages = keyMessages;
 	return settings;
+}
+
+/** Validates Key Messages: each key a possible answer of the prompt, once, with a text to speak. */
+function readKeyMessages(value: unknown, settings: WaitSettings): Record<string, string> | undefined {
+	if (value === undefined || value === null || (Array.isArray(value) && value.length === 0)) return undefined;
+	if (!Array.isArray(value)) throw new ValidationError('Key Messages', 'Key Messages must be a list of keys, each with a message');
+	if (settings.responseType === 'none') {
+		throw new ValidationError('Key Messages', 'Key Messages need a Response Type that collects keys (Key Press or Approval)');
+	}
+	const messages: Record<string, string> = {};
+	value.forEach((entry, index) => {
+		const row = (entry ?? {}) as Record<string, unknown>;
+		const field = `Key Messages entry ${index + 1}`;
+		const key = optionalKeys(row.key, `${field} Key`);
+		if (key === '') throw new ValidationError('Key Messages', `${field} has no key: enter the key(s) after which its message is spoken, e.g. 1`);
+		if (key.length > settings.maxDigits) {
+			throw new ValidationError('Key Messages', `${field} key "${key}" has more keys than the call collects (${settings.maxDigits})`);
+		}
+		if (messages[key] !== undefined) throw new ValidationError('Key Messages', `${field} repeats the key "${key}": give each key one message`);
+		messages[key] = requireText(row.message, `${field} Message`, `enter what Telesign speaks after the key ${key}`);
+	});
+	return messages;
 }
 
 /** What happened on a waiting call, one record per event, with what was answered to it. */
@@ -117,11 +145,15 @@ function prompt(settings: WaitSettings): TelesignAction {
 	return buildSpeakAction({ message: settings.message, language: settings.language, collectDigits: settings.maxDigits || undefined });
 }
 
-/** The answer after the response is known (or there is none): the closing message, else hang up. */
-function finish(settings: WaitSettings, history: readonly CallStep[]): { action: TelesignAction; answer: StepAnswer } {
+/**
+ * The answer after the response is known (or there is none): the Key Message of the keys pressed, else the
+ * closing message, else hang up.
+ */
+function finish(settings: WaitSettings, history: readonly CallStep[], digits?: string): { action: TelesignAction; answer: StepAnswer } {
 	const closingSpoken = history.some((step) => step.answer === 'closing');
-	if (settings.closingMessage && !closingSpoken) {
-		return { action: buildSpeakAction({ message: settings.closingMessage, language: settings.language }), answer: 'closing' };
+	const message = (digits !== undefined ? settings.keyMessages?.[digits] : undefined) ?? settings.closingMessage;
+	if (message && !closingSpoken) {
+		return { action: buildSpeakAction({ message, language: settings.language }), answer: 'closing' };
 	}
 	return { action: buildHangupAction(), answer: 'hangup' };
 }
@@ -152,7 +184,7 @@ export function decideNext(settings: WaitSettings, history: readonly CallStep[],
 			action = buildHangupAction();
 			step.answer = 'hangup';
 		} else {
-			const next = finish(settings, history);
+			const next = finish(settings, history, step.digits);
 			action = next.action;
 			step.answer = next.answer;
 		}

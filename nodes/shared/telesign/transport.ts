@@ -3,7 +3,7 @@
  * applied (Basic or TSA signing happens in the credential's authenticate()), the body serialised exactly once,
  * bounded retries on 429 only, and failures classified so callers can tell "not placed" from "maybe placed".
  */
-import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, IHttpRequestOptions, IPollFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, IHttpRequestOptions, IPollFunctions, IWebhookFunctions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
 import { TELESIGN_CREDENTIAL } from './credentials';
@@ -13,8 +13,11 @@ import { rawHeaderValue } from './signing';
 export const JSON_CONTENT_TYPE = 'application/json';
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const MAX_RETRY_WAIT_SECONDS = 120;
-/** Who sends: an operation's execute(), or a polling trigger's poll() (the Recording Trigger). */
-export type TelesignContext = IExecuteFunctions | IPollFunctions;
+/**
+ * Who sends: an operation's execute(), a polling trigger's poll() (the Recording Trigger), or a waiting Call and
+ * Wait's webhook() (the next call of an on-call list).
+ */
+export type TelesignContext = IExecuteFunctions | IPollFunctions | IWebhookFunctions;
 
 /** TransportError code of a request not sent because the execution was stopped. */
 export const CANCELLED_CODE = 'EXECUTION_CANCELLED';

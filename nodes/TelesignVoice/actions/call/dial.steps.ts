@@ -4,7 +4,7 @@
  * n8n's Retry On Fail from ever sending an accepted or possibly placed dial twice.
  * https://developer.telesign.com/enterprise/reference/voice-outbound-call
  */
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { buildDialAction } from '../../../shared/telesign/actions';
@@ -27,6 +27,9 @@ import { readDialInput, readSendLimits } from '../dialFields';
 import { defaultExternalId } from './dial.externalId';
 
 export const VOICE_PATH = '/v2/voice';
+
+/** Who dials: an operation's execute(), or a waiting Call and Wait's webhook() (the next call of an on-call list). */
+export type DialContext = IExecuteFunctions | IWebhookFunctions;
 
 export interface PreparedDial {
 	body: IDataObject;
@@ -134,7 +137,7 @@ export function preparedFields(dial: PreparedDial, mayHaveBeenPlaced: boolean): 
 }
 
 /** The result of a dial that was never sent because the execution was stopped. */
-export function cancelledDial(this: IExecuteFunctions, itemIndex: number, dial: PreparedDial): DialResult {
+export function cancelledDial(this: DialContext, itemIndex: number, dial: PreparedDial): DialResult {
 	const error = new NodeOperationError(
 		this.getNode(),
 		'No call was placed: the execution was stopped before this dial was sent',
@@ -143,7 +146,7 @@ export function cancelledDial(this: IExecuteFunctions, itemIndex: number, dial: 
 	return { ok: false, error, fields: preparedFields(dial, false) };
 }
 
-function transportFailure(this: IExecuteFunctions, itemIndex: number, dial: PreparedDial, error: TransportError): DialResult {
+function transportFailure(this: DialContext, itemIndex: number, dial: PreparedDial, error: TransportError): DialResult {
 	if (error.code === CANCELLED_CODE) return cancelledDial.call(this, itemIndex, dial);
 	const placed = error.sent !== 'no';
 	const detail = error.code ? ` (network error ${error.code})` : '';
@@ -161,7 +164,7 @@ function transportFailure(this: IExecuteFunctions, itemIndex: number, dial: Prep
 }
 
 /** Sends one prepared dial and classifies the outcome; never throws. */
-export async function sendDial(this: IExecuteFunctions, itemIndex: number, dial: PreparedDial): Promise<DialResult> {
+export async function sendDial(this: DialContext, itemIndex: number, dial: PreparedDial): Promise<DialResult> {
 	const node = this.getNode();
 	let response: TelesignResponse;
 	try {

@@ -8,6 +8,8 @@
  * 3. n8n's Retry On Fail never sends again a dial an earlier try of this run sent and that placed or may have
  *    placed a call (dial.steps.ts, sentDialsOfThisRun), whatever the item's fields evaluate to now;
  * 4. without Continue On Fail the node stops with the first failure, naming every dial that may have called.
+ * An item may stand for more than one dial (Call and Wait's on-call list: `send` dials the chain's first calls
+ * and returns one result for the item); steps 2-4 hold for the item as a whole.
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
 
@@ -61,6 +63,7 @@ export async function runDialPipeline<J extends DialJob>(
 	context: IExecuteFunctions,
 	count: number,
 	prepare: (itemIndex: number, earlier: EarlierTry) => J | undefined,
+	send: (itemIndex: number, job: J) => Promise<DialResult> = async (itemIndex, job) => await sendDial.call(context, itemIndex, job.dial),
 ): Promise<DialRun<J>> {
 	const continueOnFail = context.continueOnFail();
 	const concurrency = readConcurrency.call(context); // an invalid Concurrency fails the node before anything else
@@ -85,8 +88,9 @@ export async function runDialPipeline<J extends DialJob>(
 		failedBefore ? [] : toSend,
 		concurrency,
 		async (itemIndex) => {
-			const { dial } = jobs.get(itemIndex) as J;
-			const result = await sendDial.call(context, itemIndex, dial);
+			const job = jobs.get(itemIndex) as J;
+			const { dial } = job;
+			const result = await send(itemIndex, job);
 			sentBefore?.set(itemIndex, { externalId: dial.externalId, result, description: result.ok ? undefined : result.error.description });
 			return result;
 		},

@@ -8,6 +8,7 @@ import { SEND_AND_WAIT_OPERATION, updateDisplayOptions } from 'n8n-workflow';
 
 import { MAX_COLLECT_DIGITS } from '../../../../shared/telesign/actions';
 import { MAX_REPEATS } from '../../../../shared/telesign/callAndWait';
+import { MAX_MORE_ROUNDS, MAX_RECIPIENTS } from '../../../../shared/telesign/escalation';
 import { MAX_USER_EXTERNAL_ID_LENGTH } from '../../../../shared/relay';
 import {
 	concurrencyOption,
@@ -90,9 +91,45 @@ const limitWaitTimeOption: INodeProperties = {
 	],
 };
 
+/**
+ * Recipients keeps the parameter name "to" of the single-number node: existing workflows (and the AI Agent's
+ * Human-in-the-loop tool built from this node) go on unchanged, and one number behaves as before.
+ */
+function recipientsFields(): INodeProperties[] {
+	const [to, callerId] = dialNumberFields('Must be a number your account leases from Telesign.');
+	const recipients: INodeProperties = {
+		...to,
+		displayName: 'Recipients',
+		placeholder: '15555550001, 15555550002',
+		description:
+			'The number to call, or an on-call list: numbers separated by commas or new lines, or an array from an expression such as {{ $json.oncall }}. Each number is checked before anything is dialled.',
+		hint: `One number: one call, as always. Several (up to ${MAX_RECIPIENTS}): called as Strategy says until one acknowledges; the output is one item with acknowledged_by and attempts. "+", spaces and dashes are removed.`,
+	};
+	const strategy: INodeProperties = {
+		displayName: 'Strategy',
+		name: 'strategy',
+		type: 'options',
+		default: 'oneAfterAnother',
+		description: 'How an on-call list is called (with one number there is nothing to choose)',
+		options: [
+			{
+				name: 'All at Once',
+				value: 'allAtOnce',
+				description: 'Ring everyone; the first to acknowledge wins, the others are ended at once',
+			},
+			{
+				name: 'One After Another',
+				value: 'oneAfterAnother',
+				description: 'Call the next person when a call ends without acknowledgement (busy, no answer, wrong key, hung up)',
+			},
+		],
+	};
+	return [recipients, callerId, strategy];
+}
+
 const properties: INodeProperties[] = [
 	relayNotice,
-	...dialNumberFields('Must be a number your account leases from Telesign.'),
+	...recipientsFields(),
 	messageProperty('What Telesign speaks when the call is answered (text-to-speech). Say which key to press.'),
 	languageProperty(),
 	{
@@ -175,12 +212,57 @@ const properties: INodeProperties[] = [
 			},
 			concurrencyOption,
 			{
+				displayName: 'Ended By Others Message',
+				name: 'endedByOthersMessage',
+				type: 'string',
+				default: '',
+				placeholder: 'This alert was acknowledged by someone else. Goodbye.',
+				description:
+					'All at Once: spoken to everyone still on the line once someone acknowledged, before their call is ended. Empty: their call is hung up without a word. Their keys never count.',
+				displayOptions: { show: { '/strategy': ['allAtOnce'] } },
+			},
+			{
 				...externalIdOption,
 				description:
 					`Your own ID for this call, up to ${MAX_USER_EXTERNAL_ID_LENGTH} characters. It is returned as external_id and appended to the external_id Telesign gets, after the marker that leads the call's events back to this execution. Empty: external_id is null.`,
 			},
+			{
+				displayName: 'Key Messages',
+				name: 'keyMessages',
+				type: 'fixedCollection',
+				placeholder: 'Add Key Message',
+				typeOptions: { multipleValues: true },
+				default: {},
+				description: 'A message per key, spoken after that key instead of the Closing Message (e.g. 1 → "You own the incident")',
+				displayOptions: { show: { '/responseType': ['keyPress', 'approval'] } },
+				options: [
+					{
+						displayName: 'Key Message',
+						name: 'values',
+						values: [
+							{ displayName: 'Key', name: 'key', type: 'string', default: '1', placeholder: '1', description: 'The key(s) pressed' },
+							{
+								displayName: 'Message',
+								name: 'message',
+								type: 'string',
+								default: '',
+								placeholder: 'Thank you, you own the incident.',
+								description: 'Spoken after that key, then the call is hung up',
+							},
+						],
+					},
+				],
+			},
 			limitWaitTimeOption,
 			maxCallDurationOption,
+			{
+				displayName: 'More Rounds',
+				name: 'moreRounds',
+				type: 'number',
+				typeOptions: { minValue: 0, maxValue: MAX_MORE_ROUNDS },
+				default: 0,
+				description: `How many more times the whole list is called when nobody acknowledged (0 to ${MAX_MORE_ROUNDS}). Limit Wait Time covers every round: raise it for long lists.`,
+			},
 			rateLimitRetriesOption,
 			{
 				displayName: 'Repeat Message',

@@ -19,15 +19,21 @@ import { NodeOperationError } from 'n8n-workflow';
 import { buildDialAction } from '../../../../shared/telesign/actions';
 import type { WaitSettings } from '../../../../shared/telesign/callAndWait';
 import { buildOutcome, buildWaitSettings } from '../../../../shared/telesign/callAndWait';
+import { buildChainPlan, isChain, parseRecipients, stepCount } from '../../../../shared/telesign/escalation';
 import { ValidationError } from '../../../../shared/telesign/validation';
 import { MAX_USER_EXTERNAL_ID_LENGTH, buildExternalId, encodeMarker, relayKeyFor } from '../../../../shared/relay';
 import { errorItem } from '../../nodeErrors';
 import { getOptions } from '../../runItems';
 import { readDialInput, readSendLimits } from '../../dialFields';
 import { readLanguage } from '../../speechFields';
+import type { DialResult } from '../dial.steps';
+import { sendDial } from '../dial.steps';
 import type { DialJob } from '../dialPipeline';
 import { runDialPipeline } from '../dialPipeline';
 import { DEFAULT_WAIT_MINUTES } from './callAndWait.description';
+import type { ChainStart, WaitingChain } from './chain';
+import { startChain } from './chain';
+import { chainOutcome } from './followedChains';
 import type { WaitingCall, WaitingItem } from './waitingState';
 import { keepAsTimeoutOutput, keepWaitingState } from './waitingState';
 import { FALLBACK_AFTER_MS, armTimeLimit } from './timeLimit';
@@ -49,6 +55,7 @@ function readSettings(this: IExecuteFunctions, itemIndex: number, options: IData
 		declineKey: approval.declineKey,
 		repeat: options.repeatMessage ?? 1,
 		closingMessage: options.closingMessage,
+		keyMessages: (options.keyMessages as IDataObject | undefined)?.values,
 	});
 }
 
@@ -68,6 +75,8 @@ function userExternalIdOf(options: IDataObject): string | undefined {
 interface WaitJob extends DialJob {
 	settings: WaitSettings;
 	userExternalId?: string;
+	/** An on-call list (chain.ts); absent for one number. */
+	chain?: WaitingChain;
 }
 
 interface ResumeParts {
@@ -91,8 +100,20 @@ function prepare(this: IExecuteFunctions, itemIndex: number, resume: ResumeParts
 	const options = getOptions.call(this, itemIndex);
 	const settings = readSettings.call(this, itemIndex, options);
 	const userExternalId = userExternalIdOf(options);
-	const externalId = buildExternalId(encodeMarker({ ...resume, itemIndex }), userExternalId);
-	const action = buildDialAction({ ...readDialInput.call(this, itemIndex, { ...options, sendDtmf: undefined }), externalId });
+	const recipients = parseRecipients(this.getNodeParameter('to', itemIndex));
+	const plan = buildChainPlan({
+		recipients,
+		strategy: this.getNodeParameter('strategy', itemIndex, 'oneAfterAnother'),
+		moreRounds: options.moreRounds,
+		endedByOthersMessage: options.endedByOthersMessage,
+	});
+	const marker = { ...resume, itemIndex };
+	const chained = isChain(plan);
+	// A chain's longest marker is checked here too, so that no later step can fail Telesign's limit.
+	if (chained) buildExternalId(encodeMarker({ ...marker, step: stepCount(plan) - 1 }), userExternalId);
+	const externalId = buildExternalId(encodeMarker(chained ? { ...marker, step: 0 } : marker), userExternalId);
+	const input = readDialInput.call(this, itemIndex, { ...options, sendDtmf: undefined });
+	const action = buildDialAction({ ...input, to: recipients[0], externalId });
 	const dial = {
 		body: action as unknown as IDataObject,
 		externalId: action.params.external_id as string,
@@ -100,7 +121,16 @@ function prepare(this: IExecuteFunctions, itemIndex: number, resume: ResumeParts
 		callerIdNumber: action.params.caller_id_number,
 		...readSendLimits(options),
 	};
-	return { dial, settings, userExternalId };
+	if (!chained) return { dial, settings, userExternalId };
+	const chainDial = { body: dial.body, callerIdNumber: dial.callerIdNumber, retries: dial.retries, timeoutMs: dial.timeoutMs };
+	return { dial, settings, userExternalId, chain: { plan, dial: chainDial, marker, started: { placed: [], failed: [] } } };
+}
+
+/** The pipeline's send: one dial, or the first calls of an on-call list. */
+async function sendJob(this: IExecuteFunctions, itemIndex: number, job: WaitJob): Promise<DialResult> {
+	if (job.chain === undefined) return await sendDial.call(this, itemIndex, job.dial);
+	const stopped = () => this.getExecutionCancelSignal?.()?.aborted === true;
+	return await startChain(this, itemIndex, job.chain, job.userExternalId ?? null, stopped);
 }
 
 const UNIT_MS: Record<string, number> = { seconds: 1000, minutes: 60_000, hours: 3_600_000, days: 86_400_000 };
@@ -129,20 +159,33 @@ function notFollowed(this: IExecuteFunctions, itemIndex: number): NodeOperationE
 	});
 }
 
-function newWaitingCall(job: WaitJob, referenceId: unknown): WaitingCall {
-	return {
+function newWaitingCall(job: WaitJob, json: IDataObject): WaitingCall {
+	const call: WaitingCall = {
 		settings: job.settings,
-		reference_id: typeof referenceId === 'string' ? referenceId : null,
+		reference_id: typeof json.reference_id === 'string' ? json.reference_id : null,
 		to: job.dial.to,
 		user_external_id: job.userExternalId ?? null,
 	};
+	if (job.chain !== undefined) call.chain = { ...job.chain, started: json.chain_started as unknown as ChainStart };
+	return call;
+}
+
+/** What n8n outputs for an item if no process that followed its calls is alive at the time limit. */
+function timeoutOutcome(call: WaitingCall): IDataObject {
+	if (call.chain !== undefined) return chainOutcome({ ...call, chain: call.chain }, undefined, true);
+	return buildOutcome(call.settings, [], { referenceId: call.reference_id ?? undefined, externalId: call.user_external_id, to: call.to }) as IDataObject;
 }
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	if (items.length === 0) return [];
 	const waitTill = waitTillOf.call(this);
 	const resume = resumeParts.call(this);
-	const { jobs, results } = await runDialPipeline(this, items.length, (itemIndex) => prepare.call(this, itemIndex, resume));
+	const { jobs, results } = await runDialPipeline(
+		this,
+		items.length,
+		(itemIndex) => prepare.call(this, itemIndex, resume),
+		async (itemIndex, job) => await sendJob.call(this, itemIndex, job),
+	);
 	const timeoutItems: INodeExecutionData[] = [];
 	const waiting: WaitingItem[] = [];
 	results.forEach((result, itemIndex) => {
@@ -156,9 +199,8 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			waiting[itemIndex] = { failed: failed.json };
 			return;
 		}
-		const call = newWaitingCall(job, result.json.reference_id);
-		const outcome = buildOutcome(call.settings, [], { referenceId: call.reference_id ?? undefined, externalId: call.user_external_id, to: call.to });
-		timeoutItems.push({ json: outcome as IDataObject, pairedItem: { item: itemIndex } });
+		const call = newWaitingCall(job, result.json);
+		timeoutItems.push({ json: timeoutOutcome(call), pairedItem: { item: itemIndex } });
 		waiting[itemIndex] = { call };
 	});
 	if (!waiting.some((item) => item !== undefined && 'call' in item)) return timeoutItems;

@@ -11,6 +11,9 @@ import { parseEventBody } from '../../../../shared/telesign/events';
 import { markerTargetsThisNode, parseMarker, readRawBody, sendSignedAnswer, verifyRelayedRequest } from '../../../../shared/relay';
 import type { FollowedCall } from './followedCalls';
 import { adoptKnown, callOf, callsOf, forget, hasTimeLimit, recordStep, repeatAnswer, sameEvent } from './followedCalls';
+import { dialDueSteps } from './chain';
+import type { FollowedChain } from './followedChains';
+import { adoptKnownChains, chainFinished, chainOf, chainOutcome, followChainEvent, forgetChains, knownChainOf } from './followedChains';
 import { armTimeLimit, parseTimeLimitRequest } from './timeLimit';
 import type { WaitingItem } from './waitingState';
 import { failedItemOf, readTimeLimit, readWaitingItem, readWaitingState, waitingCallOf } from './waitingState';
@@ -37,13 +40,20 @@ function refuse(this: IWebhookFunctions, status: number, message: string): IWebh
  * The outcome items, or undefined while a dialled call has not ended (at the time limit, a call that has not
  * ended is a timeout outcome with what is known of it).
  */
-function outcomes(items: WaitingItem[], calls: Map<number, FollowedCall>, atTimeLimit = false): INodeExecutionData[] | undefined {
+function outcomes(items: WaitingItem[], key: string, calls: Map<number, FollowedCall>, atTimeLimit = false): INodeExecutionData[] | undefined {
 	const output: INodeExecutionData[] = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		const waiting = waitingCallOf(items[itemIndex]);
 		if (waiting === undefined) {
 			const failed = failedItemOf(items[itemIndex]);
 			if (failed !== undefined) output.push({ json: failed, pairedItem: { item: itemIndex } });
+			continue;
+		}
+		if (waiting.chain !== undefined) {
+			const chain = knownChainOf(key, itemIndex);
+			const finished = chain !== undefined && chainFinished(chain, waiting.chain.plan);
+			if (!finished && !atTimeLimit) return undefined;
+			output.push({ json: chainOutcome({ ...waiting, chain: waiting.chain }, chain, !finished), pairedItem: { item: itemIndex } });
 			continue;
 		}
 		const found = calls.get(itemIndex);
@@ -70,9 +80,12 @@ function endAtTimeLimit(this: IWebhookFunctions, key: Buffer, raw: Buffer, nowMs
 	}
 	const calls = callsOf(request.signature, nowMs);
 	adoptKnown(calls, request.calls);
-	const output = outcomes(readWaitingState(this), calls, true) ?? [];
+	const items = readWaitingState(this);
+	adoptKnownChains(request.signature, (item) => waitingCallOf(items[item])?.chain, request.chains ?? [], nowMs);
+	const output = outcomes(items, request.signature, calls, true) ?? [];
 	sendSignedAnswer(this, key, null);
 	forget(request.signature);
+	forgetChains(request.signature);
 	return { noWebhookResponse: true, workflowData: [output] };
 }
 
@@ -105,7 +118,15 @@ export async function callAndWaitWebhook(this: IWebhookFunctions): Promise<IWebh
 	const calls = callsOf(marker.signature, nowMs);
 	let action: IDataObject | null = null;
 	let ended = false;
-	if (waiting !== undefined) {
+	let chain: FollowedChain | undefined;
+	if (waiting?.chain !== undefined) {
+		followTimeLimit.call(this, marker.signature, relay.key);
+		chain = chainOf(marker.signature, marker.itemIndex, waiting.chain, nowMs);
+		const { event, data, reference_id: referenceId } = parsed.event;
+		const followed = followChainEvent(chain, waiting.settings, waiting.chain.plan, marker.step ?? 0, { event, data, referenceId: typeof referenceId === 'string' ? referenceId : undefined }, nowMs);
+		action = followed.action;
+		ended = followed.callEnded;
+	} else if (waiting !== undefined) {
 		followTimeLimit.call(this, marker.signature, relay.key);
 		const { event, data } = parsed.event;
 		const call = callOf(calls, marker.itemIndex, typeof parsed.event.reference_id === 'string' ? parsed.event.reference_id : undefined);
@@ -121,8 +142,13 @@ export async function callAndWaitWebhook(this: IWebhookFunctions): Promise<IWebh
 		}
 	}
 	sendSignedAnswer(this, relay.key, action);
-	const output = ended ? outcomes(readWaitingState(this), calls) : undefined;
+	// An on-call list's next calls are dialled once Telesign has its answer (chain.ts: never twice per step).
+	if (ended && chain !== undefined && waiting?.chain !== undefined) {
+		await dialDueSteps(this, marker.itemIndex, waiting.chain, waiting.user_external_id, chain);
+	}
+	const output = ended ? outcomes(readWaitingState(this), marker.signature, calls) : undefined;
 	if (output === undefined) return { noWebhookResponse: true };
 	forget(marker.signature);
+	forgetChains(marker.signature);
 	return { noWebhookResponse: true, workflowData: [output] };
 }

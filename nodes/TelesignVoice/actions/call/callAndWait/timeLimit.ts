@@ -21,6 +21,8 @@ import { sleep } from 'n8n-workflow';
 import { RELAY_TIMEOUT_MS, signRelay } from '../../../../shared/relay';
 import type { KnownCall } from './followedCalls';
 import { knownCalls, setTimeLimit, timeLimitAt } from './followedCalls';
+import type { KnownChain } from './followedChains';
+import { knownChains } from './followedChains';
 
 /** How long after the time limit n8n's own timer ends the wait (n8n looks for due waits every 60 seconds). */
 export const FALLBACK_AFTER_MS = 60_000;
@@ -41,6 +43,8 @@ export interface TimeLimitRequest {
 	/** Which wait it ends: another run of the node in the same execution has another limit. */
 	at_ms: number;
 	calls: KnownCall[];
+	/** What the sender knows of the items' on-call lists (followedChains.ts). */
+	chains?: KnownChain[];
 }
 
 export interface TimerSetup {
@@ -54,7 +58,13 @@ export interface TimerSetup {
 }
 
 async function sendTimeLimit(setup: TimerSetup): Promise<void> {
-	const request: TimeLimitRequest = { node_id: setup.nodeId, signature: setup.key, at_ms: setup.limit.atMs, calls: knownCalls(setup.key) };
+	const request: TimeLimitRequest = {
+		node_id: setup.nodeId,
+		signature: setup.key,
+		at_ms: setup.limit.atMs,
+		calls: knownCalls(setup.key),
+		chains: knownChains(setup.key),
+	};
 	const body = Buffer.from(JSON.stringify({ time_limit: request }), 'utf8');
 	try {
 		const response = (await setup.http({

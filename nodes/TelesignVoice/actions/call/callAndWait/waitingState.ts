@@ -18,6 +18,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, IWebhookFunctions } from 'n8n-workflow';
 
 import type { WaitSettings } from '../../../../shared/telesign/callAndWait';
+import type { WaitingChain } from './chain';
 import type { TimeLimit } from './timeLimit';
 
 export const STATE_KEY = 'telesignVoiceWaitingCall';
@@ -28,6 +29,8 @@ export interface WaitingCall {
 	reference_id: string | null;
 	to: string;
 	user_external_id: string | null;
+	/** An on-call list (several Recipients or More Rounds): its plan and what execute() dialled (chain.ts). */
+	chain?: WaitingChain;
 }
 
 /** Per input item: the dialled call it follows, or the error item of a dial that failed (output as it is). */
