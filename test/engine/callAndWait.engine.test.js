@@ -5,13 +5,12 @@
  * n8n's /webhook-waiting/<execution>/<node> does for each relayed event), and the execution resumes with the
  * webhook's items the way n8n resumes it (waiting node disabled, its input replaced, forwardAllOutputs).
  */
-const { Workflow } = require('n8n-workflow');
 
-const { callWebhook, dialWorkflow, runWorkflow, outputOf, nodeTypes } = require('./harness');
+const { dialWorkflow, postToWaitingNode, runWorkflow, outputOf } = require('./harness');
 const { fakeTelesign, accepted, CALLER } = require('./setup');
 const { TelesignVoice } = require('../../nodes/TelesignVoice/TelesignVoice.node');
 const { clearCredentialCache } = require('../../nodes/shared/credentialCache');
-const { deriveRelayKey, parseMarker, signRelay, verifyRelayHeaders } = require('../../nodes/shared/relay');
+const { parseMarker, verifyRelayHeaders } = require('../../nodes/shared/relay');
 
 const ALICE = '15555550001';
 const BOB = '15555550002';
@@ -64,19 +63,7 @@ async function relay(wf, run, call, event, data) {
 
 /** A signed request to the waiting node's webhook: a relayed event, or a time-limit request (timeLimit.ts). */
 async function post(wf, run, signature, raw, kind) {
-	const key = deriveRelayKey(server.credentials.apiKey, server.credentials.customerId);
-	const request = { method: 'POST', headers: signRelay(key, kind, raw, Date.now()), query: { signature }, rawBody: raw, body: {} };
-	const workflow = new Workflow({ id: 'wf-1', name: 'engine test', nodes: wf.nodes, connections: wf.connections, nodeTypes, active: false, settings: {} });
-	const { result, reply } = await callWebhook({
-		workflow,
-		node: workflow.getNode('Telesign Voice'),
-		nodeType: new TelesignVoice(),
-		credentials: server.credentials,
-		request,
-		runExecutionData: run.data,
-		waiting: true,
-		executionId: 'exec-1',
-	});
+	const { result, reply, key } = await postToWaitingNode({ wf, runData: run.data, credentials: server.credentials, signature, raw, kind });
 	const signed = verifyRelayHeaders({ key, kind: 'answer', body: reply.body, headers: reply.headers, nowMs: Date.now() });
 	expect(signed).toEqual({ valid: true });
 	return { result, action: JSON.parse(reply.body.toString()).action };

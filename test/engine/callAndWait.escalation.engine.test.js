@@ -5,15 +5,13 @@
  * answered by the waiting node's webhook(), which dials the next person when a call ends without the acknowledging
  * answer; the execution resumes once, with one outcome item per input item.
  */
-const { Workflow } = require('n8n-workflow');
 
-const { callWebhook, dialWorkflow, runWorkflow, outputOf, nodeTypes } = require('./harness');
+const { dialWorkflow, postToWaitingNode, runWorkflow, outputOf } = require('./harness');
 const { fakeTelesign, CALLER } = require('./setup');
-const { TelesignVoice } = require('../../nodes/TelesignVoice/TelesignVoice.node');
 const { clearCredentialCache } = require('../../nodes/shared/credentialCache');
 const { forgetAllChains } = require('../../nodes/TelesignVoice/actions/call/callAndWait/followedChains');
 const { forgetAll } = require('../../nodes/TelesignVoice/actions/call/callAndWait/followedCalls');
-const { deriveRelayKey, parseMarker, signRelay } = require('../../nodes/shared/relay');
+const { parseMarker } = require('../../nodes/shared/relay');
 
 const A = '15555550001';
 const B = '15555550002';
@@ -63,19 +61,7 @@ function dials() {
 /** One relayed event (`skewMs`: the relay's own timestamp, so that two relays of one event differ as two trigger runs' do). */
 async function relay(setup, call, event, data, skewMs = 0) {
 	const raw = Buffer.from(JSON.stringify({ event, reference_id: call.referenceId, external_id: call.externalId, data }));
-	const key = deriveRelayKey(server.credentials.apiKey, server.credentials.customerId);
-	const request = { method: 'POST', headers: signRelay(key, 'event', raw, Date.now() + skewMs), query: { signature: call.marker.signature }, rawBody: raw, body: {} };
-	const workflow = new Workflow({ id: 'wf-1', name: 'engine test', nodes: setup.wf.nodes, connections: setup.wf.connections, nodeTypes, active: false, settings: {} });
-	const { result, reply } = await callWebhook({
-		workflow,
-		node: workflow.getNode('Telesign Voice'),
-		nodeType: new TelesignVoice(),
-		credentials: server.credentials,
-		request,
-		runExecutionData: setup.run.data,
-		waiting: true,
-		executionId: 'exec-1',
-	});
+	const { result, reply } = await postToWaitingNode({ wf: setup.wf, runData: setup.run.data, credentials: server.credentials, signature: call.marker.signature, raw, relayMs: Date.now() + skewMs });
 	expect(reply.status).toBe(200);
 	return { result, action: JSON.parse(reply.body.toString()).action };
 }

@@ -408,4 +408,26 @@ function outputOf(run, nodeName, outputIndex = 0, runIndex = 0) {
 	return task?.data?.main?.[outputIndex] ?? [];
 }
 
-module.exports = { EXPRESSION_ENGINE, callWebhook, callTriggerWebhook, activateTrigger, pollRecordingTrigger, httpRequestWorkflow, dialWorkflow, runWorkflow, outputOf, TELESIGN_NODE, START_NODE, PASS_NODE, nodeTypes };
+/**
+ * A relay request to the waiting Telesign Voice node's webhook, signed as the trigger signs it (kind 'event' or
+ * 'timeLimit'; `relayMs`: the relay's own timestamp), over the run as n8n saved it while waiting.
+ */
+async function postToWaitingNode({ wf, runData, credentials, signature, raw, kind = 'event', relayMs = Date.now() }) {
+	const { deriveRelayKey, signRelay } = require('../../nodes/shared/relay');
+	const key = deriveRelayKey(credentials.apiKey, credentials.customerId);
+	const request = { method: 'POST', headers: signRelay(key, kind, raw, relayMs), query: { signature }, rawBody: raw, body: {} };
+	const workflow = new Workflow({ id: 'wf-1', name: 'engine test', nodes: wf.nodes, connections: wf.connections, nodeTypes, active: false, settings: {} });
+	const { result, reply } = await callWebhook({
+		workflow,
+		node: workflow.getNode('Telesign Voice'),
+		nodeType: new TelesignVoice(),
+		credentials,
+		request,
+		runExecutionData: runData,
+		waiting: true,
+		executionId: 'exec-1',
+	});
+	return { result, reply, key };
+}
+
+module.exports = { EXPRESSION_ENGINE, callWebhook, postToWaitingNode, callTriggerWebhook, activateTrigger, pollRecordingTrigger, httpRequestWorkflow, dialWorkflow, runWorkflow, outputOf, TELESIGN_NODE, START_NODE, PASS_NODE, nodeTypes };
