@@ -13,7 +13,8 @@
  *      the moment the simulator accepts the next person's POST /v2/voice. The simulator runs in this process and
  *      emits 'request' when it has read and accepted a dial, so both ends are read on one clock
  *      (performance.now()); the floor's end is its answer received. The trigger's answer to that call_completed
- *      (the relay's round trip: the waiting node answers the relay first, then dials) is kept beside it.
+ *      (the relay's round trip: the waiting node answers the relay first, then dials) is kept beside it, and per
+ *      chain the dial's arrival minus that answer's: where the time goes (relay, then the dial).
  * Chains stay waiting throughout (each on its second call): the count is read before and after the measurement.
  * Then every second call presses 1 and ends; each execution must resume once, acknowledged by the second person
  * with both attempts, and the simulator must have seen each chain's first and second numbers once, nobody else.
@@ -78,7 +79,7 @@ async function timeFloor(run, index, flavour) {
 
 /** Steps 1 and 2 of the file's comment for every chain; the first `warmup` chains are not counted. */
 async function measureChains(run, chains, warmup) {
-	const lat = { floor: [], nextDial: [], triggerAnswer: [] };
+	const lat = { floor: [], nextDial: [], triggerAnswer: [], dialAfterAnswer: [] };
 	const failures = { count: 0, first: undefined };
 	const fail = (message) => {
 		failures.count++;
@@ -104,6 +105,7 @@ async function measureChains(run, chains, warmup) {
 				else if (i >= warmup) {
 					lat.nextDial.push(r.dialMs);
 					lat.triggerAnswer.push(r.answerMs);
+					lat.dialAfterAnswer.push(r.dialMs - r.answerMs);
 				}
 			}
 		}

@@ -109,7 +109,9 @@ function escalationRows(e, row, targets) {
 		'(same run)',
 		`${ratio <= CONFIG.goalRatio ? '✅' : '❌'} ≤${CONFIG.goalRatio}×${wrong}`,
 	]);
-	row([sec, "… the trigger's answer to that call_completed (the relay's round trip; the waiting node answers it, then dials)", ...cells(triggerAnswer), `p50 ${fmtX(triggerAnswer.p50 / floor.p50)}`, '', '(same run)', '']);
+	row([sec, "… of which the trigger's answer to that call_completed (the relay's round trip; the waiting node answers it, then dials)", ...cells(triggerAnswer), `p50 ${fmtX(triggerAnswer.p50 / floor.p50)}`, '', '(same run)', '']);
+	const after = e.latency.dialAfterAnswer;
+	if (after) row([sec, "… then the dial: per chain, the dial's arrival at the simulator minus the trigger's answer's (n8n's credential read and the request)", ...cells(after), `p50 ${fmtX(after.p50 / floor.p50)}`, '', '(same run)', '']);
 	const held = Math.min(e.waiting.before, e.waiting.after);
 	const right = e.dials.problems.length === 0 && e.verified.items === e.chains && !e.verified.error;
 	targets.push({ target: `On-call lists waiting at once in one n8n ≥ ${CONFIG.goalWaiting}, each next person dialled once`, value: `${held} waiting, ${e.verified.items}/${e.chains} right`, met: held >= CONFIG.goalWaiting && right });
