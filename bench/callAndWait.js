@@ -11,8 +11,8 @@
  * Telesign Voice Trigger, which relays them to the waiting execution. So the bench decides when events arrive and
  * can post the same client's requests to the other pipelines between them.
  *
- * Three scenarios, each with every call waiting at once before any event is posted (BENCH_CW_PARTS selects;
- * `--burst` runs the third alone). The first two (lib/callAndWait/scenario.js):
+ * Four scenarios, each with every call waiting at once before any event is posted (BENCH_CW_PARTS selects;
+ * `--burst` and `--escalation` run one alone). The first two (lib/callAndWait/scenario.js):
  *  - `executions`: BENCH_CW_EXECUTIONS executions (default 200), each Webhook → Call and Wait with one call;
  *  - `items`: one execution of BENCH_CW_ITEMS items (default 250): Webhook → Split Out → Call and Wait.
  * In each: n8n's RSS idle, with every call waiting, and after every execution has resumed; then the latency of
@@ -20,6 +20,10 @@
  * the order rotating) with the same event to "Webhook → Set" (the floor) and to "Telesign Voice Trigger → Respond
  * Speak" (today's path); then every call is finished (speak_completed with key 1 → hangup, call_completed) and each
  * execution's output is checked: one acknowledged item per call, for the number it called, in item order.
+ *  - `escalation` (lib/callAndWait/escalation.js, `--escalation` alone): BENCH_CW_CHAINS on-call lists (default
+ *    200 executions of one chain of BENCH_CW_CHAIN_LENGTH numbers, One After Another) waiting; per chain, the
+ *    first call ends unacknowledged and the time from its call_completed to the next person's dial request at
+ *    the simulator is measured beside Webhook → Set; then every chain's outcome and dials are checked.
  *  - `burst` (lib/callAndWait/burst.js): the same events with 16 in flight (BENCH_CW_BURST_CONCURRENCY), each
  *    relay block interleaved with blocks of the same size to Webhook → Set and to Trigger → Respond Speak;
  *    relayed answers' p50/p99 and n8n's CPU per event for each path.
@@ -34,6 +38,7 @@ const { loadAverage } = require('./lib/proc');
 const { CONFIG } = require('./lib/callAndWait/config');
 const { scenario } = require('./lib/callAndWait/scenario');
 const { burstScenario } = require('./lib/callAndWait/burst');
+const { escalationScenario } = require('./lib/callAndWait/escalation');
 const { rows } = require('./lib/callAndWait/rows');
 
 /** The floor and today's trigger → Respond path: run.js's event pipelines when it made them, else made here. */
@@ -78,9 +83,10 @@ async function measure(ctx, log = (m) => process.stderr.write(`[bench call and w
 		const results = [];
 		if (has('executions')) results.push(await scenario(run, { key: 'executions', executions: CONFIG.executions, itemsPerExecution: 1 }));
 		if (has('items')) results.push(await scenario(run, { key: 'items', executions: 1, itemsPerExecution: CONFIG.items }));
+		const escalation = has('escalation') ? await escalationScenario(run) : undefined;
 		const burst = has('burst') ? await burstScenario(run) : undefined;
 		await n8n.deactivate(trigger.id);
-		return { config: CONFIG, results, burst };
+		return { config: CONFIG, results, escalation, burst };
 	} finally {
 		await sim.stop();
 	}
@@ -88,7 +94,7 @@ async function measure(ctx, log = (m) => process.stderr.write(`[bench call and w
 
 module.exports = { measure, rows, CONFIG };
 
-// ─────────────────────────── alone: node bench/callAndWait.js [--burst] ───────────────────────────
+// ─────────────────────── alone: node bench/callAndWait.js [--burst | --escalation] ───────────────────────
 
 /** Prints this part's table and targets, and keeps the raw report in bench/.out. */
 function publishAlone(report, started) {
@@ -105,6 +111,7 @@ function publishAlone(report, started) {
 function runAlone() {
 	const env = process.env;
 	if (process.argv.includes('--burst')) CONFIG.scenarios = ['burst'];
+	if (process.argv.includes('--escalation')) CONFIG.scenarios = ['escalation'];
 	const { N8nServer } = require('../test/e2e/harness/n8n');
 	const port = Number(env.BENCH_PORT || 5710);
 	const extraEnv = env.BENCH_N8N_ENV ? JSON.parse(env.BENCH_N8N_ENV) : {}; // e.g. {"N8N_EXPRESSION_ENGINE":"legacy"}

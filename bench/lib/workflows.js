@@ -133,9 +133,10 @@ function builtinEventWorkflow(headerAuth = false) {
 
 /**
  * Call and Wait: Webhook (answers at once) [→ Split Out body.calls] → Call and Wait speaking `message`
- * (key 1 acknowledges, no repeat).
+ * (key 1 acknowledges, no repeat). With `list`: Recipients is the request's `recipients` array, an on-call list
+ * called One After Another.
  */
-function callAndWaitWorkflow(key, message, { split }) {
+function callAndWaitWorkflow(key, message, { split, list = false }) {
 	const alertIn = node('Alert In', 'n8n-nodes-base.webhook', 2, { httpMethod: 'POST', path: `bench-cw-${key}`, responseMode: 'onReceived', options: {} }, { webhookId: crypto.randomUUID() });
 	const callAndWait = node(
 		'Call and Wait',
@@ -144,8 +145,9 @@ function callAndWaitWorkflow(key, message, { split }) {
 		{
 			resource: 'call',
 			operation: 'sendAndWait',
-			to: split ? '={{ $json.to }}' : '={{ $json.body.to }}',
+			to: list ? '={{ $json.body.recipients }}' : split ? '={{ $json.to }}' : '={{ $json.body.to }}',
 			callerIdNumber: CALLER_ID,
+			...(list ? { strategy: 'oneAfterAnother' } : {}),
 			message,
 			responseType: 'keyPress',
 			maxDigits: 1,

@@ -90,6 +90,47 @@ function burstRows(b, row) {
 	]);
 }
 
+/** The on-call list rows: Webhook → Set, call_completed → next person's dial (with its target), the trigger's answer, the chains held. */
+function escalationRows(e, row, targets) {
+	const { floor, nextDial, triggerAnswer } = e.latency;
+	const sec = `Call and Wait · on-call lists · ${e.chains} executions × 1 chain of ${e.length} numbers (One After Another) waiting · ${floor.n} chains measured (after ${e.chains - e.measured}) · concurrency 1`;
+	const cells = (l) => [`p50 ${fmtMs(l.p50)} · p95 ${fmtMs(l.p95)} · p99 ${fmtMs(l.p99)}`, `${fmtMs(l.min)}–${fmtMs(l.max)}`, ''];
+	row([sec, 'Webhook → Set (floor): the same call_completed body without the marker, same client, interleaved', ...cells(floor), '1.00×', '', fmtMb(e.rss.waitingKb), '']);
+	const ratio = nextDial.p50 / floor.p50;
+	const ok = ratio <= CONFIG.goalRatio && e.failures.count === 0;
+	targets.push({ target: `On-call list: call_completed of an unacknowledged call → next person's dial at Telesign, p50 ≤ ${CONFIG.goalRatio}× Webhook → Set`, value: fmtX(ratio), met: ok });
+	const wrong = e.failures.count > 0 ? ` · ❌ ${e.failures.count} wrong or missing (${String(e.failures.first).slice(0, 80)})` : '';
+	row([
+		sec,
+		"call_completed of the first call (busy, or answered and nothing pressed; alternating) → Trigger → relay → waiting node → next person's POST /v2/voice received by the simulator",
+		...cells(nextDial),
+		`**p50 ${fmtX(ratio)}** · p95 ${fmtX(nextDial.p95 / floor.p95)}`,
+		`${fmtMs(e.cpuMsPerChain)}/chain (its 2–3 events + 1 floor event)`,
+		'(same run)',
+		`${ratio <= CONFIG.goalRatio ? '✅' : '❌'} ≤${CONFIG.goalRatio}×${wrong}`,
+	]);
+	row([sec, "… of which the trigger's answer to that call_completed (the relay's round trip; the waiting node answers it, then dials)", ...cells(triggerAnswer), `p50 ${fmtX(triggerAnswer.p50 / floor.p50)}`, '', '(same run)', '']);
+	const after = e.latency.dialAfterAnswer;
+	if (after) row([sec, "… then the dial: per chain, the dial's arrival at the simulator minus the trigger's answer's (n8n's credential read and the request)", ...cells(after), `p50 ${fmtX(after.p50 / floor.p50)}`, '', '(same run)', '']);
+	const held = Math.min(e.waiting.before, e.waiting.after);
+	const right = e.dials.problems.length === 0 && e.verified.items === e.chains && !e.verified.error;
+	targets.push({ target: `On-call lists waiting at once in one n8n ≥ ${CONFIG.goalWaiting}, each next person dialled once`, value: `${held} waiting, ${e.verified.items}/${e.chains} right`, met: held >= CONFIG.goalWaiting && right });
+	const problem = e.verified.error || e.dials.problems.join('; ');
+	row([
+		sec,
+		`Held: ${e.chains} chains dialled and waiting (placed in ${fmtMs(e.placeMs)}); ${e.waiting.before} waiting before the measurement, ${e.waiting.after} after (each on its second call); then every second person pressed 1 (${fmtMs(e.finishMs)}): ${e.verified.executions} execution(s) resumed, ${e.dials.total} dials`,
+		`${held} chains waiting`,
+		'',
+		'',
+		'',
+		'',
+		`RSS idle ${fmtMb(e.rss.idleKb)} → all waiting ${fmtMb(e.rss.waitingKb)} → all resumed ${fmtMb(e.rss.afterKb)}`,
+		right && held >= CONFIG.goalWaiting
+			? `✅ ≥${CONFIG.goalWaiting}; every chain dialled its 1st and 2nd number once, nobody after; acknowledged by the 2nd, both attempts right`
+			: `❌ ${String(problem || `${held} waiting`).slice(0, 160)}`,
+	]);
+}
+
 /** Rows in run.js's table (Benchmark | Setting | Median | Spread | Throughput | Ratio | CPU | RSS | Check). */
 function rows(report, row, targets) {
 	for (const r of report.results) {
@@ -98,6 +139,7 @@ function rows(report, row, targets) {
 		latencyRows(r, section, targets);
 		heldRow(r, section, targets);
 	}
+	if (report.escalation) escalationRows(report.escalation, row, targets);
 	if (report.burst) burstRows(report.burst, row);
 }
 

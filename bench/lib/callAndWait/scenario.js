@@ -78,7 +78,7 @@ async function verifyOutcomes(n8n, workflowId, dialsByTo, expectedItems, ended) 
 }
 
 function summarizeLatency(values) {
-	return { n: values.length, p50: percentile(values, 50), p90: percentile(values, 90), p99: percentile(values, 99), min: min(values), max: max(values) };
+	return { n: values.length, p50: percentile(values, 50), p90: percentile(values, 90), p95: percentile(values, 95), p99: percentile(values, 99), min: min(values), max: max(values) };
 }
 
 /** Posts the alerts and waits until every call is dialled and every execution waits; returns the time taken. */
@@ -108,9 +108,9 @@ async function finishAll(run, { workflowId, dials, executions }) {
 	return Date.now() - started;
 }
 
-async function deployScenario(run, key, split) {
+async function deployScenario(run, key, split, list = false) {
 	const { n8n } = run;
-	const created = await n8n.createWorkflow(callAndWaitWorkflow(key, MESSAGE, { split }), { credentials: { telesignVoiceApi: run.credential } });
+	const created = await n8n.createWorkflow(callAndWaitWorkflow(key, MESSAGE, { split, list }), { credentials: { telesignVoiceApi: run.credential } });
 	const url = `${n8n.baseUrl}/webhook/bench-cw-${key}`;
 	await n8n.waitForWebhook(url);
 	return { workflowId: created.id, url };
@@ -147,4 +147,4 @@ async function scenario(run, { key, executions, itemsPerExecution }) {
 	return { key, executions, itemsPerExecution, calls, placeMs, finishMs, rss: { idleKb: rssIdleKb, waitingKb: rssWaitingKb, afterKb: rssAfterKb }, verified, cpuMsPerRound, latency };
 }
 
-module.exports = { scenario, deployScenario, placeCalls, verifyOutcomes, settledRssKb, countExecutions, until, summarizeLatency };
+module.exports = { scenario, deployScenario, placeCalls, verifyOutcomes, settledRssKb, countExecutions, until, summarizeLatency, outputOf };
