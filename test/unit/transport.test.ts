@@ -1,4 +1,7 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
+
+import { clearCredentialCache } from '../../nodes/shared/credentialCache';
+import { applyTelesignAuth } from '../../nodes/shared/telesign/credentials';
 
 import {
 	TransportError,
@@ -109,5 +112,33 @@ describe('transport', () => {
 		expect(retryDelayMs(6, undefined, { ...policy, random: () => 1 })).toBe(8000);
 		expect(retryDelayMs(0, '2', policy)).toBe(2000);
 		expect(retryDelayMs(0, '99999', policy)).toBe(120000);
+	});
+});
+
+describe('transport from a waiting webhook (the next call of an on-call list)', () => {
+	beforeEach(() => clearCredentialCache());
+
+	it('signs with the cached credential values, as the credential would, without asking n8n for them per dial', async () => {
+		const credentials = { authMethod: 'basic', customerId: 'CUST-1', apiKey: 'a2V5', baseUrl: 'https://rest-api.telesign.com' };
+		const getCredentials = jest.fn(async () => credentials);
+		const httpRequest = jest.fn(async (_options: Record<string, unknown>) => ({ statusCode: 200, headers: {}, body: { status: 'dial_accepted' } }));
+		const httpRequestWithAuthentication = jest.fn();
+		const context = {
+			getRequestObject: () => ({}),
+			getNode: () => ({ id: 'node-1', name: 'Telesign Voice', credentials: { telesignVoiceApi: { id: 'cred-1', name: 'Telesign' } } }),
+			getCredentials,
+			helpers: { httpRequest, httpRequestWithAuthentication },
+		} as unknown as IWebhookFunctions;
+		for (let i = 0; i < 2; i++) {
+			await sendTelesignRequestOnce.call(context, { method: 'POST', path: '/v2/voice', body: { method: 'dial', params: { to: '1' } } });
+		}
+		expect(httpRequestWithAuthentication).not.toHaveBeenCalled();
+		expect(getCredentials).toHaveBeenCalledTimes(1);
+		expect(httpRequest.mock.calls[1][0]).toMatchObject({
+			baseURL: 'https://rest-api.telesign.com',
+			url: '/v2/voice',
+			body: '{"method":"dial","params":{"to":"1"}}',
+			headers: { Authorization: applyTelesignAuth(credentials, { url: '/v2/voice' }).headers?.Authorization },
+		});
 	});
 });

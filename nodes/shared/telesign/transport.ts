@@ -1,12 +1,13 @@
 /**
  * The one place that sends HTTP to Telesign: n8n's request helper with the Telesign Voice API credential
- * applied (Basic or TSA signing happens in the credential's authenticate()), the body serialised exactly once,
+ * applied (Basic or TSA signing: the credential's authenticate(), applyTelesignAuth), the body serialised exactly once,
  * bounded retries on 429 only, and failures classified so callers can tell "not placed" from "maybe placed".
  */
 import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, IHttpRequestOptions, IPollFunctions, IWebhookFunctions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
-import { TELESIGN_CREDENTIAL } from './credentials';
+import { credentialValues } from '../credentialCache';
+import { TELESIGN_CREDENTIAL, applyTelesignAuth } from './credentials';
 import { parseRetryAfter } from './errors';
 import { rawHeaderValue } from './signing';
 
@@ -101,6 +102,22 @@ function describeNetworkError(code: string | undefined, timeoutMs: number): stri
 	}
 }
 
+/**
+ * A waiting Call and Wait's webhook (the next call of an on-call list) signs with the credential values it has
+ * just verified the relay with (credentialCache.ts, the same TTL and reasoning), through the same
+ * applyTelesignAuth the credential's authenticate() runs: n8n's helper would read and resolve the credential
+ * again for every dial, which made the time from a call's end to the next person's dial 2.4× a Webhook → Set
+ * round trip (bench, "On-call lists"). execute() and poll() keep n8n's helper.
+ */
+async function sendAuthenticated(context: TelesignContext, options: IHttpRequestOptions): Promise<unknown> {
+	if (typeof (context as IWebhookFunctions).getRequestObject === 'function') {
+		const webhook = context as IWebhookFunctions;
+		const credentials = await credentialValues(webhook, TELESIGN_CREDENTIAL);
+		return await webhook.helpers.httpRequest(applyTelesignAuth(credentials, options));
+	}
+	return await context.helpers.httpRequestWithAuthentication.call(context, TELESIGN_CREDENTIAL, options);
+}
+
 /** Sends one request; never throws for an HTTP status, only for a missing answer (TransportError). */
 export async function sendTelesignRequestOnce(
 	this: TelesignContext,
@@ -125,11 +142,7 @@ export async function sendTelesignRequestOnce(
 	let response: { statusCode: number; headers?: Record<string, unknown>; body: unknown } | undefined;
 	let failureCode: string | undefined;
 	try {
-		response = (await this.helpers.httpRequestWithAuthentication.call(
-			this,
-			TELESIGN_CREDENTIAL,
-			options,
-		)) as typeof response;
+		response = (await sendAuthenticated(this, options)) as typeof response;
 	} catch (error) {
 		// The caught error may carry the request configuration (with the Authorization header): keep only
 		// its code.
