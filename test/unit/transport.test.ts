@@ -121,7 +121,7 @@ describe('transport from a waiting webhook (the next call of an on-call list)', 
 	it('signs with the cached credential values, as the credential would, without asking n8n for them per dial', async () => {
 		const credentials = { authMethod: 'basic', customerId: 'CUST-1', apiKey: 'a2V5', baseUrl: 'https://rest-api.telesign.com' };
 		const getCredentials = jest.fn(async () => credentials);
-		const httpRequest = jest.fn(async (_options: Record<string, unknown>) => ({ statusCode: 200, headers: {}, body: { status: 'dial_accepted' } }));
+		const httpRequest = jest.fn<Promise<unknown>, [Record<string, unknown>]>(async () => ({ statusCode: 200, headers: {}, body: { status: 'dial_accepted' } }));
 		const httpRequestWithAuthentication = jest.fn();
 		const context = {
 			getRequestObject: () => ({}),
