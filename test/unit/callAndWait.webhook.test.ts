@@ -6,7 +6,7 @@ import type { IDataObject, INodeExecutionData, IWebhookFunctions } from 'n8n-wor
 
 import { buildWaitSettings } from '../../nodes/shared/telesign/callAndWait';
 import { computeCallbackSignature } from '../../nodes/shared/telesign/signing';
-import { buildExternalId, clearSeenRelays, deriveRelayKey, encodeMarker, signRelay, verifyRelay } from '../../nodes/shared/relay';
+import { buildExternalId, clearSeenRelays, deriveRelayKey, encodeMarker, RELAY_TIMEOUT_MS, relayRetryDelayMs, signRelay, verifyRelay } from '../../nodes/shared/relay';
 import type { WaitingCall, WaitingItem } from '../../nodes/TelesignVoice/actions/call/callAndWait/waitingState';
 import { STATE_KEY } from '../../nodes/TelesignVoice/actions/call/callAndWait/waitingState';
 import { callAndWaitWebhook } from '../../nodes/TelesignVoice/actions/call/callAndWait/callAndWait.webhook';
@@ -300,7 +300,7 @@ describe('the trigger\'s relay', () => {
 		['the execution is gone (n8n answers 409)', async () => ({ statusCode: 409, headers: {}, body: '{"message":"finished"}' })],
 		['n8n\'s "no action required" page (200, unsigned)', async () => ({ statusCode: 200, headers: {}, body: '<html></html>' })],
 		['an answer signed with another key', async () => ({ statusCode: 200, headers: signRelay(deriveRelayKey(Buffer.from('y'.repeat(32)).toString('base64'), 'c'), 'answer', Buffer.from('{"action":null}'), Date.now()), body: '{"action":null}' })],
-		['the relay fails', async () => { throw new Error('ECONNREFUSED'); }],
+		['the relay fails for good (an error that sending again cannot mend)', async () => { throw new Error('self-signed certificate'); }],
 	])('%s → hangup, nothing starts', async (_name, http) => {
 		const { context, sent } = triggerContext(http as () => Promise<unknown>);
 		const result = await relayWaitingCallEvent.call(context, event, raw, 'telesignSignature');
@@ -340,16 +340,86 @@ describe('the trigger\'s relay', () => {
 		expect(sent.body).toMatchObject({ method: 'speak' });
 	});
 
-	test('n8n stays busy: at most three tries, then hangup and the reason logged', async () => {
-		let tries = 0;
-		const { context, sent } = triggerContext(async () => {
-			tries++;
-			return { statusCode: 503, headers: {}, body: '' };
+	/** Runs the relay under fake timers while `http` answers; returns the tries' times (ms after the start). */
+	async function relayUnderFakeTimers(reply: (sinceStartMs: number) => Promise<unknown>) {
+		const startMs = Date.now();
+		jest.useFakeTimers({ now: startMs });
+		try {
+			const tries: number[] = [];
+			const setup = triggerContext(async () => {
+				tries.push(Date.now() - startMs);
+				return await reply(Date.now() - startMs);
+			});
+			const relaying = relayWaitingCallEvent.call(setup.context, event, raw, 'telesignSignature');
+			await jest.advanceTimersByTimeAsync(RELAY_TIMEOUT_MS + 5000);
+			await relaying;
+			return { ...setup, tries };
+		} finally {
+			jest.useRealTimers();
+		}
+	}
+	const busy = async () => ({ statusCode: 503, headers: {}, body: '{"code":503,"message":"Database is not ready!"}' });
+
+	test('n8n stays busy: tried again, each wait doubled (jittered) up to 2 s, until the relay\'s 15 s bound; then hangup and the reason logged', async () => {
+		const { tries, sent, context } = await relayUnderFakeTimers(busy);
+		expect(tries.length).toBeGreaterThan(8);
+		tries.slice(1).forEach((atMs, i) => {
+			const gap = atMs - tries[i];
+			expect(gap).toBeGreaterThanOrEqual(Math.min(2000, 250 * 2 ** i) / 2);
+			expect(gap).toBeLessThanOrEqual(Math.min(2000, 250 * 2 ** i));
 		});
-		await relayWaitingCallEvent.call(context, event, raw, 'telesignSignature');
-		expect(tries).toBe(3);
+		expect(tries[tries.length - 1]).toBeLessThan(RELAY_TIMEOUT_MS);
+		expect(tries[tries.length - 1]).toBeGreaterThanOrEqual(RELAY_TIMEOUT_MS - 2000);
 		expect(sent.body).toEqual({ jsonrpc: '2.0', method: 'hangup', params: {} });
+		expect((context.logger.warn as jest.Mock).mock.calls).toHaveLength(1);
 		expect((context.logger.warn as jest.Mock).mock.calls[0][0]).toMatch(/HTTP 503/);
+	});
+
+	test('a "Database is not ready" spell of 8 s (n8n refusing, then the connection refused): the waiting node\'s answer still reaches Telesign', async () => {
+		const answer = Buffer.from(JSON.stringify({ action: { jsonrpc: '2.0', method: 'speak', params: { tts: { message: 'Press 1.' } } } }));
+		const { tries, sent, context } = await relayUnderFakeTimers(async (sinceStartMs) => {
+			if (sinceStartMs < 5000) return await busy();
+			if (sinceStartMs < 8000) throw new Error('connect ECONNREFUSED 127.0.0.1:5678');
+			return { statusCode: 200, headers: signRelay(key, 'answer', answer, Date.now()), body: answer.toString() };
+		});
+		expect(tries[tries.length - 1]).toBeGreaterThanOrEqual(8000);
+		expect(sent.body).toMatchObject({ method: 'speak' });
+		expect(context.logger.warn as jest.Mock).not.toHaveBeenCalled();
+	});
+
+	test('Telesign closes its request while the relay waits to try again: the relay ends at once, not tried again', async () => {
+		const startMs = Date.now();
+		jest.useFakeTimers({ now: startMs });
+		try {
+			let tries = 0;
+			const { context, res } = triggerContext(async () => {
+				tries++;
+				return await busy();
+			});
+			let done = false;
+			const relaying = relayWaitingCallEvent.call(context, event, raw, 'telesignSignature').then(() => (done = true));
+			for (let i = 0; i < 1000 && tries === 0; i++) await Promise.resolve(); // the first try is out
+			for (let i = 0; i < 100; i++) await Promise.resolve(); // its 503 seen: the relay now waits
+			res.emit('close');
+			for (let i = 0; i < 1000 && !done; i++) await Promise.resolve(); // no timer advanced
+			expect(done).toBe(true);
+			await relaying;
+			expect(tries).toBe(1);
+			expect((context.logger.warn as jest.Mock).mock.calls[0][0]).toMatch(/Telesign closed its request.*HTTP 503/);
+		} finally {
+			jest.useRealTimers();
+		}
+	});
+
+	test('the waits between tries: between half and all of 250 ms doubled per try, at most 2 s', () => {
+		expect([0, 1, 2, 3, 4, 10].map((attempt) => [relayRetryDelayMs(attempt, () => 0), relayRetryDelayMs(attempt, () => 0.999999)])).toEqual([
+			[125, 250],
+			[250, 500],
+			[500, 1000],
+			[1000, 2000],
+			[1000, 2000],
+			[1000, 2000],
+		]);
 	});
 
 	test('Telesign closes its request before the waiting execution answers: the relay is stopped', async () => {

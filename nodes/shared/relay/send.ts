@@ -18,9 +18,22 @@ import { resumeUrlFor, signRelay, verifyRelayHeaders } from './protocol';
 export const RELAY_TIMEOUT_MS = 15_000;
 /**
  * Waits before sending a relay again after n8n could not take it (busy: 502/503/504, the connection refused or
- * reset). Sending again is safe: the waiting node answers a repeated event as it answered it the first time.
+ * reset), for as long as RELAY_TIMEOUT_MS allows: n8n 2.41 answers "503 Database is not ready" for seconds when
+ * many waiting-webhook requests arrive together (each loads its whole execution from the database, and n8n's
+ * database health check times out meanwhile), so a short busy spell must not hang up the call. Each wait is
+ * doubled from RETRY_FIRST_DELAY_MS up to RETRY_MAX_DELAY_MS and jittered, so that relays refused together do
+ * not come back together. Sending again is safe: the waiting node answers a repeated event as it answered it
+ * the first time.
  */
-const RETRY_DELAYS_MS = [250, 1000];
+const RETRY_FIRST_DELAY_MS = 250;
+const RETRY_MAX_DELAY_MS = 2000;
+
+/** The wait before try `attempt + 2`: between half and all of the doubled delay (`random` in [0, 1)). */
+export function relayRetryDelayMs(attempt: number, random: () => number = Math.random): number {
+	const full = Math.min(RETRY_MAX_DELAY_MS, RETRY_FIRST_DELAY_MS * 2 ** attempt);
+	return Math.round(full / 2 + (random() * full) / 2);
+}
+
 const RETRY_STATUS = new Set([502, 503, 504]);
 const RETRY_ERRORS = /ECONNREFUSED|ECONNRESET|socket hang up|EPIPE/i;
 
@@ -77,9 +90,10 @@ export async function relayToWaitingExecution(
 			failure = `relay failed: ${(error as Error).message}`;
 			if (!RETRY_ERRORS.test((error as Error).message)) break;
 		}
-		const wait = RETRY_DELAYS_MS[attempt];
-		if (wait === undefined || Date.now() + wait >= deadline || stop?.aborted) break;
-		await sleep(wait);
+		const wait = relayRetryDelayMs(attempt);
+		if (Date.now() + wait >= deadline || stop?.aborted) break;
+		// Telesign closing its request ends the wait at once (the abort is seen below).
+		await sleep(wait, stop).catch(() => undefined);
 	}
 	if (stop?.aborted) return { ok: false, reason: `Telesign closed its request before the waiting execution answered (${failure || 'relay pending'})` };
 	if (response === undefined || RETRY_STATUS.has(response.statusCode) || stillRunning(response)) return { ok: false, reason: failure };
