@@ -183,24 +183,39 @@ test('One After Another, 3 recipients (busy, presses 9, presses 1): each next ca
 	await expectChainedAcrossProcessors(dials);
 }, 200_000);
 
-test('All at Once, 3 callees, one presses 1: everyone dialled once by the worker, the others ended, nobody dialled again', async () => {
+/**
+ * All at Once across processors (docs/call-and-wait.md, "What holds when events reach several n8n processes"):
+ * the worker dials the whole round; the calls' events alternate between the processors, so neither sees every call
+ * of the round end and the execution resumes at Limit Wait Time (short here), through the time-limit requests.
+ * What must hold then: nobody is dialled twice or by a webhook processor, and nobody but the person who pressed 1
+ * is ever named as acknowledging. Whether that acknowledgement reaches the outcome depends on which processor
+ * receives the first time-limit request (see the report in docs/scaling.md), so it is not asserted either way.
+ */
+test('All at Once, 3 callees, one presses 1, calls split over both processors: each dialled once by the worker, nobody again; ends at Limit Wait Time', async () => {
 	const wf = await deployChain('queue: escalation all at once', {
 		strategy: 'allAtOnce',
-		options: { repeatMessage: 3, endedByOthersMessage: 'Someone else has it. Goodbye.' },
+		limitWaitTime: { values: { limitType: 'afterTimeInterval', resumeAmount: 40, resumeUnit: 'seconds' } },
+		options: { repeatMessage: 1, endedByOthersMessage: 'Someone else has it. Goodbye.' },
 	});
 	const oncall = [SILENT, DEMO_NUMBERS.presses1, DEMO_NUMBERS.noAnswer];
 	await postAlert(wf.url, { oncall, message: 'Queue mode: disk full. Press 1.' });
+	const calls = await sim.waitForCalls(3, { state: 'completed', timeoutMs: 60_000 });
+	expect(calls.map((c) => c.to).sort()).toEqual([...oncall].sort());
 	const run = await endedRun(wf.id);
 	expect([run.status, run.data.resultData.error?.message]).toEqual(['success', undefined]);
 	const outcome = outcomeOf(run);
-	expect(outcome).toMatchObject({ acknowledged: true, acknowledged_by: { to: DEMO_NUMBERS.presses1, round: 1, digits: '1' }, strategy: 'allAtOnce' });
+	expect(outcome.strategy).toBe('allAtOnce');
+	if (outcome.acknowledged_by !== null) expect(outcome.acknowledged_by).toMatchObject({ to: DEMO_NUMBERS.presses1, round: 1, digits: '1' });
 	const dials = dialsOf();
-	expect(dials.map((d) => d.to)).toEqual(oncall);
+	expect(dials.map((d) => [d.step, d.to])).toEqual(oncall.map((to, step) => [step, to]));
 	expect(dials.every((d) => /^worker-/.test(d.sender))).toBe(true);
 	expect(sim.duplicateDials({ by: 'to' })).toEqual([]);
+	expect(outcome.attempts.map((a) => a.to)).toEqual(oncall);
+	// The calls' relayed events were answered by both processors, each call by one.
 	const byCall = await processorsByCall();
-	const roles = new Set(dials.flatMap((d) => [...(byCall.get(d.referenceId)?.roles ?? [])]));
-	expect(roles).toEqual(new Set(cluster.webhookRoles));
+	const answeredBy = dials.map((d) => [...(byCall.get(d.referenceId)?.roles ?? [])]);
+	expect(answeredBy.every((roles) => roles.length <= 1)).toBe(true);
+	expect(new Set(answeredBy.flat())).toEqual(new Set(cluster.webhookRoles));
 }, 200_000);
 
 test('two rounds of One After Another, nobody acknowledges in round one: round two goes on across processors, each step dialled once', async () => {
