@@ -194,8 +194,11 @@ test('One After Another, 3 recipients (busy, presses 9, presses 1): each next ca
 test('All at Once, 3 callees, one presses 1, calls split over both processors: each dialled once by the worker, nobody again; ends at Limit Wait Time', async () => {
 	const wf = await deployChain('queue: escalation all at once', {
 		strategy: 'allAtOnce',
-		limitWaitTime: { values: { limitType: 'afterTimeInterval', resumeAmount: 40, resumeUnit: 'seconds' } },
-		options: { repeatMessage: 1, endedByOthersMessage: 'Someone else has it. Goodbye.' },
+		options: {
+			limitWaitTime: { values: { limitType: 'afterTimeInterval', resumeAmount: 40, resumeUnit: 'seconds' } },
+			repeatMessage: 1,
+			endedByOthersMessage: 'Someone else has it. Goodbye.',
+		},
 	});
 	const oncall = [SILENT, DEMO_NUMBERS.presses1, DEMO_NUMBERS.noAnswer];
 	await postAlert(wf.url, { oncall, message: 'Queue mode: disk full. Press 1.' });
