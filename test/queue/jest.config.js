@@ -1,5 +1,6 @@
 /**
- * The queue-mode suite: n8n 2.41.1 as main + webhook processor + 2 workers on Postgres and Redis (started by
+ * The queue-mode suite: n8n 2.41.1 as main + 2 webhook processors behind a balancer + 2 workers on Postgres and
+ * Redis (harness/cluster.js; started by
  * the global setup, stopped by the global teardown, also when tests fail). Every `*.queue.test.js` file in
  * this folder runs against the same cluster; see harness/context.js for what a test file gets.
  */

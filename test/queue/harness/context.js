@@ -1,8 +1,9 @@
 'use strict';
 /**
  * What a queue-mode test file gets: `main` (an N8nServer connected to the running main process, for n8n's
- * public API: credentials, workflows, executions), the base URLs of main and of the webhook processor, the
- * log files of every process, and helpers to tell which process ran an execution.
+ * public API: credentials, workflows, executions), the base URLs of main and of the webhook side (the balancer
+ * in front of the two webhook processors, `webhookRoles`), the log files and pids of every process, and
+ * helpers to tell which process ran an execution and which webhook processor answered which request.
  *
  * Adding a test file: create test/queue/<name>.queue.test.js, call connectCluster() in beforeAll, create its
  * own workflows (fresh webhook ids) and simulator, and deactivate its workflows in afterAll. The cluster is shared.
@@ -10,6 +11,7 @@
 const fs = require('fs');
 const { N8nServer, delay } = require('../../e2e/harness/n8n');
 const { readState, RECOMMENDED_QUEUE_ENV } = require('./cluster');
+const { balancerRequests } = require('./balancer');
 
 function connectCluster() {
 	const state = readState();
@@ -24,6 +26,14 @@ function connectCluster() {
 		main,
 		mainUrl: state.mainUrl,
 		webhookUrl: state.webhookUrl,
+		/** The webhook processors' roles ("webhook", "webhook-2" behind the balancer). */
+		webhookRoles: state.n8n.filter((p) => p.role.startsWith('webhook')).map((p) => p.role),
+		/** Every n8n process: [{role, pid}]. */
+		processes: state.n8n.map((p) => ({ role: p.role, pid: p.pid })),
+		/** What the balancer forwarded so far: [{seq, role, kind, path, event, referenceId, status}] (balancer.js). */
+		balancerRequests: () => balancerRequests(state.balancerUrl),
+		/** Sets the balancer's policy ('call' or 'request'). */
+		balancerPolicy: (policy) => balancerRequests(state.balancerUrl, policy),
 		logs,
 		/** Production webhook URL of a trigger node at the webhook processor (default) or at main. */
 		triggerUrl: (node, at = 'webhook') => main.webhookUrl(node, 'telesign-voice', at === 'main' ? state.mainUrl : state.webhookUrl),
