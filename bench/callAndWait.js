@@ -51,7 +51,9 @@ async function eventPipelines(n8n, credential, made = {}) {
 	}
 	if (made.telesign) urls.respond = made.telesign;
 	else {
-		const w = await n8n.createWorkflow(wf.telesignEventWorkflow(), { credentials: { telesignVoiceApi: credential } });
+		const w = await n8n.createWorkflow(wf.telesignEventWorkflow(), {
+			credentials: { telesignVoiceApi: credential },
+		});
 		urls.respond = n8n.webhookUrl(w.nodes.find((n) => n.type === wf.TRIGGER_TYPE));
 	}
 	for (const url of Object.values(urls)) await n8n.waitForWebhook(url);
@@ -60,7 +62,9 @@ async function eventPipelines(n8n, credential, made = {}) {
 
 /** The trigger at the account's event URL, which relays the calls' events to the waiting executions. */
 async function deployRelayTrigger(n8n, credential) {
-	const trigger = await n8n.createWorkflow(wf.callAndWaitTriggerWorkflow(), { credentials: { telesignVoiceApi: credential } });
+	const trigger = await n8n.createWorkflow(wf.callAndWaitTriggerWorkflow(), {
+		credentials: { telesignVoiceApi: credential },
+	});
 	const triggerUrl = n8n.webhookUrl(trigger.nodes.find((n) => n.type === wf.TRIGGER_TYPE));
 	await n8n.waitForWebhook(triggerUrl);
 	return { id: trigger.id, url: triggerUrl };
@@ -75,14 +79,28 @@ async function measure(ctx, log = (m) => process.stderr.write(`[bench call and w
 	const sim = new TelesignSimulator({ ownedNumbers: ['*'] });
 	await sim.start({ port: 0, host: '127.0.0.1' });
 	try {
-		const credential = await n8n.createCredential('Telesign (bench call and wait)', 'telesignVoiceApi', { ...ACCOUNT, authMethod: 'basic', baseUrl: sim.url });
+		const credential = await n8n.createCredential(
+			'Telesign (bench call and wait)',
+			'telesignVoiceApi',
+			{ ...ACCOUNT, authMethod: 'basic', baseUrl: sim.url },
+		);
 		const trigger = await deployRelayTrigger(n8n, credential);
 		const urls = await eventPipelines(n8n, credential, ctx.eventWorkflows);
 		const run = { n8n, sim, log, urls, credential, triggerUrl: trigger.url, nextNumber: 0 };
 		const has = (key) => CONFIG.scenarios.includes(key);
 		const results = [];
-		if (has('executions')) results.push(await scenario(run, { key: 'executions', executions: CONFIG.executions, itemsPerExecution: 1 }));
-		if (has('items')) results.push(await scenario(run, { key: 'items', executions: 1, itemsPerExecution: CONFIG.items }));
+		if (has('executions'))
+			results.push(
+				await scenario(run, {
+					key: 'executions',
+					executions: CONFIG.executions,
+					itemsPerExecution: 1,
+				}),
+			);
+		if (has('items'))
+			results.push(
+				await scenario(run, { key: 'items', executions: 1, itemsPerExecution: CONFIG.items }),
+			);
 		const escalation = has('escalation') ? await escalationScenario(run) : undefined;
 		const burst = has('burst') ? await burstScenario(run) : undefined;
 		await n8n.deactivate(trigger.id);
@@ -105,7 +123,10 @@ function publishAlone(report, started) {
 	lines.push('', ...targetLines(targets));
 	process.stdout.write(`\n${lines.join('\n')}\n`);
 	fs.mkdirSync(`${__dirname}/.out`, { recursive: true });
-	fs.writeFileSync(`${__dirname}/.out/callAndWait-${new Date().toISOString().replace(/[:.]/g, '-')}.json`, JSON.stringify(report, null, 1));
+	fs.writeFileSync(
+		`${__dirname}/.out/callAndWait-${new Date().toISOString().replace(/[:.]/g, '-')}.json`,
+		JSON.stringify(report, null, 1),
+	);
 }
 
 function runAlone() {
@@ -115,15 +136,27 @@ function runAlone() {
 	const { N8nServer } = require('../test/e2e/harness/n8n');
 	const port = Number(env.BENCH_PORT || 5710);
 	const extraEnv = env.BENCH_N8N_ENV ? JSON.parse(env.BENCH_N8N_ENV) : {}; // e.g. {"N8N_EXPRESSION_ENGINE":"legacy"}
-	const n8n = new N8nServer({ port, env: { N8N_LOG_LEVEL: env.N8N_LOG_LEVEL || 'warn', N8N_RUNNERS_BROKER_PORT: String(port + 1), ...extraEnv } });
+	const n8n = new N8nServer({
+		port,
+		env: {
+			N8N_LOG_LEVEL: env.N8N_LOG_LEVEL || 'warn',
+			N8N_RUNNERS_BROKER_PORT: String(port + 1),
+			...extraEnv,
+		},
+	});
 	const stop = () => n8n.stop().catch(() => undefined);
-	for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => stop().finally(() => process.exit(130)));
+	for (const signal of ['SIGINT', 'SIGTERM'])
+		process.once(signal, () => stop().finally(() => process.exit(130)));
 	const limit = setTimeout(() => {
 		process.stderr.write('call and wait bench: 30-minute limit reached\n');
 		stop().finally(() => process.exit(2));
 	}, 30 * 60_000);
 	limit.unref();
-	const started = { ms: Date.now(), date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), load: loadAverage() };
+	const started = {
+		ms: Date.now(),
+		date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+		load: loadAverage(),
+	};
 	(async () => {
 		await n8n.start();
 		publishAlone(await measure({ n8n }), started);

@@ -24,12 +24,19 @@ const { deployScenario, placeCalls, until } = require('./lib/callAndWait/scenari
 const { postEvent } = require('../test/simulator');
 
 const env = process.env;
-const list = (value, fallback) => (value ? value.split(',').map((v) => Number(v.trim())) : fallback);
+const list = (value, fallback) =>
+	value ? value.split(',').map((v) => Number(v.trim())) : fallback;
 const ITEMS = list(env.LIMITS_ITEMS, [20, 50, 100, 200]);
 const CONCURRENCY = list(env.LIMITS_CONCURRENCY, [1, 8, 16, 32, 0]); // 0: all N at once
 const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const dialCompleted = (d) => JSON.stringify({ event: 'dial_completed', reference_id: d.reference_id, external_id: d.external_id, data: { to: d.to, from: wf.CALLER_ID, status: 'answered' } });
+const dialCompleted = (d) =>
+	JSON.stringify({
+		event: 'dial_completed',
+		reference_id: d.reference_id,
+		external_id: d.external_id,
+		data: { to: d.to, from: wf.CALLER_ID, status: 'answered' },
+	});
 
 /** Polls n8n's readiness while `during` runs: how many polls said not ready (503), of how many. */
 async function watchReadiness(n8n, during) {
@@ -38,7 +45,9 @@ async function watchReadiness(n8n, during) {
 	let done = false;
 	const watcher = (async () => {
 		while (!done) {
-			const res = await axios.get(`${n8n.baseUrl}/healthz/readiness`, { timeout: 5000, validateStatus: () => true }).catch(() => ({ status: 0 }));
+			const res = await axios
+				.get(`${n8n.baseUrl}/healthz/readiness`, { timeout: 5000, validateStatus: () => true })
+				.catch(() => ({ status: 0 }));
 			polls++;
 			if (res.status !== 200) notReady++;
 			await delay(250);
@@ -54,7 +63,9 @@ async function watchReadiness(n8n, during) {
 
 async function settle(n8n) {
 	await until('n8n ready again', async () => {
-		const res = await axios.get(`${n8n.baseUrl}/healthz/readiness`, { timeout: 5000, validateStatus: () => true }).catch(() => ({ status: 0 }));
+		const res = await axios
+			.get(`${n8n.baseUrl}/healthz/readiness`, { timeout: 5000, validateStatus: () => true })
+			.catch(() => ({ status: 0 }));
 		return { done: res.status === 200, seen: `readiness ${res.status}` };
 	});
 	await delay(2000);
@@ -70,7 +81,10 @@ async function block(run, dials, concurrency) {
 	let other = 0;
 	const watched = await watchReadiness(run.n8n, () =>
 		pool(dials, concurrency, async (d) => {
-			const r = await postEvent(run.triggerUrl, dialCompleted(d), { ...ACCOUNT, timeoutMs: 120_000 }).catch((e) => ({ status: 0, body: e.message, latencyMs: 0 }));
+			const r = await postEvent(run.triggerUrl, dialCompleted(d), {
+				...ACCOUNT,
+				timeoutMs: 120_000,
+			}).catch((e) => ({ status: 0, body: e.message, latencyMs: 0 }));
 			ms.push(r.latencyMs);
 			if (r.status === 200 && r.body.includes('"collect_digits"')) prompts++;
 			else if (r.status === 200 && r.body.includes('"hangup"')) hangups++;
@@ -79,7 +93,18 @@ async function block(run, dials, concurrency) {
 	);
 	const wallMs = Date.now() - started;
 	const cpu = (cpuMs(pid) - cpu0) / dials.length;
-	return { prompts, hangups, other, p50: percentile(ms, 50), p99: percentile(ms, 99), max: Math.max(...ms), wallMs, cpuMsPerEvent: Math.round(cpu), notReady: watched.notReady(), polls: watched.polls() };
+	return {
+		prompts,
+		hangups,
+		other,
+		p50: percentile(ms, 50),
+		p99: percentile(ms, 99),
+		max: Math.max(...ms),
+		wallMs,
+		cpuMsPerEvent: Math.round(cpu),
+		notReady: watched.notReady(),
+		polls: watched.polls(),
+	};
 }
 
 async function main() {
@@ -88,10 +113,19 @@ async function main() {
 	await n8n.start();
 	const sim = new TelesignSimulator({ ownedNumbers: ['*'] });
 	await sim.start({ port: 0, host: '127.0.0.1' });
-	const lines = ['| items waiting | in flight | prompts / hangups / other | p50 | p99 | max | wall | n8n CPU per event | readiness polls not ready |', '|---|---|---|---|---|---|---|---|---|'];
+	const lines = [
+		'| items waiting | in flight | prompts / hangups / other | p50 | p99 | max | wall | n8n CPU per event | readiness polls not ready |',
+		'|---|---|---|---|---|---|---|---|---|',
+	];
 	try {
-		const credential = await n8n.createCredential('Telesign (limits)', 'telesignVoiceApi', { ...ACCOUNT, authMethod: 'basic', baseUrl: sim.url });
-		const trigger = await n8n.createWorkflow(wf.callAndWaitTriggerWorkflow(), { credentials: { telesignVoiceApi: credential } });
+		const credential = await n8n.createCredential('Telesign (limits)', 'telesignVoiceApi', {
+			...ACCOUNT,
+			authMethod: 'basic',
+			baseUrl: sim.url,
+		});
+		const trigger = await n8n.createWorkflow(wf.callAndWaitTriggerWorkflow(), {
+			credentials: { telesignVoiceApi: credential },
+		});
 		const triggerUrl = n8n.webhookUrl(trigger.nodes.find((x) => x.type === wf.TRIGGER_TYPE));
 		await n8n.waitForWebhook(triggerUrl);
 		const run = { n8n, sim, credential, triggerUrl, nextNumber: 0 };
@@ -99,7 +133,13 @@ async function main() {
 			const { workflowId, url } = await deployScenario(run, `limits-${items}-${Date.now()}`, true);
 			sim.reset();
 			const numbers = Array.from({ length: items }, () => String(15553000000 + run.nextNumber++));
-			await placeCalls(run, { url, workflowId, bodies: [{ calls: numbers.map((to) => ({ to })) }], calls: items, executions: 1 });
+			await placeCalls(run, {
+				url,
+				workflowId,
+				bodies: [{ calls: numbers.map((to) => ({ to })) }],
+				calls: items,
+				executions: 1,
+			});
 			const dials = sim.dialsPlaced();
 			for (const c of CONCURRENCY) {
 				const concurrency = c === 0 ? items : c;

@@ -20,29 +20,70 @@ const figures = [];
 const x = (v) => `${v.toFixed(2)}×`;
 const ms = (v) => (v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(0)} ms`);
 for (const latencyMs of [0, 50]) {
-	const dial = (run, label) => run.dial?.results.find((r) => r.latencyMs === latencyMs && r.label === label);
+	const dial = (run, label) =>
+		run.dial?.results.find((r) => r.latencyMs === latencyMs && r.label === label);
 	for (const c of [10, 50]) {
-		figures.push([`dial ${latencyMs} ms c${c}: node / floor`, (r) => dial(r, `node c${c}`)?.wallMs / dial(r, `floor c${c}`)?.wallMs, x]);
+		figures.push([
+			`dial ${latencyMs} ms c${c}: node / floor`,
+			(r) => dial(r, `node c${c}`)?.wallMs / dial(r, `floor c${c}`)?.wallMs,
+			x,
+		]);
 	}
-	figures.push([`dial ${latencyMs} ms c10: node / HTTP Request default`, (r) => dial(r, 'node c10')?.wallMs / dial(r, 'HTTP Request default')?.wallMs, x]);
-	figures.push([`dial ${latencyMs} ms c10: node wall time`, (r) => dial(r, 'node c10')?.wallMs, ms]);
-	figures.push([`dial ${latencyMs} ms c10: floor wall time`, (r) => dial(r, 'floor c10')?.wallMs, ms]);
+	figures.push([
+		`dial ${latencyMs} ms c10: node / HTTP Request default`,
+		(r) => dial(r, 'node c10')?.wallMs / dial(r, 'HTTP Request default')?.wallMs,
+		x,
+	]);
+	figures.push([
+		`dial ${latencyMs} ms c10: node wall time`,
+		(r) => dial(r, 'node c10')?.wallMs,
+		ms,
+	]);
+	figures.push([
+		`dial ${latencyMs} ms c10: floor wall time`,
+		(r) => dial(r, 'floor c10')?.wallMs,
+		ms,
+	]);
 }
 for (const c of [1, 16]) {
 	const ev = (run, name) => run.events?.find((r) => r.pipeline === name && r.concurrency === c);
-	figures.push([`events c${c}: p50 trigger / Webhook→Set`, (r) => ev(r, 'telesign')?.p50 / ev(r, 'builtin')?.p50, x]);
+	figures.push([
+		`events c${c}: p50 trigger / Webhook→Set`,
+		(r) => ev(r, 'telesign')?.p50 / ev(r, 'builtin')?.p50,
+		x,
+	]);
 	figures.push([`events c${c}: p50 Webhook→Set`, (r) => ev(r, 'builtin')?.p50, ms]);
 	figures.push([`events c${c}: p50 trigger`, (r) => ev(r, 'telesign')?.p50, ms]);
 }
 const diag = (run, name) => run.diagnostics?.find((r) => r.pipeline === name);
-figures.push(['diagnostic: p50 Header-Auth Webhook / Webhook', (r) => diag(r, 'builtin-auth')?.p50 / diag(r, 'builtin')?.p50, x]);
-figures.push(['diagnostic: p50 trigger (auth None) / Webhook', (r) => diag(r, 'telesign-noauth')?.p50 / diag(r, 'builtin')?.p50, x]);
-const legacy = (run, name, c) => run.legacy?.find((r) => r.pipeline === name && r.concurrency === c);
-figures.push(['legacy engine c1: p50 trigger / Webhook→Set', (r) => legacy(r, 'telesign', 1)?.p50 / legacy(r, 'builtin', 1)?.p50, x]);
+figures.push([
+	'diagnostic: p50 Header-Auth Webhook / Webhook',
+	(r) => diag(r, 'builtin-auth')?.p50 / diag(r, 'builtin')?.p50,
+	x,
+]);
+figures.push([
+	'diagnostic: p50 trigger (auth None) / Webhook',
+	(r) => diag(r, 'telesign-noauth')?.p50 / diag(r, 'builtin')?.p50,
+	x,
+]);
+const legacy = (run, name, c) =>
+	run.legacy?.find((r) => r.pipeline === name && r.concurrency === c);
+figures.push([
+	'legacy engine c1: p50 trigger / Webhook→Set',
+	(r) => legacy(r, 'telesign', 1)?.p50 / legacy(r, 'builtin', 1)?.p50,
+	x,
+]);
 figures.push(['package: tarball', (r) => r.package?.size, (v) => `${(v / 1000).toFixed(1)} kB`]);
 
-const header = ['Figure', ...runs.map((r, i) => `${path.basename(files[i]).replace(/^results-|\.json$/g, '')}`), 'Spread'];
-const lines = [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`];
+const header = [
+	'Figure',
+	...runs.map((r, i) => `${path.basename(files[i]).replace(/^results-|\.json$/g, '')}`),
+	'Spread',
+];
+const lines = [
+	`| ${header.join(' | ')} |`,
+	`|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`,
+];
 for (const [label, get, fmt] of figures) {
 	const values = runs.map((r) => {
 		const v = get(r);
@@ -50,7 +91,12 @@ for (const [label, get, fmt] of figures) {
 	});
 	const present = values.filter((v) => v !== undefined);
 	if (present.length === 0) continue;
-	const spread = present.length > 1 ? `${((Math.max(...present) / Math.min(...present) - 1) * 100).toFixed(0)} %` : '–';
-	lines.push(`| ${label} | ${values.map((v) => (v === undefined ? '–' : fmt(v))).join(' | ')} | ${spread} |`);
+	const spread =
+		present.length > 1
+			? `${((Math.max(...present) / Math.min(...present) - 1) * 100).toFixed(0)} %`
+			: '–';
+	lines.push(
+		`| ${label} | ${values.map((v) => (v === undefined ? '–' : fmt(v))).join(' | ')} | ${spread} |`,
+	);
 }
 process.stdout.write(`${lines.join('\n')}\n`);

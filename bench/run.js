@@ -24,11 +24,26 @@ const path = require('path');
 
 const { REPO_ROOT, N8N_VERSION, ensureN8n } = require('../test/e2e/harness/install');
 const { CONFIG, ALL_PARTS, OUT_DIR, RESULTS_MD, has } = require('./lib/config');
-const { owned, cleanup, installCleanupHandlers, startN8n, stopN8n, packVerified, createTelesignCredential } = require('./lib/lifecycle');
+const {
+	owned,
+	cleanup,
+	installCleanupHandlers,
+	startN8n,
+	stopN8n,
+	packVerified,
+	createTelesignCredential,
+} = require('./lib/lifecycle');
 const { Child } = require('./lib/child');
 const { packageMetrics } = require('./lib/package-metrics');
 const { dialPhase, dialInput } = require('./lib/dial');
-const { eventPhase, diagnosticsPhase, patchedPhase, legacyPhase, lazyPhase, queuePhase } = require('./lib/event-phases');
+const {
+	eventPhase,
+	diagnosticsPhase,
+	patchedPhase,
+	legacyPhase,
+	lazyPhase,
+	queuePhase,
+} = require('./lib/event-phases');
 const { buildTable } = require('./lib/table');
 const { renderGenerated, writeResults } = require('./lib/results');
 const { procStatus, loadAverage } = require('./lib/proc');
@@ -87,7 +102,8 @@ async function measureInN8n(report, tarball, node24) {
 	if (has('events')) report.events = await eventPhase(ctx);
 	if (has('diagnostics')) report.diagnostics = await diagnosticsPhase(ctx);
 	if (has('patched')) report.patched = await patchedPhase(ctx);
-	if (!env.BENCH_ONLY || has('callAndWait')) report.callAndWait = await require('./callAndWait').measure(ctx, log);
+	if (!env.BENCH_ONLY || has('callAndWait'))
+		report.callAndWait = await require('./callAndWait').measure(ctx, log);
 	await stopN8n(n8n);
 	if (has('legacy')) report.legacy = await legacyPhase(ctx);
 	if (has('lazy')) report.lazy = await lazyPhase(ctx);
@@ -128,7 +144,8 @@ async function main() {
 		log('package: tarball size, dependencies, load time');
 		report.package = packageMetrics(REPO_ROOT, tarball, node24);
 	}
-	if (['events', 'diagnostics', 'patched', 'legacy', 'lazy', 'queue', 'dial'].some(has)) await measureInN8n(report, tarball, node24);
+	if (['events', 'diagnostics', 'patched', 'legacy', 'lazy', 'queue', 'dial'].some(has))
+		await measureInN8n(report, tarball, node24);
 	publish(report, startedAt);
 }
 

@@ -45,7 +45,8 @@ export class TelesignVoiceApi implements ICredentialType {
 				{
 					name: 'Basic',
 					value: 'basic',
-					description: 'Customer ID and API key in an Authorization header (Telesign calls this the easiest)',
+					description:
+						'Customer ID and API key in an Authorization header (Telesign calls this the easiest)',
 				},
 				{
 					// Stored as 'digest' (Telesign's docs call TSA signing "Digest"); labelled apart from the
@@ -86,7 +87,10 @@ export class TelesignVoiceApi implements ICredentialType {
 			url: '/v2/voice',
 			method: 'POST',
 			body: { method: 'dial', params: {} },
-			ignoreHttpStatusErrors: { ignore: true, except: [401, 403, 404, 405, 429, 500, 502, 503, 504] },
+			ignoreHttpStatusErrors: {
+				ignore: true,
+				except: [401, 403, 404, 405, 429, 500, 502, 503, 504],
+			},
 		},
 		rules: [
 			{
@@ -99,19 +103,33 @@ export class TelesignVoiceApi implements ICredentialType {
 			},
 			{
 				type: 'responseCode',
-				properties: { value: 403, message: 'Telesign refused access (403): Voice may not be enabled for this account.' },
+				properties: {
+					value: 403,
+					message: 'Telesign refused access (403): Voice may not be enabled for this account.',
+				},
 			},
 			{
 				type: 'responseCode',
-				properties: { value: 404, message: 'The Base URL does not serve the Telesign Voice API (404). Use e.g. https://rest-ww.telesign.com.' },
+				properties: {
+					value: 404,
+					message:
+						'The Base URL does not serve the Telesign Voice API (404). Use e.g. https://rest-ww.telesign.com.',
+				},
 			},
 			{
 				type: 'responseCode',
-				properties: { value: 405, message: 'The Base URL does not serve the Telesign Voice API (405). Use e.g. https://rest-ww.telesign.com.' },
+				properties: {
+					value: 405,
+					message:
+						'The Base URL does not serve the Telesign Voice API (405). Use e.g. https://rest-ww.telesign.com.',
+				},
 			},
 			{
 				type: 'responseCode',
-				properties: { value: 429, message: 'Telesign is rate limiting this account (429); try the test again in a minute.' },
+				properties: {
+					value: 429,
+					message: 'Telesign is rate limiting this account (429); try the test again in a minute.',
+				},
 			},
 		] as IAuthenticateRuleResponseCode[],
 	};

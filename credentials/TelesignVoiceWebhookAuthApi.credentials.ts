@@ -30,7 +30,8 @@ export class TelesignVoiceWebhookAuthApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			required: true,
-			description: 'User name Telesign sends with every event (no ":" and no leading or trailing spaces)',
+			description:
+				'User name Telesign sends with every event (no ":" and no leading or trailing spaces)',
 		},
 		{
 			displayName: 'Password',

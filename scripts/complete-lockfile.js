@@ -12,8 +12,29 @@ const fs = require('fs');
 const path = require('path');
 
 const LOCK = path.resolve(__dirname, '..', 'package-lock.json');
-const OS = { android: 'android', darwin: 'darwin', freebsd: 'freebsd', linux: 'linux', openharmony: 'openharmony', win32: 'win32', sunos: 'sunos', netbsd: 'netbsd', openbsd: 'openbsd', aix: 'aix' };
-const CPU = { arm: 'arm', arm64: 'arm64', x64: 'x64', ia32: 'ia32', loong64: 'loong64', ppc64: 'ppc64', riscv64: 'riscv64', s390x: 's390x', mips64el: 'mips64el' };
+const OS = {
+	android: 'android',
+	darwin: 'darwin',
+	freebsd: 'freebsd',
+	linux: 'linux',
+	openharmony: 'openharmony',
+	win32: 'win32',
+	sunos: 'sunos',
+	netbsd: 'netbsd',
+	openbsd: 'openbsd',
+	aix: 'aix',
+};
+const CPU = {
+	arm: 'arm',
+	arm64: 'arm64',
+	x64: 'x64',
+	ia32: 'ia32',
+	loong64: 'loong64',
+	ppc64: 'ppc64',
+	riscv64: 'riscv64',
+	s390x: 's390x',
+	mips64el: 'mips64el',
+};
 
 /** os/cpu/libc of a platform package from its name, e.g. "@unrs/resolver-binding-linux-arm64-musl". */
 function platformOf(name) {
@@ -57,16 +78,24 @@ function main() {
 	}
 	if (check) {
 		if (added.length) {
-			console.error(`package-lock.json lacks ${added.length} optional platform packages; run: node scripts/complete-lockfile.js`);
+			console.error(
+				`package-lock.json lacks ${added.length} optional platform packages; run: node scripts/complete-lockfile.js`,
+			);
 			process.exit(1);
 		}
 		return;
 	}
 	if (added.length) {
-		lock.packages = Object.fromEntries(Object.entries(packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b))));
+		lock.packages = Object.fromEntries(
+			Object.entries(packages).sort(([a], [b]) =>
+				a === '' ? -1 : b === '' ? 1 : a.localeCompare(b),
+			),
+		);
 		fs.writeFileSync(LOCK, `${JSON.stringify(lock, null, 2)}\n`);
 	}
-	console.log(added.length ? `added ${added.length}: ${added.join(', ')}` : 'package-lock.json is complete');
+	console.log(
+		added.length ? `added ${added.length}: ${added.join(', ')}` : 'package-lock.json is complete',
+	);
 }
 
 main();

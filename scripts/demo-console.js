@@ -75,7 +75,9 @@ function answeredAction(responseBody) {
 			return undefined;
 		}
 	}
-	return body !== null && typeof body === 'object' && typeof body.method === 'string' ? body.method : undefined;
+	return body !== null && typeof body === 'object' && typeof body.method === 'string'
+		? body.method
+		: undefined;
 }
 
 /**

@@ -37,7 +37,12 @@ async function main() {
 			`DEMO_N8N_PORT ${n8nPort}, DEMO_SIM_PORT ${simPort} and n8n's task broker port ${brokerPort} (DEMO_BROKER_PORT, default DEMO_N8N_PORT + 10000) must differ`,
 		);
 	}
-	const cacheRoot = process.env.TELESIGN_E2E_CACHE || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'n8n-nodes-telesign-voice');
+	const cacheRoot =
+		process.env.TELESIGN_E2E_CACHE ||
+		path.join(
+			process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'),
+			'n8n-nodes-telesign-voice',
+		);
 	const userFolder = process.env.DEMO_USER_FOLDER || path.join(cacheRoot, 'demo');
 	if (process.env.DEMO_FRESH === '1') fs.rmSync(userFolder, { recursive: true, force: true });
 	fs.mkdirSync(userFolder, { recursive: true });
@@ -52,7 +57,11 @@ async function main() {
 	started.sim = sim;
 	sim.on('call:event', (e) => console.log(eventLine(e, answerBodyOf(sim, e))));
 
-	const n8n = new N8nServer({ port: n8nPort, userFolder, env: { N8N_RUNNERS_BROKER_PORT: String(brokerPort) } });
+	const n8n = new N8nServer({
+		port: n8nPort,
+		userFolder,
+		env: { N8N_RUNNERS_BROKER_PORT: String(brokerPort) },
+	});
 	started.n8n = n8n;
 	await n8n.start();
 	const imported = await importExamples(n8n, { simulatorUrl: sim.url, account: DEFAULT_ACCOUNT });

@@ -17,14 +17,21 @@ async function main() {
 	const root = path.resolve(__dirname, '..');
 	const scanner = await import('@n8n/scan-community-package/scanner/scanner.mjs');
 	const work = fs.mkdtempSync(path.join(os.tmpdir(), 'telesign-scan-'));
-	const tgz = execFileSync('npm', ['pack', '--silent', '--pack-destination', work], { cwd: root, encoding: 'utf8' })
+	const tgz = execFileSync('npm', ['pack', '--silent', '--pack-destination', work], {
+		cwd: root,
+		encoding: 'utf8',
+	})
 		.trim()
 		.split('\n')
 		.pop();
 	execFileSync('tar', ['-xzf', path.join(work, tgz), '-C', work]);
 	const packageDir = path.join(work, 'package');
-	const files = execFileSync('tar', ['-tzf', path.join(work, tgz)], { encoding: 'utf8' }).trim().split('\n');
-	console.log(`tarball ${tgz}: ${fs.statSync(path.join(work, tgz)).size} bytes, ${files.length} files`);
+	const files = execFileSync('tar', ['-tzf', path.join(work, tgz)], { encoding: 'utf8' })
+		.trim()
+		.split('\n');
+	console.log(
+		`tarball ${tgz}: ${fs.statSync(path.join(work, tgz)).size} bytes, ${files.length} files`,
+	);
 
 	const source = await scanner.analyzePackage(root, scanner.SOURCE_FILE_PATTERNS);
 	const dist = await scanner.analyzePackage(packageDir, ['**/*.js', 'package.json']);
@@ -34,7 +41,9 @@ async function main() {
 		['source (package.json, nodes/, credentials/)', source],
 		['packed tarball (dist/*.js, package.json)', dist],
 	]) {
-		console.log(`${result.passed ? 'PASS' : 'FAIL'} scanner lint of the ${name}${result.message ? `: ${result.message}` : ''}`);
+		console.log(
+			`${result.passed ? 'PASS' : 'FAIL'} scanner lint of the ${name}${result.message ? `: ${result.message}` : ''}`,
+		);
 		if (result.details) console.log(result.details);
 		ok = ok && result.passed;
 	}

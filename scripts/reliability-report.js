@@ -14,8 +14,12 @@ const generated = path.join(root, 'test', '.out', 'RELIABILITY.md');
 const published = path.join(root, 'test', 'RELIABILITY.md');
 
 if (!fs.existsSync(generated)) {
-	console.error('No complete report in test/.out/RELIABILITY.md: run the e2e suite first (TEST_SUITES=e2e npm test).');
+	console.error(
+		'No complete report in test/.out/RELIABILITY.md: run the e2e suite first (TEST_SUITES=e2e npm test).',
+	);
 	process.exit(1);
 }
 fs.copyFileSync(generated, published);
-console.log(`test/RELIABILITY.md updated from the run of ${fs.statSync(generated).mtime.toISOString()}`);
+console.log(
+	`test/RELIABILITY.md updated from the run of ${fs.statSync(generated).mtime.toISOString()}`,
+);

@@ -18,7 +18,12 @@ const path = require('path');
 const axios = require('axios');
 
 const { N8nServer, OWNER } = require('../test/e2e/harness/n8n');
-const { importExamples, DEMO_NUMBERS, readExample, FILES } = require('../test/e2e/harness/examples');
+const {
+	importExamples,
+	DEMO_NUMBERS,
+	readExample,
+	FILES,
+} = require('../test/e2e/harness/examples');
 const { TelesignSimulator, DEFAULT_ACCOUNT } = require('../test/simulator');
 const { renderDiagrams, launchBrowser } = require('./sequence-diagram');
 
@@ -42,7 +47,8 @@ const SHOTS = [
 const log = (message) => console.log(`[screenshots] ${message}`);
 
 /** Resolves when `fn` (run in the page) returns a truthy value; the browser polls it on every animation frame. */
-const until = (page, fn, arg, timeout = 30_000) => page.waitForFunction(fn, { timeout, polling: 'raf' }, arg);
+const until = (page, fn, arg, timeout = 30_000) =>
+	page.waitForFunction(fn, { timeout, polling: 'raf' }, arg);
 
 /** Logs the browser in as the owner the harness set up (n8n's own login request, so the session cookie is set). */
 async function logIn(page, baseUrl) {
@@ -96,8 +102,16 @@ async function openNodePanel(page, nodeId) {
 	const box = await (await page.$(selector)).boundingBox();
 	await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2, { clickCount: 2 });
 	await page.waitForSelector('[data-test-id="ndv"]', { visible: true });
-	await page.waitForSelector('[data-test-id="ndv"] [data-test-id="node-parameters"]', { visible: true });
-	await until(page, () => document.querySelectorAll('[data-test-id="ndv"] .el-skeleton, [data-test-id="ndv"] .n8n-loading').length === 0);
+	await page.waitForSelector('[data-test-id="ndv"] [data-test-id="node-parameters"]', {
+		visible: true,
+	});
+	await until(
+		page,
+		() =>
+			document.querySelectorAll(
+				'[data-test-id="ndv"] .el-skeleton, [data-test-id="ndv"] .n8n-loading',
+			).length === 0,
+	);
 }
 
 async function screenshot(page, name) {
@@ -110,11 +124,17 @@ async function screenshot(page, name) {
 /** Posts one alert to the alert example and waits for its execution to end, so the execution view has data. */
 async function placeAlertCall(n8n, imported) {
 	const workflow = imported.workflows.find((w) => w.key === 'alert');
-	const res = await axios.post(imported.alertUrl, { to: DEMO_NUMBERS.presses1, message: 'Disk space on db-1 is below 5 percent.' }, { timeout: 60_000 });
+	const res = await axios.post(
+		imported.alertUrl,
+		{ to: DEMO_NUMBERS.presses1, message: 'Disk space on db-1 is below 5 percent.' },
+		{ timeout: 60_000 },
+	);
 	if (res.status !== 202) throw new Error(`the alert example answered HTTP ${res.status}`);
 	const started = Date.now();
 	for (;;) {
-		const done = (await n8n.executions(workflow.id)).find((e) => e.status === 'success' && e.data.resultData.runData['Call with the Alert']);
+		const done = (await n8n.executions(workflow.id)).find(
+			(e) => e.status === 'success' && e.data.resultData.runData['Call with the Alert'],
+		);
 		if (done) return done.id;
 		if (Date.now() - started > 60_000) throw new Error('the alert call did not finish within 60 s');
 		await new Promise((resolve) => setTimeout(resolve, 300));
@@ -122,7 +142,9 @@ async function placeAlertCall(n8n, imported) {
 }
 
 async function main() {
-	const only = process.env.SCREENSHOTS_ONLY ? new Set(process.env.SCREENSHOTS_ONLY.split(',')) : undefined;
+	const only = process.env.SCREENSHOTS_ONLY
+		? new Set(process.env.SCREENSHOTS_ONLY.split(','))
+		: undefined;
 	const port = Number(process.env.SCREENSHOTS_N8N_PORT || 5960);
 	fs.mkdirSync(IMAGES, { recursive: true });
 	const started = { sim: undefined, n8n: undefined, browser: undefined };
@@ -130,12 +152,20 @@ async function main() {
 		started.browser = await launchBrowser();
 		await renderDiagrams(started.browser, { log });
 
-		started.sim = new TelesignSimulator({ ownedNumbers: [DEMO_NUMBERS.callerId], callees: DEMO_NUMBERS.callees, ringMs: 100, mediaMs: 200 });
+		started.sim = new TelesignSimulator({
+			ownedNumbers: [DEMO_NUMBERS.callerId],
+			callees: DEMO_NUMBERS.callees,
+			ringMs: 100,
+			mediaMs: 200,
+		});
 		await started.sim.start();
 		const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'telesign-screenshots-'));
 		started.n8n = new N8nServer({ port, userFolder });
 		const n8n = await started.n8n.start();
-		const imported = await importExamples(n8n, { simulatorUrl: started.sim.url, account: DEFAULT_ACCOUNT });
+		const imported = await importExamples(n8n, {
+			simulatorUrl: started.sim.url,
+			account: DEFAULT_ACCOUNT,
+		});
 		started.sim.configure({ webhookUrl: imported.alertWebhookUrl });
 		const executionId = await placeAlertCall(n8n, imported);
 
@@ -145,11 +175,17 @@ async function main() {
 		for (const shot of SHOTS) {
 			if (only && !only.has(shot.name)) continue;
 			if (shot.credential) {
-				await page.goto(`${n8n.baseUrl}/home/credentials/${imported.credential.id}`, { waitUntil: 'domcontentloaded' });
+				await page.goto(`${n8n.baseUrl}/home/credentials/${imported.credential.id}`, {
+					waitUntil: 'domcontentloaded',
+				});
 				await page.waitForSelector('[data-test-id="editCredential-modal"]', { visible: true });
-				await page.waitForSelector('[data-test-id="credential-connection-parameter"]', { visible: true });
+				await page.waitForSelector('[data-test-id="credential-connection-parameter"]', {
+					visible: true,
+				});
 				// n8n tests the credential when the dialog opens: wait for the simulator's answer to show.
-				await page.waitForSelector('[data-test-id="credentials-config-container-test-success"]', { visible: true });
+				await page.waitForSelector('[data-test-id="credentials-config-container-test-success"]', {
+					visible: true,
+				});
 				await hideNoise(page);
 				await screenshot(page, shot.name);
 				continue;
@@ -159,10 +195,22 @@ async function main() {
 			const nodeId = (name) => example.nodes.find((n) => n.name === name).id;
 			if (shot.execution) {
 				// The alert's run: every node ran (green), and the Call and Wait node's output is the outcome.
-				await openCanvas(page, `${n8n.baseUrl}/workflow/${entry.id}/executions/${executionId}`, example.nodes.length);
-				await until(page, () => document.querySelectorAll('[data-test-id="canvas-node-status-success"]').length >= 5);
+				await openCanvas(
+					page,
+					`${n8n.baseUrl}/workflow/${entry.id}/executions/${executionId}`,
+					example.nodes.length,
+				);
+				await until(
+					page,
+					() =>
+						document.querySelectorAll('[data-test-id="canvas-node-status-success"]').length >= 5,
+				);
 				await openNodePanel(page, nodeId('Call with the Alert'));
-				await until(page, () => document.querySelector('[data-test-id="output-panel"]')?.textContent.includes('acknowledged'));
+				await until(page, () =>
+					document
+						.querySelector('[data-test-id="output-panel"]')
+						?.textContent.includes('acknowledged'),
+				);
 			} else {
 				await openCanvas(page, `${n8n.baseUrl}/workflow/${entry.id}`, example.nodes.length);
 				if (shot.node) await openNodePanel(page, nodeId(shot.node));

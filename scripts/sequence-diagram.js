@@ -12,7 +12,9 @@ const fs = require('fs');
 const path = require('path');
 
 const REPO_ROOT = path.resolve(__dirname, '..');
-const DIAGRAMS = [{ source: 'docs/call-and-wait-sequence.txt', out: 'docs/images/call-and-wait-sequence' }];
+const DIAGRAMS = [
+	{ source: 'docs/call-and-wait-sequence.txt', out: 'docs/images/call-and-wait-sequence' },
+];
 
 const FONT = 14;
 const CHAR_W = FONT * 0.56; // average width of a character of the sans-serif font, for wrapping
@@ -25,7 +27,8 @@ const NOTE_W = 380;
 function parseDiagram(text) {
 	const diagram = { title: '', participants: [], steps: [] };
 	const known = (id, lineNo) => {
-		if (!diagram.participants.some((p) => p.id === id)) throw new Error(`line ${lineNo}: unknown participant "${id}"`);
+		if (!diagram.participants.some((p) => p.id === id))
+			throw new Error(`line ${lineNo}: unknown participant "${id}"`);
 		return id;
 	};
 	text.split('\n').forEach((raw, index) => {
@@ -34,14 +37,22 @@ function parseDiagram(text) {
 		if (line === '' || line.startsWith('#')) return;
 		let m;
 		if ((m = /^title:\s*(.+)$/.exec(line))) diagram.title = m[1];
-		else if ((m = /^participant\s+(\w+)\s+(.+)$/.exec(line))) diagram.participants.push({ id: m[1], label: m[2].split('\\n') });
+		else if ((m = /^participant\s+(\w+)\s+(.+)$/.exec(line)))
+			diagram.participants.push({ id: m[1], label: m[2].split('\\n') });
 		else if ((m = /^(\w+)\s*(-->|->)\s*(\w+):\s*(.+)$/.exec(line))) {
-			diagram.steps.push({ kind: m[2] === '->' ? 'request' : 'answer', from: known(m[1], lineNo), to: known(m[3], lineNo), text: m[4] });
-		} else if ((m = /^note\s+(\w+):\s*(.+)$/.exec(line))) diagram.steps.push({ kind: 'note', over: known(m[1], lineNo), text: m[2] });
+			diagram.steps.push({
+				kind: m[2] === '->' ? 'request' : 'answer',
+				from: known(m[1], lineNo),
+				to: known(m[3], lineNo),
+				text: m[4],
+			});
+		} else if ((m = /^note\s+(\w+):\s*(.+)$/.exec(line)))
+			diagram.steps.push({ kind: 'note', over: known(m[1], lineNo), text: m[2] });
 		else if (line === 'gap') diagram.steps.push({ kind: 'gap' });
 		else throw new Error(`line ${lineNo}: cannot read "${line}"`);
 	});
-	if (diagram.participants.length < 2) throw new Error('a sequence diagram needs at least two participants');
+	if (diagram.participants.length < 2)
+		throw new Error('a sequence diagram needs at least two participants');
 	return diagram;
 }
 
@@ -60,27 +71,40 @@ function wrap(text, widthPx) {
 	return lines;
 }
 
-const escape = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escape = (s) =>
+	s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 function textLines(lines, x, y, anchor, extra = '') {
-	return lines.map((line, i) => `<text x="${x}" y="${y + i * LINE_H}" text-anchor="${anchor}"${extra}>${escape(line)}</text>`).join('');
+	return lines
+		.map(
+			(line, i) =>
+				`<text x="${x}" y="${y + i * LINE_H}" text-anchor="${anchor}"${extra}>${escape(line)}</text>`,
+		)
+		.join('');
 }
 
 /** The diagram as a standalone SVG document (its width and height are in the root element). */
 function diagramToSvg(diagram) {
-	const x = Object.fromEntries(diagram.participants.map((p, i) => [p.id, MARGIN + COL_W / 2 + i * COL_W]));
+	const x = Object.fromEntries(
+		diagram.participants.map((p, i) => [p.id, MARGIN + COL_W / 2 + i * COL_W]),
+	);
 	const width = MARGIN * 2 + COL_W * diagram.participants.length;
 	const parts = [];
 	let y = MARGIN;
 	if (diagram.title) {
-		parts.push(`<text x="${width / 2}" y="${y + FONT}" text-anchor="middle" class="title">${escape(diagram.title)}</text>`);
+		parts.push(
+			`<text x="${width / 2}" y="${y + FONT}" text-anchor="middle" class="title">${escape(diagram.title)}</text>`,
+		);
 		y += FONT + 24;
 	}
 	const boxH = Math.max(...diagram.participants.map((p) => p.label.length)) * LINE_H + 16;
 	const heads = (top) =>
 		diagram.participants
-			.map((p) => `<rect x="${x[p.id] - COL_W / 2 + 14}" y="${top}" width="${COL_W - 28}" height="${boxH}" rx="6" class="actor"/>` +
-				textLines(p.label, x[p.id], top + 8 + FONT, 'middle', ' class="actor-label"'))
+			.map(
+				(p) =>
+					`<rect x="${x[p.id] - COL_W / 2 + 14}" y="${top}" width="${COL_W - 28}" height="${boxH}" rx="6" class="actor"/>` +
+					textLines(p.label, x[p.id], top + 8 + FONT, 'middle', ' class="actor-label"'),
+			)
 			.join('');
 	parts.push(heads(y));
 	const lifelineTop = y + boxH;
@@ -106,11 +130,18 @@ function diagramToSvg(diagram) {
 		parts.push(textLines(lines, mid, y + FONT, 'middle', ` class="${step.kind}-label"`));
 		y += lines.length * LINE_H + 4;
 		const dir = Math.sign(x2 - x1);
-		parts.push(`<line x1="${x1}" y1="${y}" x2="${x2 - dir * 2}" y2="${y}" class="${step.kind}" marker-end="url(#head-${step.kind})"/>`);
+		parts.push(
+			`<line x1="${x1}" y1="${y}" x2="${x2 - dir * 2}" y2="${y}" class="${step.kind}" marker-end="url(#head-${step.kind})"/>`,
+		);
 		y += 18;
 	}
 	y += 6;
-	const lifelines = diagram.participants.map((p) => `<line x1="${x[p.id]}" y1="${lifelineTop}" x2="${x[p.id]}" y2="${y}" class="lifeline"/>`).join('');
+	const lifelines = diagram.participants
+		.map(
+			(p) =>
+				`<line x1="${x[p.id]}" y1="${lifelineTop}" x2="${x[p.id]}" y2="${y}" class="lifeline"/>`,
+		)
+		.join('');
 	parts.push(heads(y));
 	const height = y + boxH + MARGIN;
 	const style = `
@@ -125,7 +156,10 @@ function diagramToSvg(diagram) {
 		.note { fill: #fff8c5; stroke: #d4a72c; }
 	`;
 	const markers = ['request', 'answer']
-		.map((kind) => `<marker id="head-${kind}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="9" markerHeight="9" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 ${kind === 'request' ? 'z' : ''}" fill="${kind === 'request' ? '#1f2328' : 'none'}" stroke="#1f2328"/></marker>`)
+		.map(
+			(kind) =>
+				`<marker id="head-${kind}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="9" markerHeight="9" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 ${kind === 'request' ? 'z' : ''}" fill="${kind === 'request' ? '#1f2328' : 'none'}" stroke="#1f2328"/></marker>`,
+		)
 		.join('');
 	return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">
 <style>${style}</style><defs>${markers}</defs><rect width="100%" height="100%" fill="#ffffff"/>
@@ -139,13 +173,24 @@ async function renderDiagrams(browser, { log = console.log } = {}) {
 	const written = [];
 	for (const { source, out } of DIAGRAMS) {
 		const svg = diagramToSvg(parseDiagram(fs.readFileSync(path.join(REPO_ROOT, source), 'utf8')));
-		const [, width, height] = /width="(\d+(?:\.\d+)?)" height="(\d+(?:\.\d+)?)"/.exec(svg).map(Number);
+		const [, width, height] = /width="(\d+(?:\.\d+)?)" height="(\d+(?:\.\d+)?)"/
+			.exec(svg)
+			.map(Number);
 		fs.writeFileSync(path.join(REPO_ROOT, `${out}.svg`), svg);
 		const page = await browser.newPage();
-		await page.setViewport({ width: Math.ceil(width), height: Math.ceil(height), deviceScaleFactor: 2 });
-		await page.setContent(`<!doctype html><html><body style="margin:0">${svg}</body></html>`, { waitUntil: 'load' });
+		await page.setViewport({
+			width: Math.ceil(width),
+			height: Math.ceil(height),
+			deviceScaleFactor: 2,
+		});
+		await page.setContent(`<!doctype html><html><body style="margin:0">${svg}</body></html>`, {
+			waitUntil: 'load',
+		});
 		await page.waitForSelector('svg');
-		await page.screenshot({ path: path.join(REPO_ROOT, `${out}.png`), clip: { x: 0, y: 0, width, height } });
+		await page.screenshot({
+			path: path.join(REPO_ROOT, `${out}.png`),
+			clip: { x: 0, y: 0, width, height },
+		});
 		await page.close();
 		written.push(`${out}.svg`, `${out}.png`);
 		log(`[docs] ${source} → ${out}.svg, ${out}.png`);
@@ -156,7 +201,9 @@ async function renderDiagrams(browser, { log = console.log } = {}) {
 function chromiumPath() {
 	const candidate = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 	if (!fs.existsSync(candidate)) {
-		throw new Error(`No Chromium at ${candidate}: install Debian's package (apt-get install -y chromium) or set CHROMIUM_PATH`);
+		throw new Error(
+			`No Chromium at ${candidate}: install Debian's package (apt-get install -y chromium) or set CHROMIUM_PATH`,
+		);
 	}
 	return candidate;
 }

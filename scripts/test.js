@@ -20,9 +20,14 @@ const jestBin = require.resolve('jest/bin/jest');
 
 /** The Node 24 of the e2e cache (installed on first use, ~30 MB), on which isolated-vm's prebuilt addon loads. */
 function node24() {
-	const install = spawnSync('bash', [path.join(root, 'scripts', 'install-n8n.sh'), '--node-only'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+	const install = spawnSync('bash', [path.join(root, 'scripts', 'install-n8n.sh'), '--node-only'], {
+		cwd: root,
+		encoding: 'utf8',
+		stdio: ['ignore', 'pipe', 'inherit'],
+	});
 	const found = /^NODE24=(.+)$/m.exec(install.stdout || '');
-	if (install.status !== 0 || !found) throw new Error(`scripts/install-n8n.sh --node-only failed (exit ${install.status})`);
+	if (install.status !== 0 || !found)
+		throw new Error(`scripts/install-n8n.sh --node-only failed (exit ${install.status})`);
 	return found[1];
 }
 
@@ -56,7 +61,16 @@ for (const suite of suites) {
 	}
 	const run = spawnSync(
 		nodeBin,
-		[...(suite.nodeArgs || []), jestBin, '--config', suite.config, '--json', `--outputFile=${report}`, ...(suite.extra || []), ...process.argv.slice(2)],
+		[
+			...(suite.nodeArgs || []),
+			jestBin,
+			'--config',
+			suite.config,
+			'--json',
+			`--outputFile=${report}`,
+			...(suite.extra || []),
+			...process.argv.slice(2),
+		],
 		{ cwd: root, stdio: 'inherit', env: { ...process.env, ...suite.env } },
 	);
 	let passed = 0;
@@ -74,6 +88,9 @@ for (const suite of suites) {
 
 console.log('');
 for (const t of totals) console.log(`${t.name}: ${t.passed} passed, ${t.failed} failed`);
-const sum = totals.reduce((a, t) => ({ passed: a.passed + t.passed, failed: a.failed + t.failed }), { passed: 0, failed: 0 });
+const sum = totals.reduce(
+	(a, t) => ({ passed: a.passed + t.passed, failed: a.failed + t.failed }),
+	{ passed: 0, failed: 0 },
+);
 console.log(`total: ${sum.passed} passed, ${sum.failed} failed`);
 process.exit(failed ? 1 : 0);

@@ -13,12 +13,15 @@ class Child {
 		this.proc = fork(file, [], { execPath, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 		this.ready = new Promise((resolve, reject) => {
 			this.proc.once('error', reject);
-			this.proc.once('exit', (code) => reject(new Error(`${name} exited (code ${code}) before it was ready`)));
+			this.proc.once('exit', (code) =>
+				reject(new Error(`${name} exited (code ${code}) before it was ready`)),
+			);
 			this.proc.on('message', (msg) => (msg.ready ? resolve(msg) : this._answer(msg)));
 		});
 		this.ready.catch(() => undefined);
 		this.proc.on('exit', (code, signal) => {
-			for (const p of this.pending.values()) p.reject(new Error(`${name} exited (code ${code}, signal ${signal})`));
+			for (const p of this.pending.values())
+				p.reject(new Error(`${name} exited (code ${code}, signal ${signal})`));
 			this.pending.clear();
 		});
 	}

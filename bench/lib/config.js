@@ -7,8 +7,18 @@ const path = require('path');
 const { DEFAULT_ACCOUNT } = require('../../test/simulator');
 
 const env = process.env;
-const list = (value, fallback) => (value ? value.split(',').map((v) => Number(v.trim())) : fallback);
-const ALL_PARTS = ['package', 'events', 'diagnostics', 'patched', 'legacy', 'lazy', 'queue', 'dial'];
+const list = (value, fallback) =>
+	value ? value.split(',').map((v) => Number(v.trim())) : fallback;
+const ALL_PARTS = [
+	'package',
+	'events',
+	'diagnostics',
+	'patched',
+	'legacy',
+	'lazy',
+	'queue',
+	'dial',
+];
 const CONFIG = {
 	items: 1000,
 	reps: Number(env.BENCH_REPS || 5),
@@ -17,7 +27,12 @@ const CONFIG = {
 	concurrencies: list(env.BENCH_CONCURRENCY, [10, 50]),
 	// TSA (HMAC-signed) requests, node and floor: at this latency and concurrency only (the signing is CPU work).
 	tsa: { latencyMs: 0, concurrency: 10 },
-	events: { total: Number(env.BENCH_EVENTS || 1000), block: 100, warmup: 50, concurrencies: [1, 16] },
+	events: {
+		total: Number(env.BENCH_EVENTS || 1000),
+		block: 100,
+		warmup: 50,
+		concurrencies: [1, 16],
+	},
 	diagnostics: { total: 200, block: 50, warmup: 20, concurrency: 1 },
 	legacy: { total: 300, block: 100, warmup: 30, concurrencies: [1, 16] },
 	// Queue mode: events through one webhook processor (main + webhook processor + 2 workers), one concurrency.

@@ -20,15 +20,32 @@ const { log } = require('./log');
  * alongside the first; each pipeline's CPU is that of the n8n process answering it.
  */
 async function eventPhase(ctx) {
-	const urls = await createEventPipelines(ctx.n8n, ['builtin', 'builtin-auth', 'telesign'], ctx.credential, ctx.eventWorkflows);
+	const urls = await createEventPipelines(
+		ctx.n8n,
+		['builtin', 'builtin-auth', 'telesign'],
+		ctx.credential,
+		ctx.eventWorkflows,
+	);
 	const noCache = await startN8n(CONFIG.port + 4, {}, { tarball: noCacheTarball(ctx.tarball) });
 	try {
 		const credential = await createTelesignCredential(noCache, ctx.simUrl, 'basic');
-		urls['telesign-nocache'] = (await createEventPipelines(noCache, ['telesign'], credential)).telesign;
+		urls['telesign-nocache'] = (
+			await createEventPipelines(noCache, ['telesign'], credential)
+		).telesign;
 		const results = [];
 		for (const concurrency of CONFIG.events.concurrencies) {
-			log(`event answering, concurrency ${concurrency}: ${CONFIG.events.total} events per pipeline, interleaved (load average ${loadAverage()})`);
-			results.push(...(await measureEvents(ctx, ctx.n8n, urls, { concurrency, ...CONFIG.events }, { 'telesign-nocache': noCache.child.pid })));
+			log(
+				`event answering, concurrency ${concurrency}: ${CONFIG.events.total} events per pipeline, interleaved (load average ${loadAverage()})`,
+			);
+			results.push(
+				...(await measureEvents(
+					ctx,
+					ctx.n8n,
+					urls,
+					{ concurrency, ...CONFIG.events },
+					{ 'telesign-nocache': noCache.child.pid },
+				)),
+			);
 		}
 		return results;
 	} finally {
@@ -37,10 +54,18 @@ async function eventPhase(ctx) {
 }
 
 async function diagnosticsPhase(ctx) {
-	const names = ['builtin', 'builtin-auth', 'telesign-noauth', 'telesign', ...(process.env.BENCH_TRIGGER_V1 === '1' ? ['telesign-v1'] : [])];
+	const names = [
+		'builtin',
+		'builtin-auth',
+		'telesign-noauth',
+		'telesign',
+		...(process.env.BENCH_TRIGGER_V1 === '1' ? ['telesign-v1'] : []),
+	];
 	const urls = await createEventPipelines(ctx.n8n, names, ctx.credential, ctx.eventWorkflows);
 	const d = CONFIG.diagnostics;
-	log(`event answering diagnostics: ${names.join(', ')} (${d.total} events each, concurrency ${d.concurrency})`);
+	log(
+		`event answering diagnostics: ${names.join(', ')} (${d.total} events each, concurrency ${d.concurrency})`,
+	);
 	return await measureEvents(ctx, ctx.n8n, urls, d);
 }
 
@@ -53,10 +78,16 @@ async function enginePhase(ctx, engineEnv, description) {
 	const n8n = await startN8n(CONFIG.port + 2, engineEnv);
 	try {
 		const credential = await createTelesignCredential(n8n, ctx.simUrl, 'basic');
-		const urls = await createEventPipelines(n8n, ['builtin', 'builtin-auth', 'telesign-noauth', 'telesign'], credential);
+		const urls = await createEventPipelines(
+			n8n,
+			['builtin', 'builtin-auth', 'telesign-noauth', 'telesign'],
+			credential,
+		);
 		const results = [];
 		for (const concurrency of CONFIG.legacy.concurrencies) {
-			log(`event answering with ${description}, concurrency ${concurrency}: ${CONFIG.legacy.total} events per pipeline`);
+			log(
+				`event answering with ${description}, concurrency ${concurrency}: ${CONFIG.legacy.total} events per pipeline`,
+			);
 			results.push(...(await measureEvents(ctx, n8n, urls, { concurrency, ...CONFIG.legacy })));
 		}
 		return results;
@@ -74,15 +105,33 @@ async function patchedPhase(ctx) {
 	const patch = path.join(__dirname, 'webhook-isolate-patch.js');
 	const patched = await startN8n(CONFIG.port + 4, { NODE_OPTIONS: `--require ${patch}` });
 	try {
-		if (!/\[bench patch\]/.test(patched.tail(400))) throw new Error(`the patch did not load in ${patched.logPath}`);
+		if (!/\[bench patch\]/.test(patched.tail(400)))
+			throw new Error(`the patch did not load in ${patched.logPath}`);
 		const credential = await createTelesignCredential(patched, ctx.simUrl, 'basic');
-		const urls = await createEventPipelines(ctx.n8n, ['builtin', 'builtin-auth', 'telesign'], ctx.credential, ctx.eventWorkflows);
-		urls['telesign-patched'] = (await createEventPipelines(patched, ['telesign'], credential)).telesign;
+		const urls = await createEventPipelines(
+			ctx.n8n,
+			['builtin', 'builtin-auth', 'telesign'],
+			ctx.credential,
+			ctx.eventWorkflows,
+		);
+		urls['telesign-patched'] = (
+			await createEventPipelines(patched, ['telesign'], credential)
+		).telesign;
 		const d = CONFIG.legacy;
 		const results = [];
 		for (const concurrency of d.concurrencies) {
-			log(`event answering, n8n patched (no webhook-phase isolate for this trigger) vs unpatched, concurrency ${concurrency}: ${d.total} events per pipeline`);
-			results.push(...(await measureEvents(ctx, ctx.n8n, urls, { ...d, concurrency }, { 'telesign-patched': patched.child.pid })));
+			log(
+				`event answering, n8n patched (no webhook-phase isolate for this trigger) vs unpatched, concurrency ${concurrency}: ${d.total} events per pipeline`,
+			);
+			results.push(
+				...(await measureEvents(
+					ctx,
+					ctx.n8n,
+					urls,
+					{ ...d, concurrency },
+					{ 'telesign-patched': patched.child.pid },
+				)),
+			);
 		}
 		return results;
 	} finally {
@@ -90,8 +139,14 @@ async function patchedPhase(ctx) {
 	}
 }
 
-const legacyPhase = (ctx) => enginePhase(ctx, { N8N_EXPRESSION_ENGINE: 'legacy' }, 'N8N_EXPRESSION_ENGINE=legacy');
-const lazyPhase = (ctx) => enginePhase(ctx, { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' }, 'N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true');
+const legacyPhase = (ctx) =>
+	enginePhase(ctx, { N8N_EXPRESSION_ENGINE: 'legacy' }, 'N8N_EXPRESSION_ENGINE=legacy');
+const lazyPhase = (ctx) =>
+	enginePhase(
+		ctx,
+		{ N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' },
+		'N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true',
+	);
 
 /**
  * Queue mode (test/queue/harness/cluster.js: main + one webhook processor + 2 workers on Postgres and Redis,
@@ -104,11 +159,22 @@ async function queuePhase(ctx) {
 	try {
 		const [main, webhook] = servers;
 		const credential = await createTelesignCredential(main, ctx.simUrl, 'basic');
-		const atMain = await createEventPipelines(main, ['builtin', 'builtin-auth', 'telesign'], credential);
-		const urls = Object.fromEntries(Object.entries(atMain).map(([name, url]) => [name, url.replace(main.baseUrl, state.webhookUrl)]));
+		const atMain = await createEventPipelines(
+			main,
+			['builtin', 'builtin-auth', 'telesign'],
+			credential,
+		);
+		const urls = Object.fromEntries(
+			Object.entries(atMain).map(([name, url]) => [
+				name,
+				url.replace(main.baseUrl, state.webhookUrl),
+			]),
+		);
 		for (const url of Object.values(urls)) await main.waitForWebhook(url);
 		const q = CONFIG.queue;
-		log(`queue mode: ${q.total} events per pipeline through the webhook processor, concurrency ${q.concurrency}`);
+		log(
+			`queue mode: ${q.total} events per pipeline through the webhook processor, concurrency ${q.concurrency}`,
+		);
 		const pids = Object.fromEntries(Object.keys(urls).map((name) => [name, webhook.child.pid]));
 		return await measureEvents(ctx, webhook, urls, { ...q, concurrencies: undefined }, pids);
 	} finally {

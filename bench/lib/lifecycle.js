@@ -20,7 +20,8 @@ function cleanup() {
 		cleaning = (async () => {
 			for (const c of owned.children) c.kill();
 			await Promise.all([...owned.servers].map((s) => s.stop().catch(() => undefined)));
-			for (const servers of owned.clusters) await stopCluster(servers, CONFIG.port + 10).catch(() => undefined);
+			for (const servers of owned.clusters)
+				await stopCluster(servers, CONFIG.port + 10).catch(() => undefined);
 		})();
 	}
 	return cleaning;
@@ -45,7 +46,11 @@ async function startN8n(port, extraEnv, { tarball } = {}) {
 	const n8n = new N8nServer({
 		port,
 		tarball,
-		env: { N8N_LOG_LEVEL: process.env.N8N_LOG_LEVEL || 'warn', N8N_RUNNERS_BROKER_PORT: String(port + 1), ...extraEnv },
+		env: {
+			N8N_LOG_LEVEL: process.env.N8N_LOG_LEVEL || 'warn',
+			N8N_RUNNERS_BROKER_PORT: String(port + 1),
+			...extraEnv,
+		},
 	});
 	owned.servers.add(n8n);
 	await n8n.start();
@@ -72,19 +77,34 @@ function packVerified(attempts = 3) {
 		} catch (error) {
 			if (i >= attempts) throw error;
 		}
-		if (i >= attempts) throw new Error('could not pack a complete package (dist/ changing while packing?)');
-		log(`the packed tarball is incomplete (dist/ rebuilt meanwhile?): building again (${i}/${attempts})`);
+		if (i >= attempts)
+			throw new Error('could not pack a complete package (dist/ changing while packing?)');
+		log(
+			`the packed tarball is incomplete (dist/ rebuilt meanwhile?): building again (${i}/${attempts})`,
+		);
 		if (tarball) fs.rmSync(tarball, { force: true });
 	}
 }
 
 async function createTelesignCredential(n8n, simUrl, authMethod) {
-	return await n8n.createCredential(`Telesign (bench simulator, ${authMethod})`, 'telesignVoiceApi', {
-		customerId: ACCOUNT.customerId,
-		apiKey: ACCOUNT.apiKey,
-		authMethod,
-		baseUrl: simUrl,
-	});
+	return await n8n.createCredential(
+		`Telesign (bench simulator, ${authMethod})`,
+		'telesignVoiceApi',
+		{
+			customerId: ACCOUNT.customerId,
+			apiKey: ACCOUNT.apiKey,
+			authMethod,
+			baseUrl: simUrl,
+		},
+	);
 }
 
-module.exports = { owned, cleanup, installCleanupHandlers, startN8n, stopN8n, packVerified, createTelesignCredential };
+module.exports = {
+	owned,
+	cleanup,
+	installCleanupHandlers,
+	startN8n,
+	stopN8n,
+	packVerified,
+	createTelesignCredential,
+};

@@ -11,7 +11,9 @@
 const http = require('http');
 const path = require('path');
 const axios = require('axios');
-const { basicAuthHeader, tsaHeaders, signEventBody } = require(path.join(__dirname, '..', '..', 'test', 'simulator'));
+const { basicAuthHeader, tsaHeaders, signEventBody } = require(
+	path.join(__dirname, '..', '..', 'test', 'simulator'),
+);
 
 function hrMs(start) {
 	return Number(process.hrtime.bigint() - start) / 1e6;
@@ -28,9 +30,18 @@ async function pool(n, concurrency, task) {
 
 async function floorDials({ simUrl, dials, concurrency, auth, account }) {
 	const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-	const client = axios.create({ baseURL: simUrl, httpAgent: agent, timeout: 30_000, validateStatus: () => true });
+	const client = axios.create({
+		baseURL: simUrl,
+		httpAgent: agent,
+		timeout: 30_000,
+		validateStatus: () => true,
+	});
 	const bodies = dials.map((d) =>
-		JSON.stringify({ jsonrpc: '2.0', method: 'dial', params: { to: d.to, caller_id_number: d.callerId, external_id: d.externalId } }),
+		JSON.stringify({
+			jsonrpc: '2.0',
+			method: 'dial',
+			params: { to: d.to, caller_id_number: d.callerId, external_id: d.externalId },
+		}),
 	);
 	const basic = basicAuthHeader(account.customerId, account.apiKey);
 	const statuses = {};
@@ -40,9 +51,21 @@ async function floorDials({ simUrl, dials, concurrency, auth, account }) {
 		const body = bodies[i];
 		const headers = { 'Content-Type': 'application/json', Accept: 'application/json' };
 		if (auth === 'tsa') {
-			Object.assign(headers, tsaHeaders({ ...account, method: 'POST', resource: '/v2/voice', body, contentType: 'application/json' }));
+			Object.assign(
+				headers,
+				tsaHeaders({
+					...account,
+					method: 'POST',
+					resource: '/v2/voice',
+					body,
+					contentType: 'application/json',
+				}),
+			);
 		} else headers.Authorization = basic;
-		const res = await client.post('/v2/voice', body, { headers, transformRequest: [(data) => data] });
+		const res = await client.post('/v2/voice', body, {
+			headers,
+			transformRequest: [(data) => data],
+		});
 		statuses[res.status] = (statuses[res.status] || 0) + 1;
 	});
 	const wallMs = hrMs(started);
@@ -54,12 +77,22 @@ async function floorDials({ simUrl, dials, concurrency, auth, account }) {
 function postOnce(agent, url, raw, headers, timeoutMs) {
 	return new Promise((resolve) => {
 		const started = process.hrtime.bigint();
-		const req = http.request(url, { method: 'POST', agent, headers: { ...headers, 'Content-Length': raw.length } }, (res) => {
-			const chunks = [];
-			res.on('data', (c) => chunks.push(c));
-			res.on('end', () => resolve({ ms: hrMs(started), status: res.statusCode, body: Buffer.concat(chunks).toString('utf8') }));
-			res.on('error', (e) => resolve({ ms: hrMs(started), status: 0, body: String(e) }));
-		});
+		const req = http.request(
+			url,
+			{ method: 'POST', agent, headers: { ...headers, 'Content-Length': raw.length } },
+			(res) => {
+				const chunks = [];
+				res.on('data', (c) => chunks.push(c));
+				res.on('end', () =>
+					resolve({
+						ms: hrMs(started),
+						status: res.statusCode,
+						body: Buffer.concat(chunks).toString('utf8'),
+					}),
+				);
+				res.on('error', (e) => resolve({ ms: hrMs(started), status: 0, body: String(e) }));
+			},
+		);
 		req.setTimeout(timeoutMs, () => req.destroy(new Error('timeout')));
 		req.on('error', (e) => resolve({ ms: hrMs(started), status: 0, body: String(e) }));
 		req.end(raw);
@@ -90,13 +123,25 @@ function signedEvent(i, account, extraHeaders) {
 const agents = new Map();
 function agentFor(url, concurrency) {
 	const key = `${concurrency} ${url}`;
-	if (!agents.has(key)) agents.set(key, new http.Agent({ keepAlive: true, maxSockets: concurrency }));
+	if (!agents.has(key))
+		agents.set(key, new http.Agent({ keepAlive: true, maxSockets: concurrency }));
 	return agents.get(key);
 }
 
 /** Posts events [offset, offset + count) to one URL at `concurrency`; latencies in send order. */
-async function events({ url, offset, count, concurrency, account, extraHeaders = {}, timeoutMs = 15_000, check }) {
-	const prepared = Array.from({ length: count }, (_, k) => signedEvent(offset + k, account, extraHeaders));
+async function events({
+	url,
+	offset,
+	count,
+	concurrency,
+	account,
+	extraHeaders = {},
+	timeoutMs = 15_000,
+	check,
+}) {
+	const prepared = Array.from({ length: count }, (_, k) =>
+		signedEvent(offset + k, account, extraHeaders),
+	);
 	const agent = agentFor(url, concurrency);
 	const latencies = new Array(count);
 	let failures = 0;
@@ -125,7 +170,11 @@ process.on('message', async (msg) => {
 		} else throw new Error(`unknown command ${msg.cmd}`);
 		process.send({ id: msg.id, ok: true, result });
 	} catch (error) {
-		process.send({ id: msg.id, ok: false, error: String(error && error.stack ? error.stack : error) });
+		process.send({
+			id: msg.id,
+			ok: false,
+			error: String(error && error.stack ? error.stack : error),
+		});
 	}
 });
 process.on('disconnect', () => process.exit(0));

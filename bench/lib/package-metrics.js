@@ -19,7 +19,8 @@ function expectedJsFiles(root) {
 		for (const entry of fs.readdirSync(path.join(root, dir), { withFileTypes: true })) {
 			const rel = path.join(dir, entry.name);
 			if (entry.isDirectory()) walk(rel);
-			else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts')) out.push(`package/dist/${rel.replace(/\.ts$/, '.js')}`);
+			else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts'))
+				out.push(`package/dist/${rel.replace(/\.ts$/, '.js')}`);
 		}
 	};
 	walk('nodes');
@@ -72,7 +73,13 @@ function loadTimes(packageDir, nodeModules, nodeBin, files, runs = 7) {
 		if (i > 0) samples.push(JSON.parse(out)); // the first process warms the file cache
 	}
 	const own = samples.map((s) => s.ownMs);
-	return { ownMs: median(own), ownMin: min(own), ownMax: max(own), workflowMs: median(samples.map((s) => s.workflowMs)), runs };
+	return {
+		ownMs: median(own),
+		ownMin: min(own),
+		ownMax: max(own),
+		workflowMs: median(samples.map((s) => s.workflowMs)),
+		runs,
+	};
 }
 
 function packageMetrics(root, tarball, nodeBin) {
@@ -88,7 +95,10 @@ function packageMetrics(root, tarball, nodeBin) {
 			unpackedSize: dirSize(packageDir),
 			entryCount: entries.length,
 			largest: entries
-				.map((e) => ({ path: e.replace(/^package\//, ''), size: fs.statSync(path.join(work, e)).size }))
+				.map((e) => ({
+					path: e.replace(/^package\//, ''),
+					size: fs.statSync(path.join(work, e)).size,
+				}))
 				.sort((a, b) => b.size - a.size)
 				.slice(0, 3),
 			dependencies: Object.keys(pkg.dependencies || {}).length,

@@ -5,7 +5,9 @@ const os = require('os');
 
 function procStatus(pid, field) {
 	try {
-		const m = new RegExp(`${field}:\\s+(\\d+)`).exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+		const m = new RegExp(`${field}:\\s+(\\d+)`).exec(
+			fs.readFileSync(`/proc/${pid}/status`, 'utf8'),
+		);
 		return m ? Number(m[1]) : undefined;
 	} catch {
 		return undefined;
@@ -34,7 +36,10 @@ function cpuMs(pid) {
 }
 
 function loadAverage() {
-	return os.loadavg().map((v) => v.toFixed(2)).join(' / ');
+	return os
+		.loadavg()
+		.map((v) => v.toFixed(2))
+		.join(' / ');
 }
 
 module.exports = { procStatus, resetPeakRss, cpuMs, loadAverage };

@@ -38,13 +38,21 @@ function renderGenerated(report, table, targets) {
 		'',
 	];
 	const search = buildSearchTable(report);
-	if (search) lines.push('**HTTP Request node: Batching settings tried** (the best is in the table above)', '', search, '');
+	if (search)
+		lines.push(
+			'**HTTP Request node: Batching settings tried** (the best is in the table above)',
+			'',
+			search,
+			'',
+		);
 	lines.push(END);
 	return lines.join('\n');
 }
 
 function writeResults(generated) {
-	let text = fs.existsSync(RESULTS_MD) ? fs.readFileSync(RESULTS_MD, 'utf8') : '# Benchmark results\n\n<!-- bench:begin -->\n<!-- bench:end -->\n';
+	let text = fs.existsSync(RESULTS_MD)
+		? fs.readFileSync(RESULTS_MD, 'utf8')
+		: '# Benchmark results\n\n<!-- bench:begin -->\n<!-- bench:end -->\n';
 	const i = text.indexOf(BEGIN);
 	const j = text.indexOf(END);
 	if (i < 0 || j < 0) text = `${text.trimEnd()}\n\n${generated}\n`;

@@ -43,7 +43,11 @@ async function main() {
 			} else throw new Error(`unknown command ${msg.cmd}`);
 			process.send({ id: msg.id, ok: true, result });
 		} catch (error) {
-			process.send({ id: msg.id, ok: false, error: String(error && error.stack ? error.stack : error) });
+			process.send({
+				id: msg.id,
+				ok: false,
+				error: String(error && error.stack ? error.stack : error),
+			});
 		}
 	});
 	process.send({ ready: true, url });

@@ -18,7 +18,9 @@ function noCacheTarball(tarball) {
 	const file = path.join(dir, CACHE_FILE);
 	const source = fs.readFileSync(file, 'utf8');
 	if ((source.match(new RegExp(TTL_LINE, 'gm')) || []).length !== 1) {
-		throw new Error(`${CACHE_FILE}: expected one "exports.CREDENTIAL_CACHE_TTL_MS = <n>;" line to switch the cache off`);
+		throw new Error(
+			`${CACHE_FILE}: expected one "exports.CREDENTIAL_CACHE_TTL_MS = <n>;" line to switch the cache off`,
+		);
 	}
 	fs.writeFileSync(file, source.replace(TTL_LINE, 'exports.CREDENTIAL_CACHE_TTL_MS = 0;'));
 	const out = path.join(dir, `nocache-${path.basename(tarball)}`);

@@ -24,12 +24,15 @@ Module._load = function load(request, parent, isMain) {
 	}
 	if (!TARGET.test(filename) || !loaded || !loaded.LiveWebhooks) return loaded;
 	const workflow = Module.createRequire(filename)('n8n-workflow');
-	loaded.LiveWebhooks.prototype.webhookPhaseNeedsIsolate = function webhookPhaseNeedsIsolate(startNode) {
+	loaded.LiveWebhooks.prototype.webhookPhaseNeedsIsolate = function webhookPhaseNeedsIsolate(
+		startNode,
+	) {
 		if (!this.expressionEngineConfig.allowWebhookIsolateSkip || startNode === null) return true;
 		// Version 1 of a webhook node still evaluates the old binaryData expression on every request.
 		if (startNode.typeVersion === 1) return true;
 		if (!workflow.nodeParametersAreStatic(startNode)) return true;
-		const webhooks = this.nodeTypes.getByNameAndVersion(startNode.type, startNode.typeVersion)?.description.webhooks;
+		const webhooks = this.nodeTypes.getByNameAndVersion(startNode.type, startNode.typeVersion)
+			?.description.webhooks;
 		if (!webhooks?.length) return true;
 		return !webhooks.every(workflow.webhookDescriptionIsNativelyResolvable);
 	};

@@ -14,11 +14,25 @@ const ACTION_TYPE = 'n8n-nodes-telesign-voice.telesignVoice';
 const TRIGGER_TYPE = 'n8n-nodes-telesign-voice.telesignVoiceTrigger';
 
 function node(name, type, typeVersion, parameters, extra = {}) {
-	return { id: crypto.randomUUID(), name, type, typeVersion, position: [0, 0], parameters, ...extra };
+	return {
+		id: crypto.randomUUID(),
+		name,
+		type,
+		typeVersion,
+		position: [0, 0],
+		parameters,
+		...extra,
+	};
 }
 
 function webhook(pathName, responseData, authentication) {
-	const parameters = { httpMethod: 'POST', path: pathName, responseMode: 'lastNode', responseData, options: {} };
+	const parameters = {
+		httpMethod: 'POST',
+		path: pathName,
+		responseMode: 'lastNode',
+		responseData,
+		options: {},
+	};
 	const extra = { webhookId: crypto.randomUUID() };
 	if (authentication) {
 		parameters.authentication = 'headerAuth';
@@ -38,7 +52,11 @@ function chain(name, nodes) {
 }
 
 function splitOut() {
-	return node('Split Out', 'n8n-nodes-base.splitOut', 1, { fieldToSplitOut: 'body.items', include: 'noOtherFields', options: {} });
+	return node('Split Out', 'n8n-nodes-base.splitOut', 1, {
+		fieldToSplitOut: 'body.items',
+		include: 'noOtherFields',
+		options: {},
+	});
 }
 
 /**
@@ -48,7 +66,13 @@ function splitOut() {
  */
 function dialWorkflow(key, concurrency, { staticParameters = false } = {}) {
 	const parameters = staticParameters
-		? { resource: 'call', operation: 'dial', to: '15551230001', callerIdNumber: CALLER_ID, options: { concurrency } }
+		? {
+				resource: 'call',
+				operation: 'dial',
+				to: '15551230001',
+				callerIdNumber: CALLER_ID,
+				options: { concurrency },
+			}
 		: {
 				resource: 'call',
 				operation: 'dial',
@@ -65,7 +89,11 @@ function dialWorkflow(key, concurrency, { staticParameters = false } = {}) {
 
 /** Webhook → Split Out → No Operation: n8n's own fixed cost of a 1,000-item run of this shape. */
 function noopWorkflow(key) {
-	return chain(`bench: ${key}`, [webhook(`bench-${key}`, 'allEntries'), splitOut(), node('No Operation', 'n8n-nodes-base.noOp', 1, {})]);
+	return chain(`bench: ${key}`, [
+		webhook(`bench-${key}`, 'allEntries'),
+		splitOut(),
+		node('No Operation', 'n8n-nodes-base.noOp', 1, {}),
+	]);
 }
 
 /**
@@ -106,14 +134,23 @@ const SPEAK_MESSAGE = 'Hello, this is an automated call from n8n.';
 function telesignEventWorkflow({ typeVersion = 1.1, authentication = 'telesignSignature' } = {}) {
 	const extra = { webhookId: crypto.randomUUID() };
 	if (authentication === 'telesignSignature') extra.credentials = CREDENTIAL_REF;
-	const trigger = node('Telesign Voice Trigger', TRIGGER_TYPE, typeVersion, { events: ['*'], authentication, respond: 'lastNode', options: {} }, extra);
+	const trigger = node(
+		'Telesign Voice Trigger',
+		TRIGGER_TYPE,
+		typeVersion,
+		{ events: ['*'], authentication, respond: 'lastNode', options: {} },
+		extra,
+	);
 	const speak = node('Speak', ACTION_TYPE, 1, {
 		resource: 'respond',
 		operation: 'speak',
 		message: SPEAK_MESSAGE,
 		options: {},
 	});
-	return chain(`bench: events via Telesign Voice Trigger v${typeVersion} (${authentication}) → Speak`, [trigger, speak]);
+	return chain(
+		`bench: events via Telesign Voice Trigger v${typeVersion} (${authentication}) → Speak`,
+		[trigger, speak],
+	);
 }
 
 /**
@@ -124,11 +161,20 @@ function telesignEventWorkflow({ typeVersion = 1.1, authentication = 'telesignSi
 function builtinEventWorkflow(headerAuth = false) {
 	const set = node('Set Speak', 'n8n-nodes-base.set', 3.4, {
 		mode: 'raw',
-		jsonOutput: JSON.stringify({ jsonrpc: '2.0', method: 'speak', params: { tts: { message: SPEAK_MESSAGE, language: 'en-US' } } }),
+		jsonOutput: JSON.stringify({
+			jsonrpc: '2.0',
+			method: 'speak',
+			params: { tts: { message: SPEAK_MESSAGE, language: 'en-US' } },
+		}),
 		options: {},
 	});
-	const name = headerAuth ? 'bench: events via Webhook (Header Auth) → Set' : 'bench: events via Webhook → Set';
-	return chain(name, [webhook(headerAuth ? 'bench-events-auth' : 'bench-events', 'firstEntryJson', headerAuth), set]);
+	const name = headerAuth
+		? 'bench: events via Webhook (Header Auth) → Set'
+		: 'bench: events via Webhook → Set';
+	return chain(name, [
+		webhook(headerAuth ? 'bench-events-auth' : 'bench-events', 'firstEntryJson', headerAuth),
+		set,
+	]);
 }
 
 /**
@@ -137,7 +183,13 @@ function builtinEventWorkflow(headerAuth = false) {
  * called One After Another.
  */
 function callAndWaitWorkflow(key, message, { split, list = false }) {
-	const alertIn = node('Alert In', 'n8n-nodes-base.webhook', 2, { httpMethod: 'POST', path: `bench-cw-${key}`, responseMode: 'onReceived', options: {} }, { webhookId: crypto.randomUUID() });
+	const alertIn = node(
+		'Alert In',
+		'n8n-nodes-base.webhook',
+		2,
+		{ httpMethod: 'POST', path: `bench-cw-${key}`, responseMode: 'onReceived', options: {} },
+		{ webhookId: crypto.randomUUID() },
+	);
 	const callAndWait = node(
 		'Call and Wait',
 		ACTION_TYPE,
@@ -145,19 +197,35 @@ function callAndWaitWorkflow(key, message, { split, list = false }) {
 		{
 			resource: 'call',
 			operation: 'sendAndWait',
-			to: list ? '={{ $json.body.recipients }}' : split ? '={{ $json.to }}' : '={{ $json.body.to }}',
+			to: list
+				? '={{ $json.body.recipients }}'
+				: split
+					? '={{ $json.to }}'
+					: '={{ $json.body.to }}',
 			callerIdNumber: CALLER_ID,
 			...(list ? { strategy: 'oneAfterAnother' } : {}),
 			message,
 			responseType: 'keyPress',
 			maxDigits: 1,
 			acknowledgeKey: '1',
-			options: { repeatMessage: 0, limitWaitTime: { values: { limitType: 'afterTimeInterval', resumeAmount: 30, resumeUnit: 'minutes' } } },
+			options: {
+				repeatMessage: 0,
+				limitWaitTime: {
+					values: { limitType: 'afterTimeInterval', resumeAmount: 30, resumeUnit: 'minutes' },
+				},
+			},
 		},
 		{ credentials: CREDENTIAL_REF },
 	);
-	const eachCall = node('Each Call', 'n8n-nodes-base.splitOut', 1, { fieldToSplitOut: 'body.calls', include: 'noOtherFields', options: {} });
-	return chain(`bench: call and wait (${key})`, split ? [alertIn, eachCall, callAndWait] : [alertIn, callAndWait]);
+	const eachCall = node('Each Call', 'n8n-nodes-base.splitOut', 1, {
+		fieldToSplitOut: 'body.calls',
+		include: 'noOtherFields',
+		options: {},
+	});
+	return chain(
+		`bench: call and wait (${key})`,
+		split ? [alertIn, eachCall, callAndWait] : [alertIn, callAndWait],
+	);
 }
 
 /** The account's event URL: relays the events of Call and Wait calls; its own workflow logs call_completed. */
@@ -166,7 +234,12 @@ function callAndWaitTriggerWorkflow() {
 		'Telesign Events',
 		TRIGGER_TYPE,
 		1.1,
-		{ events: ['call_completed'], authentication: 'telesignSignature', respond: 'immediately', options: {} },
+		{
+			events: ['call_completed'],
+			authentication: 'telesignSignature',
+			respond: 'immediately',
+			options: {},
+		},
 		{ webhookId: crypto.randomUUID(), credentials: CREDENTIAL_REF },
 	);
 	return chain('bench: Telesign events (call and wait relay)', [trigger]);

@@ -12,7 +12,10 @@ import * as call from './actions/call/Call.resource';
 import * as recording from './actions/recording/Recording.resource';
 import * as respond from './actions/respond/Respond.resource';
 import { router } from './actions/router';
-import { callAndWaitWebhook, callAndWaitWebhooks } from './actions/call/callAndWait/callAndWait.webhook';
+import {
+	callAndWaitWebhook,
+	callAndWaitWebhooks,
+} from './actions/call/callAndWait/callAndWait.webhook';
 import { searchLanguages } from './methods/listSearch';
 
 export class TelesignVoice implements INodeType {
@@ -59,7 +62,8 @@ export class TelesignVoice implements INodeType {
 					{
 						name: 'Respond',
 						value: 'respond',
-						description: 'Build the action Telesign performs next on a call, in answer to a call event',
+						description:
+							'Build the action Telesign performs next on a call, in answer to a call event',
 					},
 				],
 				default: 'call',

@@ -4,7 +4,12 @@
  * of its own, as n8n's packages do it (a webhook trigger cannot also poll), named so that searching "recording"
  * finds it. The poll itself is in poll.ts.
  */
-import type { INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
+import type {
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IPollFunctions,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { pollRecordings } from './poll';
@@ -13,11 +18,15 @@ export class TelesignVoiceRecordingTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Telesign Voice Recording Trigger',
 		name: 'telesignVoiceRecordingTrigger',
-		icon: { light: 'file:telesignRecordingTrigger.svg', dark: 'file:telesignRecordingTrigger.dark.svg' },
+		icon: {
+			light: 'file:telesignRecordingTrigger.svg',
+			dark: 'file:telesignRecordingTrigger.dark.svg',
+		},
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["downloadAudio"] ? "New recordings, with audio" : "New recordings"}}',
-		description: 'Starts the workflow when a Telesign Voice call recording becomes available, with its transcript and audio file',
+		description:
+			'Starts the workflow when a Telesign Voice call recording becomes available, with its transcript and audio file',
 		defaults: { name: 'On New Call Recording' },
 		polling: true,
 		inputs: [],
@@ -36,7 +45,8 @@ export class TelesignVoiceRecordingTrigger implements INodeType {
 				name: 'downloadAudio',
 				type: 'boolean',
 				default: true,
-				description: 'Whether to download each recording as binary data (off: metadata and transcript only)',
+				description:
+					'Whether to download each recording as binary data (off: metadata and transcript only)',
 			},
 			{
 				displayName: 'Put Output File in Field',

@@ -11,7 +11,10 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, fromFunction, webhookDescriptionFields } from 'n8n-workflow';
 
-import { MIN_WEBHOOK_PASSWORD_LENGTH, webhookCredentialProblems } from '../shared/telesign/webhookAuth';
+import {
+	MIN_WEBHOOK_PASSWORD_LENGTH,
+	webhookCredentialProblems,
+} from '../shared/telesign/webhookAuth';
 import type { AuthenticationMethod } from './description';
 import { triggerProperties } from './description';
 import { ensureRawBody, getRawBody } from '../shared/relay';
@@ -33,10 +36,16 @@ import {
  * into expression templates for the editor, so they must stay self-contained (no outer identifiers).
  */
 const responseModeFor = (parameters: INodeParameters) =>
-	parameters.respond === 'immediately' ? 'onReceived' : parameters.respond === 'responseNode' ? 'responseNode' : 'lastNode';
+	parameters.respond === 'immediately'
+		? 'onReceived'
+		: parameters.respond === 'responseNode'
+			? 'responseNode'
+			: 'lastNode';
 // Must be "" outside lastNode: n8n's default "firstEntryJson" would otherwise be sent as a literal string.
 const responseDataFor = (parameters: INodeParameters) =>
-	parameters.respond === 'immediately' || parameters.respond === 'responseNode' ? '' : 'firstEntryJson';
+	parameters.respond === 'immediately' || parameters.respond === 'responseNode'
+		? ''
+		: 'firstEntryJson';
 
 /**
  * n8n ≥ 2.41 (the package's minimum, package.json engines.n8n) resolves fields declared this way from the node's
@@ -58,7 +67,8 @@ export class TelesignVoiceTrigger implements INodeType {
 		// request to a version-1 webhook node; from 1.1 on it does not, which saves time on every event.
 		version: [1, 1.1],
 		defaultVersion: 1.1,
-		subtitle: '=Events: {{$parameter["events"].includes("*") ? "any" : $parameter["events"].join(", ")}}',
+		subtitle:
+			'=Events: {{$parameter["events"].includes("*") ? "any" : $parameter["events"].join(", ")}}',
 		// n8n's node creator shows this text for the merged "Telesign Voice" entry (action node and trigger), so it
 		// describes both.
 		description:
@@ -97,7 +107,10 @@ export class TelesignVoiceTrigger implements INodeType {
 				this: ICredentialTestFunctions,
 				credential: ICredentialsDecrypted,
 			): Promise<INodeCredentialTestResult> {
-				const problems = webhookCredentialProblems(credential.data?.user, credential.data?.password);
+				const problems = webhookCredentialProblems(
+					credential.data?.user,
+					credential.data?.password,
+				);
 				if (problems.length > 0) return { status: 'Error', message: `${problems.join('. ')}.` };
 				return {
 					status: 'OK',
@@ -134,29 +147,47 @@ export class TelesignVoiceTrigger implements INodeType {
 		if (methodReply) return sendReply.call(this, methodReply);
 		await ensureRawBody(req);
 
-		const authentication = this.getNodeParameter('authentication', 'telesignSignature') as AuthenticationMethod;
+		const authentication = this.getNodeParameter(
+			'authentication',
+			'telesignSignature',
+		) as AuthenticationMethod;
 		try {
 			const authReply = await authenticateRequest.call(this, authentication, req);
 			if (authReply) return sendReply.call(this, authReply);
 		} catch (error) {
 			// A credential that is missing or unusable: fail closed, start nothing, tell the operator in the log.
-			this.logger.error(`Telesign Voice Trigger cannot check requests: ${(error as Error).message}`, {
-				node: this.getNode().name,
+			this.logger.error(
+				`Telesign Voice Trigger cannot check requests: ${(error as Error).message}`,
+				{
+					node: this.getNode().name,
+				},
+			);
+			return sendReply.call(this, {
+				status: 500,
+				body: { message: 'Webhook authentication is not configured' },
 			});
-			return sendReply.call(this, { status: 500, body: { message: 'Webhook authentication is not configured' } });
 		}
 
 		const parsed = parseEvent(getRawBody(req));
 		if ('reply' in parsed) return sendReply.call(this, parsed.reply);
 
-		const relayed = await relayWaitingCallEvent.call(this, parsed.event, getRawBody(req), authentication);
+		const relayed = await relayWaitingCallEvent.call(
+			this,
+			parsed.event,
+			getRawBody(req),
+			authentication,
+		);
 		if (relayed) return relayed;
 
 		const filtered = filterEvent(parsed.event, this.getNodeParameter('events', []));
 		if (filtered) return sendReply.call(this, filtered);
 
 		const options = this.getNodeParameter('options', {}) as { includeHeaders?: boolean };
-		const workflowData = [this.helpers.returnJsonArray(buildItemJson(parsed.event, req, options.includeHeaders === true))];
+		const workflowData = [
+			this.helpers.returnJsonArray(
+				buildItemJson(parsed.event, req, options.includeHeaders === true),
+			),
+		];
 		if (respondModeOf(this.getNodeParameter('respond', 'lastNode')) === 'immediately') {
 			return { workflowData, webhookResponse: {} };
 		}

@@ -76,7 +76,8 @@ export const triggerProperties: INodeProperties[] = [
 			{
 				name: 'Basic Auth',
 				value: 'basicAuth',
-				description: 'Telesign sends a user and password (HTTP Basic) that you agreed with Telesign support',
+				description:
+					'Telesign sends a user and password (HTTP Basic) that you agreed with Telesign support',
 			},
 			{
 				name: 'Digest Auth',
@@ -91,7 +92,8 @@ export const triggerProperties: INodeProperties[] = [
 			},
 		],
 		default: 'telesignSignature',
-		description: 'How the node checks that a request really comes from Telesign. Requests that fail get HTTP 401 and start nothing.',
+		description:
+			'How the node checks that a request really comes from Telesign. Requests that fail get HTTP 401 and start nothing.',
 	},
 	{
 		displayName:

@@ -27,7 +27,11 @@ function fallbackAnswer(event: TelesignEvent): IDataObject {
 	return event.event === 'call_completed' ? {} : (buildHangupAction() as unknown as IDataObject);
 }
 
-async function relay(this: IWebhookFunctions, marker: WaitMarker, rawBody: Buffer): Promise<RelayAnswer> {
+async function relay(
+	this: IWebhookFunctions,
+	marker: WaitMarker,
+	rawBody: Buffer,
+): Promise<RelayAnswer> {
 	// The values that just verified Telesign's signature on this request (credentialCache.ts): no second read.
 	const credentials = readCredentials(await credentialValues(this, TELESIGN_CREDENTIAL));
 	const target = {
@@ -43,7 +47,13 @@ async function relay(this: IWebhookFunctions, marker: WaitMarker, rawBody: Buffe
 	};
 	res.once('close', onClose);
 	try {
-		return await relayToWaitingExecution(this, target, deriveRelayKey(credentials.apiKey, credentials.customerId), rawBody, stop.signal);
+		return await relayToWaitingExecution(
+			this,
+			target,
+			deriveRelayKey(credentials.apiKey, credentials.customerId),
+			rawBody,
+			stop.signal,
+		);
 	} finally {
 		res.off('close', onClose);
 	}
@@ -64,7 +74,10 @@ export async function relayWaitingCallEvent(
 	const meta = { node: this.getNode().name, event: event.event, executionId: marker.executionId };
 	let answer: RelayAnswer;
 	if (authentication !== 'telesignSignature') {
-		answer = { ok: false, reason: 'Call and Wait needs the trigger\'s Authentication set to Telesign Signature' };
+		answer = {
+			ok: false,
+			reason: "Call and Wait needs the trigger's Authentication set to Telesign Signature",
+		};
 	} else {
 		try {
 			answer = await relay.call(this, marker, rawBody);
@@ -72,10 +85,17 @@ export async function relayWaitingCallEvent(
 			answer = { ok: false, reason: (error as Error).message };
 		}
 	}
-	if (!answer.ok) this.logger.warn(`Telesign Voice Trigger: event of a Call and Wait call not relayed: ${answer.reason}`, meta);
+	if (!answer.ok)
+		this.logger.warn(
+			`Telesign Voice Trigger: event of a Call and Wait call not relayed: ${answer.reason}`,
+			meta,
+		);
 	const action = answer.ok ? (answer.action ?? {}) : fallbackAnswer(event);
 	sendReply.call(this, { status: 200, body: action });
-	if (event.event !== 'call_completed' || filterEvent(event, this.getNodeParameter('events', [])) !== undefined) {
+	if (
+		event.event !== 'call_completed' ||
+		filterEvent(event, this.getNodeParameter('events', [])) !== undefined
+	) {
 		return { noWebhookResponse: true };
 	}
 	const options = this.getNodeParameter('options', {}) as { includeHeaders?: boolean };

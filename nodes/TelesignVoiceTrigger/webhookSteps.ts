@@ -13,7 +13,11 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { TELESIGN_CREDENTIAL, WEBHOOK_AUTH_CREDENTIAL, readCredentials } from '../shared/telesign/credentials';
+import {
+	TELESIGN_CREDENTIAL,
+	WEBHOOK_AUTH_CREDENTIAL,
+	readCredentials,
+} from '../shared/telesign/credentials';
 import type { TelesignEvent } from '../shared/telesign/events';
 import { isEventSelected, parseEventBody } from '../shared/telesign/events';
 import { decodeApiKey, headerValue, verifyCallbackSignature } from '../shared/telesign/signing';
@@ -35,7 +39,12 @@ import type { AuthenticationMethod, RespondMode } from './description';
 export const WEBHOOK_PATH = 'telesign-voice';
 
 /** Headers never copied into the item: they carry credentials or signatures. */
-const SECRET_HEADERS = new Set(['authorization', 'x-ts-authorization', 'proxy-authorization', 'cookie']);
+const SECRET_HEADERS = new Set([
+	'authorization',
+	'x-ts-authorization',
+	'proxy-authorization',
+	'cookie',
+]);
 
 export interface Reply {
 	status: number;
@@ -57,17 +66,27 @@ export function sendReply(this: IWebhookFunctions, reply: Reply): IWebhookRespon
 
 export function checkMethod(method: string | undefined): Reply | undefined {
 	if ((method ?? '').toUpperCase() === 'POST') return undefined;
-	return { status: 405, body: { message: 'Method not allowed: Telesign posts events' }, headers: { Allow: 'POST' } };
+	return {
+		status: 405,
+		body: { message: 'Method not allowed: Telesign posts events' },
+		headers: { Allow: 'POST' },
+	};
 }
 
 export function requestHeaders(req: RequestLike): HeaderBag {
 	return (req.headers ?? {}) as HeaderBag;
 }
 
-function readWebhookUser(node: INode, credentials: ICredentialDataDecryptedObject | undefined): WebhookUser {
+function readWebhookUser(
+	node: INode,
+	credentials: ICredentialDataDecryptedObject | undefined,
+): WebhookUser {
 	const problems = webhookCredentialProblems(credentials?.user, credentials?.password);
 	if (problems.length > 0) {
-		throw new NodeOperationError(node, `The Telesign Voice Webhook Auth credential is not usable: ${problems.join('; ')}`);
+		throw new NodeOperationError(
+			node,
+			`The Telesign Voice Webhook Auth credential is not usable: ${problems.join('; ')}`,
+		);
 	}
 	return { user: credentials?.user as string, password: credentials?.password as string };
 }
@@ -81,7 +100,8 @@ function digestScope(this: IWebhookFunctions | IHookFunctions): string {
 function logRejection(this: IWebhookFunctions, method: AuthenticationMethod, reason: string): void {
 	const meta = { node: this.getNode().name, authentication: method, reason };
 	// A Digest client's first request carries no Authorization header by design: not worth a warning.
-	if (reason === 'missing' && method === 'digestAuth') this.logger.debug('Telesign Voice Trigger: Digest challenge sent', meta);
+	if (reason === 'missing' && method === 'digestAuth')
+		this.logger.debug('Telesign Voice Trigger: Digest challenge sent', meta);
 	else this.logger.warn('Telesign Voice Trigger: request rejected (authentication failed)', meta);
 }
 
@@ -95,38 +115,71 @@ function authFailure(
 	return { status: 401, body: UNAUTHORIZED, headers: { 'WWW-Authenticate': challenge } };
 }
 
-async function verifyTelesignSignature(this: IWebhookFunctions, req: RequestLike): Promise<Reply | undefined> {
+async function verifyTelesignSignature(
+	this: IWebhookFunctions,
+	req: RequestLike,
+): Promise<Reply | undefined> {
 	const rawBody = getRawBody(req);
 	if (rawBody === undefined) {
 		// Re-serialising the parsed body would not reproduce the signed bytes: refuse instead of guessing.
-		this.logger.warn('Telesign Voice Trigger: the raw request body is not available, so the signature cannot be verified', {
-			node: this.getNode().name,
-		});
+		this.logger.warn(
+			'Telesign Voice Trigger: the raw request body is not available, so the signature cannot be verified',
+			{
+				node: this.getNode().name,
+			},
+		);
 		return { status: 500, body: { message: 'Cannot verify this request' } };
 	}
 	const verification = await verifyWithCredential(this, TELESIGN_CREDENTIAL, (data) => {
 		const credentials = readCredentials(data);
-		return verifyCallbackSignature({ apiKey: credentials.apiKey, customerId: credentials.customerId, rawBody, headers: requestHeaders(req) });
+		return verifyCallbackSignature({
+			apiKey: credentials.apiKey,
+			customerId: credentials.customerId,
+			rawBody,
+			headers: requestHeaders(req),
+		});
 	});
 	if (verification.valid) return undefined;
-	return authFailure.call(this, 'telesignSignature', verification.reason, `TSA realm="${WEBHOOK_AUTH_REALM}"`);
+	return authFailure.call(
+		this,
+		'telesignSignature',
+		verification.reason,
+		`TSA realm="${WEBHOOK_AUTH_REALM}"`,
+	);
 }
 
 async function verifyBasic(this: IWebhookFunctions, req: RequestLike): Promise<Reply | undefined> {
 	const result = await verifyWithCredential(this, WEBHOOK_AUTH_CREDENTIAL, (data) =>
-		verifyBasicAuth(headerValue(requestHeaders(req), 'authorization'), readWebhookUser(this.getNode(), data)),
+		verifyBasicAuth(
+			headerValue(requestHeaders(req), 'authorization'),
+			readWebhookUser(this.getNode(), data),
+		),
 	);
 	if (result.valid) return undefined;
 	return authFailure.call(this, 'basicAuth', result.reason, buildBasicChallenge());
 }
 
-async function verifyDigest(this: IWebhookFunctions, req: RequestLike, nowMs: number): Promise<Reply | undefined> {
+async function verifyDigest(
+	this: IWebhookFunctions,
+	req: RequestLike,
+	nowMs: number,
+): Promise<Reply | undefined> {
 	const result = await verifyWithCredential(this, WEBHOOK_AUTH_CREDENTIAL, (data) => {
 		const expected = readWebhookUser(this.getNode(), data);
 		const secret = deriveDigestNonceSecret({ ...expected, scope: digestScope.call(this) });
 		const authorization = headerValue(requestHeaders(req), 'authorization');
 		const requestTarget = req.originalUrl ?? req.url ?? '';
-		return { ...verifyDigestAuth({ authorization, method: req.method ?? 'POST', requestTarget, expected, secret, nowMs }), secret };
+		return {
+			...verifyDigestAuth({
+				authorization,
+				method: req.method ?? 'POST',
+				requestTarget,
+				expected,
+				secret,
+				nowMs,
+			}),
+			secret,
+		};
 	});
 	if (result.valid) return undefined;
 	const challenges = buildDigestChallenges({
@@ -157,7 +210,9 @@ export async function authenticateRequest(
 	}
 }
 
-export function parseEvent(rawBody: Buffer | undefined): { event: TelesignEvent } | { reply: Reply } {
+export function parseEvent(
+	rawBody: Buffer | undefined,
+): { event: TelesignEvent } | { reply: Reply } {
 	const parsed = parseEventBody(rawBody);
 	if (!parsed.ok) return { reply: { status: 400, body: { message: parsed.message } } };
 	return { event: parsed.event };
@@ -171,7 +226,11 @@ export function filterEvent(event: TelesignEvent, selected: unknown): Reply | un
 }
 
 /** The item: the event exactly as Telesign sent it, plus the headers (without secrets) when asked for. */
-export function buildItemJson(event: TelesignEvent, req: RequestLike, includeHeaders: boolean): IDataObject {
+export function buildItemJson(
+	event: TelesignEvent,
+	req: RequestLike,
+	includeHeaders: boolean,
+): IDataObject {
 	if (!includeHeaders) return event as IDataObject;
 	const headers: IDataObject = {};
 	for (const [name, value] of Object.entries(requestHeaders(req))) {
@@ -195,13 +254,21 @@ export async function assertTriggerConfiguration(this: IHookFunctions): Promise<
 	if (!Array.isArray(events) || events.length === 0) {
 		throw new NodeOperationError(node, 'Select at least one event (or Any Event) in Events');
 	}
-	const authentication = this.getNodeParameter('authentication', 'telesignSignature') as AuthenticationMethod;
+	const authentication = this.getNodeParameter(
+		'authentication',
+		'telesignSignature',
+	) as AuthenticationMethod;
 	try {
 		if (authentication === 'telesignSignature') {
-			const credentials = readCredentials(await this.getCredentials<ICredentialDataDecryptedObject>(TELESIGN_CREDENTIAL));
+			const credentials = readCredentials(
+				await this.getCredentials<ICredentialDataDecryptedObject>(TELESIGN_CREDENTIAL),
+			);
 			decodeApiKey(credentials.apiKey);
 		} else if (authentication === 'basicAuth' || authentication === 'digestAuth') {
-			readWebhookUser(this.getNode(), await this.getCredentials<ICredentialDataDecryptedObject>(WEBHOOK_AUTH_CREDENTIAL));
+			readWebhookUser(
+				this.getNode(),
+				await this.getCredentials<ICredentialDataDecryptedObject>(WEBHOOK_AUTH_CREDENTIAL),
+			);
 		}
 	} catch (error) {
 		// A NodeOperationError passes through unchanged (its constructor returns it).

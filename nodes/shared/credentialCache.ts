@@ -30,7 +30,12 @@ const MAX_ENTRIES = 100;
  * Failure reasons a different stored credential could turn into a pass: only these re-read the credential
  * (Telesign's and the Call and Wait relay's `bad_signature` included).
  */
-const CREDENTIAL_DEPENDENT_REASONS = new Set(['bad_signature', 'customer_mismatch', 'wrong_credentials', 'bad_nonce']);
+const CREDENTIAL_DEPENDENT_REASONS = new Set([
+	'bad_signature',
+	'customer_mismatch',
+	'wrong_credentials',
+	'bad_nonce',
+]);
 
 interface Entry {
 	data: ICredentialDataDecryptedObject;

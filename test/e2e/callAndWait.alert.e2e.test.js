@@ -18,7 +18,12 @@ describe('examples/outbound-alert-call.json (imported as a user would)', () => {
 	let ex;
 	let alert;
 	beforeAll(async () => {
-		ex = await importExamples(cw.n8n, { simulatorUrl: cw.sim.url, account: DEFAULT_ACCOUNT, which: ['alert'], reuse: false });
+		ex = await importExamples(cw.n8n, {
+			simulatorUrl: cw.sim.url,
+			account: DEFAULT_ACCOUNT,
+			which: ['alert'],
+			reuse: false,
+		});
 		[alert] = ex.workflows;
 	});
 	afterAll(async () => {
@@ -32,7 +37,9 @@ describe('examples/outbound-alert-call.json (imported as a user would)', () => {
 		const started = Date.now();
 		for (;;) {
 			const runs = (await cw.n8n.executions(alert.id))
-				.filter((e) => ['success', 'error'].includes(e.status) && e.data.resultData.runData[CALL_NODE])
+				.filter(
+					(e) => ['success', 'error'].includes(e.status) && e.data.resultData.runData[CALL_NODE],
+				)
 				.sort((a, b) => Number(a.id) - Number(b.id));
 			if (runs.length >= n) return runs;
 			if (Date.now() - started > 60_000) throw new Error(`${runs.length}/${n} alert runs finished`);
@@ -41,41 +48,82 @@ describe('examples/outbound-alert-call.json (imported as a user would)', () => {
 	}
 
 	test('an alert longer than an External ID can carry: 202 at once, the callee hears it whole, presses 1, the run resumes acknowledged', async () => {
-		const message = `Disk space on db-1 is below 5 percent. ${'The nightly backup of the orders database could not be written. '.repeat(4)}`.trim();
+		const message =
+			`Disk space on db-1 is below 5 percent. ${'The nightly backup of the orders database could not be written. '.repeat(4)}`.trim();
 		expect(message.length).toBeGreaterThan(128);
-		const accepted = await axios.post(ex.alertUrl, { to: DEMO_NUMBERS.presses1, message }, { timeout: 60_000 });
-		expect([accepted.status, accepted.data]).toEqual([202, { status: 'calling', to: DEMO_NUMBERS.presses1 }]);
+		const accepted = await axios.post(
+			ex.alertUrl,
+			{ to: DEMO_NUMBERS.presses1, message },
+			{ timeout: 60_000 },
+		);
+		expect([accepted.status, accepted.data]).toEqual([
+			202,
+			{ status: 'calling', to: DEMO_NUMBERS.presses1 },
+		]);
 
 		const [run] = await alertRuns(1);
 		expect([run.status, run.data.resultData.error?.message]).toEqual(['success', undefined]);
 		const [outcome] = outputOf(run, CALL_NODE);
-		expect(outcome.json).toMatchObject({ answered: true, acknowledged: true, digits: '1', status: 'hangup', to: DEMO_NUMBERS.presses1 });
+		expect(outcome.json).toMatchObject({
+			answered: true,
+			acknowledged: true,
+			digits: '1',
+			status: 'hangup',
+			to: DEMO_NUMBERS.presses1,
+		});
 
 		const call = cw.sim.call(outcome.json.reference_id);
 		expect(actionsOf(call)).toEqual(['speak', 'speak', 'hangup']);
-		const [prompt, closing] = call.entries.filter((e) => e.type === 'action' && e.method === 'speak');
-		expect(prompt.params).toEqual({ tts: { message: `${message} Press 1 to acknowledge.`, language: 'en-US' }, collect_digits: { max: 1 } });
+		const [prompt, closing] = call.entries.filter(
+			(e) => e.type === 'action' && e.method === 'speak',
+		);
+		expect(prompt.params).toEqual({
+			tts: { message: `${message} Press 1 to acknowledge.`, language: 'en-US' },
+			collect_digits: { max: 1 },
+		});
 		expect(closing.params.tts.message).toBe('Thank you. Goodbye.');
 		// Every event went to the example's trigger, which answered each one (the relay worked).
 		const events = call.entries.filter((e) => e.type === 'event');
-		expect(events.map((e) => e.event)).toEqual(['dial_completed', 'speak_completed', 'speak_completed', 'call_completed']);
-		expect(events.every((e) => e.webhookUrl === ex.alertWebhookUrl && e.webhookStatus === 200)).toBe(true);
+		expect(events.map((e) => e.event)).toEqual([
+			'dial_completed',
+			'speak_completed',
+			'speak_completed',
+			'call_completed',
+		]);
+		expect(
+			events.every((e) => e.webhookUrl === ex.alertWebhookUrl && e.webhookStatus === 200),
+		).toBe(true);
 	});
 
 	test('a busy callee: the run resumes with answered false and the dial status, nothing spoken', async () => {
-		await axios.post(ex.alertUrl, { to: DEMO_NUMBERS.busy, message: 'Checkout is down.' }, { timeout: 60_000 });
+		await axios.post(
+			ex.alertUrl,
+			{ to: DEMO_NUMBERS.busy, message: 'Checkout is down.' },
+			{ timeout: 60_000 },
+		);
 		const runs = await alertRuns(2);
 		const [outcome] = outputOf(runs[1], CALL_NODE);
-		expect(outcome.json).toMatchObject({ answered: false, acknowledged: false, digits: null, status: 'busy', to: DEMO_NUMBERS.busy });
+		expect(outcome.json).toMatchObject({
+			answered: false,
+			acknowledged: false,
+			digits: null,
+			status: 'busy',
+			to: DEMO_NUMBERS.busy,
+		});
 		expect(actionsOf(cw.sim.call(outcome.json.reference_id))).toEqual([]);
 	});
 
 	test('no number, a bad number or no message → 400 naming the field and what is allowed, nobody called', async () => {
 		const since = await newExecutions(cw.n8n, alert.id);
-		const post = (body) => axios.post(ex.alertUrl, body, { validateStatus: () => true, timeout: 60_000 });
+		const post = (body) =>
+			axios.post(ex.alertUrl, body, { validateStatus: () => true, timeout: 60_000 });
 		const cases = [
 			[{ message: 'Disk full.' }, 'to', /^to: give the number to call, with country code/],
-			[{ to: '555-CALL-NOW', message: 'Disk full.' }, 'to', /^to: "555-CALL-NOW" is not a phone number: use the full international number with country code, 7 to 15 digits/],
+			[
+				{ to: '555-CALL-NOW', message: 'Disk full.' },
+				'to',
+				/^to: "555-CALL-NOW" is not a phone number: use the full international number with country code, 7 to 15 digits/,
+			],
 			[{ to: DEMO_NUMBERS.presses1 }, 'message', /^message: give the text to speak \(any length\)/],
 			[{ to: DEMO_NUMBERS.presses1, message: '  ' }, 'message', /^message: give the text to speak/],
 		];

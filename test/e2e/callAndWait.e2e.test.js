@@ -21,18 +21,37 @@ const cw = callAndWaitSuite({
 });
 
 test('answered + key 1: speak with collect_digits → hangup; resumes with acknowledged', async () => {
-	const wf = await cw.deploy(`cw key 1 ${Date.now()}`, { responseType: 'keyPress', acknowledgeKey: '1' });
-	const res = await axios.post(wf.url, { to: DEMO_NUMBERS.presses1, message: 'Disk full on db-1. Press 1 to acknowledge.' });
+	const wf = await cw.deploy(`cw key 1 ${Date.now()}`, {
+		responseType: 'keyPress',
+		acknowledgeKey: '1',
+	});
+	const res = await axios.post(wf.url, {
+		to: DEMO_NUMBERS.presses1,
+		message: 'Disk full on db-1. Press 1 to acknowledge.',
+	});
 	expect(res.status).toBe(200);
 	const execution = await cw.lastExecution(wf.id);
 	expect(execution.status).toBe('success');
 	const [item] = outputOf(execution);
-	expect(item.json).toMatchObject({ answered: true, acknowledged: true, digits: '1', status: 'hangup', to: DEMO_NUMBERS.presses1 });
+	expect(item.json).toMatchObject({
+		answered: true,
+		acknowledged: true,
+		digits: '1',
+		status: 'hangup',
+		to: DEMO_NUMBERS.presses1,
+	});
 	const call = cw.sim.call(item.json.reference_id);
 	expect(actionsOf(call)).toEqual(['speak', 'hangup']);
 	const speak = call.entries.find((e) => e.type === 'action' && e.method === 'speak');
-	expect(speak.params).toEqual({ tts: { message: 'Disk full on db-1. Press 1 to acknowledge.', language: 'en-US' }, collect_digits: { max: 1 } });
-	expect(item.json.events.map((e) => e.event)).toEqual(['dial_completed', 'speak_completed', 'call_completed']);
+	expect(speak.params).toEqual({
+		tts: { message: 'Disk full on db-1. Press 1 to acknowledge.', language: 'en-US' },
+		collect_digits: { max: 1 },
+	});
+	expect(item.json.events.map((e) => e.event)).toEqual([
+		'dial_completed',
+		'speak_completed',
+		'call_completed',
+	]);
 	expect(item.pairedItem).toEqual({ item: 0 });
 });
 
@@ -42,13 +61,22 @@ test('answered + wrong key, approval: approved false, no repeat', async () => {
 		approvalOptions: { values: { approvalType: 'double', approveKey: '1', declineKey: '2' } },
 		options: { closingMessage: 'Thank you.' },
 	});
-	await axios.post(wf.url, { to: DEMO_NUMBERS.presses9, message: 'Deploy to production? Press 1 to approve, 2 to decline.' });
+	await axios.post(wf.url, {
+		to: DEMO_NUMBERS.presses9,
+		message: 'Deploy to production? Press 1 to approve, 2 to decline.',
+	});
 	const [item] = outputOf(await cw.lastExecution(wf.id));
-	expect(item.json).toMatchObject({ answered: true, acknowledged: false, approved: false, digits: '9', status: 'hangup' });
+	expect(item.json).toMatchObject({
+		answered: true,
+		acknowledged: false,
+		approved: false,
+		digits: '9',
+		status: 'hangup',
+	});
 	expect(actionsOf(cw.sim.call(item.json.reference_id))).toEqual(['speak', 'speak', 'hangup']);
 });
 
-test('approval: key 2 declines, key 1 approves (approved is what n8n\'s AI Agent reads)', async () => {
+test("approval: key 2 declines, key 1 approves (approved is what n8n's AI Agent reads)", async () => {
 	const wf = await cw.deploy(`cw approval ${Date.now()}`, {
 		responseType: 'approval',
 		approvalOptions: { values: { approvalType: 'double' } },
@@ -59,19 +87,35 @@ test('approval: key 2 declines, key 1 approves (approved is what n8n\'s AI Agent
 	await axios.post(wf.url, { to: DEMO_NUMBERS.presses1, message: 'Approve?' });
 	const runs = await cw.finishedRuns(wf.id, 2);
 	expect(runs.map((r) => r.status)).toEqual(['success', 'success']);
-	expect(outputOf(runs[0])[0].json).toMatchObject({ answered: true, approved: true, acknowledged: true, digits: '1' });
+	expect(outputOf(runs[0])[0].json).toMatchObject({
+		answered: true,
+		approved: true,
+		acknowledged: true,
+		digits: '1',
+	});
 });
 
 test('answered + nothing pressed: the message is repeated, then hang up', async () => {
-	const wf = await cw.deploy(`cw nothing ${Date.now()}`, { responseType: 'keyPress', options: { repeatMessage: 1 } });
+	const wf = await cw.deploy(`cw nothing ${Date.now()}`, {
+		responseType: 'keyPress',
+		options: { repeatMessage: 1 },
+	});
 	await axios.post(wf.url, { to: '15551230021', message: 'Press 1.' });
 	const [item] = outputOf(await cw.lastExecution(wf.id));
-	expect(item.json).toMatchObject({ answered: true, acknowledged: false, digits: null, status: 'hangup' });
+	expect(item.json).toMatchObject({
+		answered: true,
+		acknowledged: false,
+		digits: null,
+		status: 'hangup',
+	});
 	expect(actionsOf(cw.sim.call(item.json.reference_id))).toEqual(['speak', 'speak', 'hangup']);
 });
 
 test('nothing on the first prompt, 1 on the repeat: acknowledged', async () => {
-	const wf = await cw.deploy(`cw repeat ${Date.now()}`, { responseType: 'keyPress', options: { repeatMessage: 2 } });
+	const wf = await cw.deploy(`cw repeat ${Date.now()}`, {
+		responseType: 'keyPress',
+		options: { repeatMessage: 2 },
+	});
 	await axios.post(wf.url, { to: '15551230022', message: 'Press 1.' });
 	const [item] = outputOf(await cw.lastExecution(wf.id));
 	expect(item.json).toMatchObject({ answered: true, acknowledged: true, digits: '1' });
@@ -82,7 +126,13 @@ test('callee hangs up during the message', async () => {
 	const wf = await cw.deploy(`cw hangs up ${Date.now()}`, {});
 	await axios.post(wf.url, { to: DEMO_NUMBERS.hangsUp, message: 'Press 1.' });
 	const [item] = outputOf(await cw.lastExecution(wf.id));
-	expect(item.json).toMatchObject({ answered: true, acknowledged: false, digits: null, status: 'hangup', hung_up_during_message: true });
+	expect(item.json).toMatchObject({
+		answered: true,
+		acknowledged: false,
+		digits: null,
+		status: 'hangup',
+		hung_up_during_message: true,
+	});
 });
 
 test.each([
@@ -98,13 +148,23 @@ test.each([
 });
 
 test('speak only (Response Type None), with a closing message', async () => {
-	const wf = await cw.deploy(`cw none ${Date.now()}`, { responseType: 'none', options: { closingMessage: 'Goodbye.' } });
+	const wf = await cw.deploy(`cw none ${Date.now()}`, {
+		responseType: 'none',
+		options: { closingMessage: 'Goodbye.' },
+	});
 	await axios.post(wf.url, { to: DEMO_NUMBERS.answers, message: 'The backup finished.' });
 	const [item] = outputOf(await cw.lastExecution(wf.id));
-	expect(item.json).toMatchObject({ answered: true, acknowledged: true, digits: null, status: 'hangup' });
+	expect(item.json).toMatchObject({
+		answered: true,
+		acknowledged: true,
+		digits: null,
+		status: 'hangup',
+	});
 	const call = cw.sim.call(item.json.reference_id);
 	expect(actionsOf(call)).toEqual(['speak', 'speak', 'hangup']);
-	expect(call.entries.find((e) => e.type === 'action').params).toEqual({ tts: { message: 'The backup finished.', language: 'en-US' } });
+	expect(call.entries.find((e) => e.type === 'action').params).toEqual({
+		tts: { message: 'The backup finished.', language: 'en-US' },
+	});
 });
 
 test('dial refused: the same clear error as Call → Dial, nothing waits', async () => {
@@ -125,17 +185,29 @@ test('two calls of one execution in parallel: resumes once both ended, one item 
 		position: [110, 0],
 		parameters: { fieldToSplitOut: 'body.calls', options: {} },
 	};
-	const wf = await cw.deploy(`cw two ${Date.now()}`, { to: '={{ $json.to }}', message: '={{ $json.message }}' }, {
-		extraNodes: [split],
-		extraConnections: {
-			'Alert In': { main: [[{ node: 'Each Number', type: 'main', index: 0 }]] },
-			'Each Number': { main: [[{ node: 'Call and Wait', type: 'main', index: 0 }]] },
+	const wf = await cw.deploy(
+		`cw two ${Date.now()}`,
+		{ to: '={{ $json.to }}', message: '={{ $json.message }}' },
+		{
+			extraNodes: [split],
+			extraConnections: {
+				'Alert In': { main: [[{ node: 'Each Number', type: 'main', index: 0 }]] },
+				'Each Number': { main: [[{ node: 'Call and Wait', type: 'main', index: 0 }]] },
+			},
 		},
-	});
+	);
 	cw.sim.configure({ ringMs: 300 });
-	await axios.post(wf.url, { calls: [{ to: DEMO_NUMBERS.busy, message: 'A' }, { to: DEMO_NUMBERS.presses1, message: 'B' }, { to: DEMO_NUMBERS.presses9, message: 'C' }] });
+	await axios.post(wf.url, {
+		calls: [
+			{ to: DEMO_NUMBERS.busy, message: 'A' },
+			{ to: DEMO_NUMBERS.presses1, message: 'B' },
+			{ to: DEMO_NUMBERS.presses9, message: 'C' },
+		],
+	});
 	const items = outputOf(await cw.lastExecution(wf.id));
-	expect(items.map((i) => [i.json.to, i.json.status, i.json.acknowledged, i.pairedItem.item])).toEqual([
+	expect(
+		items.map((i) => [i.json.to, i.json.status, i.json.acknowledged, i.pairedItem.item]),
+	).toEqual([
 		[DEMO_NUMBERS.busy, 'busy', false, 0],
 		[DEMO_NUMBERS.presses1, 'hangup', true, 1],
 		[DEMO_NUMBERS.presses9, 'hangup', false, 2],

@@ -9,7 +9,14 @@ const crypto = require('crypto');
 const axios = require('axios');
 const { connectN8n } = require('./harness/context');
 const { importExamples, DEMO_NUMBERS, CALL_LOG_TABLE } = require('./harness/examples');
-const { cloneWorkflow, telesignTrigger, respondNode, newExecutions, nodesRun, output } = require('./harness/workflows');
+const {
+	cloneWorkflow,
+	telesignTrigger,
+	respondNode,
+	newExecutions,
+	nodesRun,
+	output,
+} = require('./harness/workflows');
 const { TelesignSimulator, DEFAULT_ACCOUNT, postEvent } = require('../simulator');
 
 let n8n;
@@ -28,17 +35,27 @@ function eventsOf(call) {
 }
 
 async function sendAlert(numbers, message, url = ex.dialAlertUrl) {
-	const res = await axios.post(url, { numbers, message }, { validateStatus: () => true, timeout: 120_000 });
+	const res = await axios.post(
+		url,
+		{ numbers, message },
+		{ validateStatus: () => true, timeout: 120_000 },
+	);
 	expect(res.status).toBe(200);
 	return Array.isArray(res.data) ? res.data : [res.data];
 }
 
 beforeAll(async () => {
 	n8n = connectN8n();
-	sim = new TelesignSimulator({ ownedNumbers: [DEMO_NUMBERS.callerId], callees: DEMO_NUMBERS.callees, webhookTimeoutMs: 20_000 });
+	sim = new TelesignSimulator({
+		ownedNumbers: [DEMO_NUMBERS.callerId],
+		callees: DEMO_NUMBERS.callees,
+		webhookTimeoutMs: 20_000,
+	});
 	await sim.start();
 	ex = await importExamples(n8n, { simulatorUrl: sim.url, account: DEFAULT_ACCOUNT, reuse: false });
-	[outbound, ivr, callLog] = ['advancedDial', 'ivr', 'callLog'].map((key) => ex.workflows.find((w) => w.key === key));
+	[outbound, ivr, callLog] = ['advancedDial', 'ivr', 'callLog'].map((key) =>
+		ex.workflows.find((w) => w.key === key),
+	);
 });
 
 afterAll(async () => {
@@ -48,7 +65,12 @@ afterAll(async () => {
 
 beforeEach(() => {
 	sim.reset();
-	sim.configure({ webhookUrl: outbound.webhookUrl, inboundWebhookUrl: ivr.webhookUrl, rateLimit: null, mediaMs: 0 });
+	sim.configure({
+		webhookUrl: outbound.webhookUrl,
+		inboundWebhookUrl: ivr.webhookUrl,
+		rateLimit: null,
+		mediaMs: 0,
+	});
 });
 
 test('A) outbound alert: dial → answered → speak the alert → speak_completed → hangup → call_completed', async () => {
@@ -57,7 +79,12 @@ test('A) outbound alert: dial → answered → speak the alert → speak_complet
 	const since = await newExecutions(n8n, outbound.id);
 	const message = 'Disk space on db-1 is below 5 percent.';
 	const [dial] = await sendAlert([DEMO_NUMBERS.answers], message);
-	expect(dial).toMatchObject({ status: 'dial_accepted', to: DEMO_NUMBERS.answers, caller_id_number: DEMO_NUMBERS.callerId, external_id: message });
+	expect(dial).toMatchObject({
+		status: 'dial_accepted',
+		to: DEMO_NUMBERS.answers,
+		caller_id_number: DEMO_NUMBERS.callerId,
+		external_id: message,
+	});
 	expect(dial.reference_id).toEqual(expect.any(String));
 
 	const call = await sim.waitForCall(dial.reference_id, { timeoutMs: 60_000 });
@@ -74,38 +101,56 @@ test('A) outbound alert: dial → answered → speak the alert → speak_complet
 	// n8n: the alert run + one run per event, all successful, each through the expected branch.
 	const runs = await since.waitFor(4);
 	expect(runs.map((r) => r.status)).toEqual(['success', 'success', 'success', 'success']);
-	const byEvent = Object.fromEntries(runs.slice(1).map((r) => [output(r, 'Telesign Events').event, r]));
+	const byEvent = Object.fromEntries(
+		runs.slice(1).map((r) => [output(r, 'Telesign Events').event, r]),
+	);
 	expect(nodesRun(byEvent.dial_completed)).toContain('Speak the Alert');
-	expect(output(byEvent.dial_completed, 'Speak the Alert')).toEqual(speak.params && { jsonrpc: '2.0', method: 'speak', params: speak.params });
+	expect(output(byEvent.dial_completed, 'Speak the Alert')).toEqual(
+		speak.params && { jsonrpc: '2.0', method: 'speak', params: speak.params },
+	);
 	expect(nodesRun(byEvent.speak_completed)).toContain('Hang Up');
 	expect(nodesRun(byEvent.call_completed)).toContain('Call Finished');
 	// The call log row carries the simulator's duration through the trigger.
-	expect(output(byEvent.call_completed, 'Call Finished')).toMatchObject({ reference_id: dial.reference_id, status: 'hangup', duration: call.duration });
+	expect(output(byEvent.call_completed, 'Call Finished')).toMatchObject({
+		reference_id: dial.reference_id,
+		status: 'hangup',
+		duration: call.duration,
+	});
 });
 
 test('A2) outbound alert: a bad number or a message that does not fit → 400 naming the field and what is allowed, nothing dialed', async () => {
 	const since = await newExecutions(n8n, outbound.id);
 	const dials = () => sim.requests().filter((r) => r.path === '/v2/voice').length;
 	const dialsBefore = dials();
-	const post = (body) => axios.post(ex.dialAlertUrl, body, { validateStatus: () => true, timeout: 60_000 });
+	const post = (body) =>
+		axios.post(ex.dialAlertUrl, body, { validateStatus: () => true, timeout: 60_000 });
 
 	const badNumber = await post({ numbers: ['555-CALL-NOW'], message: 'Disk full' });
 	expect(badNumber.status).toBe(400);
 	expect(badNumber.data).toEqual({
 		field: 'numbers',
-		error: expect.stringMatching(/^numbers: "555-CALL-NOW" is not a phone number: use the full international number with country code, 7 to 15 digits/),
+		error: expect.stringMatching(
+			/^numbers: "555-CALL-NOW" is not a phone number: use the full international number with country code, 7 to 15 digits/,
+		),
 	});
-	const oneBadOfTwo = await post({ numbers: [DEMO_NUMBERS.answers, '0555 1234'], message: 'Disk full' });
+	const oneBadOfTwo = await post({
+		numbers: [DEMO_NUMBERS.answers, '0555 1234'],
+		message: 'Disk full',
+	});
 	expect(oneBadOfTwo.status).toBe(400);
 	expect(oneBadOfTwo.data.error).toMatch(/^numbers: "0555 1234" is not a phone number/);
 	const notAList = await post({ numbers: DEMO_NUMBERS.answers, message: 'Disk full' });
 	expect(notAList.status).toBe(400);
-	expect(notAList.data).toEqual({ field: 'numbers', error: expect.stringMatching(/^numbers: give a non-empty list of phone numbers/) });
+	expect(notAList.data).toEqual({
+		field: 'numbers',
+		error: expect.stringMatching(/^numbers: give a non-empty list of phone numbers/),
+	});
 	const tooLong = await post({ numbers: [DEMO_NUMBERS.answers], message: 'x'.repeat(194) });
 	expect(tooLong.status).toBe(400);
 	expect(tooLong.data).toEqual({
 		field: 'message',
-		error: 'message: it is 194 characters long; at most 128 are allowed (it travels with each call as its External ID)',
+		error:
+			'message: it is 194 characters long; at most 128 are allowed (it travels with each call as its External ID)',
 	});
 	expect(dials()).toBe(dialsBefore);
 
@@ -124,7 +169,15 @@ test('A3) a Respond operation with no Telesign Voice Trigger upstream succeeds b
 	const fixture = await n8n.createWorkflow({
 		name: 'E2E Speak without a trigger',
 		nodes: [
-			{ id: crypto.randomUUID(), name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId: crypto.randomUUID(), parameters: { httpMethod: 'POST', path, responseMode: 'lastNode', options: {} } },
+			{
+				id: crypto.randomUUID(),
+				name: 'Webhook',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				position: [0, 0],
+				webhookId: crypto.randomUUID(),
+				parameters: { httpMethod: 'POST', path, responseMode: 'lastNode', options: {} },
+			},
 			respondNode('Speak', 'speak', { message: 'Nobody hears this' }),
 		],
 		connections: { Webhook: { main: [[{ node: 'Speak', type: 'main', index: 0 }]] } },
@@ -138,7 +191,12 @@ test('A3) a Respond operation with no Telesign Voice Trigger upstream succeeds b
 		const [run] = await since.waitFor(1);
 		expect(run.status).toBe('success');
 		const hints = run.data.resultData.runData.Speak[0].hints;
-		expect(hints).toEqual([expect.objectContaining({ type: 'warning', message: expect.stringMatching(/^Nothing was sent to any call/) })]);
+		expect(hints).toEqual([
+			expect.objectContaining({
+				type: 'warning',
+				message: expect.stringMatching(/^Nothing was sent to any call/),
+			}),
+		]);
 		expect(hints[0].message).toContain('Call → Dial');
 	} finally {
 		await n8n.deactivate(fixture.id);
@@ -149,7 +207,10 @@ test('B) dial → answered → hangup at once', async () => {
 	const fixture = await n8n.createWorkflow(
 		{
 			name: 'E2E answer and hang up',
-			nodes: [telesignTrigger('Telesign Events', { events: ['dial_completed', 'call_completed'] }), respondNode('Hang Up', 'hangup')],
+			nodes: [
+				telesignTrigger('Telesign Events', { events: ['dial_completed', 'call_completed'] }),
+				respondNode('Hang Up', 'hangup'),
+			],
 			connections: { 'Telesign Events': { main: [[{ node: 'Hang Up', type: 'main', index: 0 }]] } },
 		},
 		{ credentials: { telesignVoiceApi: ex.credential } },
@@ -195,14 +256,33 @@ test.each([
 	const failed = runs.find((r) => output(r, 'Telesign Events')?.event === 'dial_completed');
 	expect(nodesRun(failed)).toContain('Call Not Answered');
 	expect(nodesRun(failed)).not.toContain('Speak the Alert');
-	expect(output(failed, 'Call Not Answered')).toMatchObject({ to: number, status, alert: 'Nobody will hear this.' });
+	expect(output(failed, 'Call Not Answered')).toMatchObject({
+		to: number,
+		status,
+		alert: 'Nobody will hear this.',
+	});
 });
 
 describe('E) inbound IVR answered through the respond-node mode', () => {
 	test.each([
-		['1', DEMO_NUMBERS.presses1, ['speak', 'dial', 'hangup'], ['incoming_call', 'speak_completed', 'call_leg_completed', 'call_completed']],
-		['2', DEMO_NUMBERS.presses2, ['speak', 'play', 'hangup'], ['incoming_call', 'speak_completed', 'play_completed', 'call_completed']],
-		['9', DEMO_NUMBERS.presses9, ['speak', 'hangup'], ['incoming_call', 'speak_completed', 'call_completed']],
+		[
+			'1',
+			DEMO_NUMBERS.presses1,
+			['speak', 'dial', 'hangup'],
+			['incoming_call', 'speak_completed', 'call_leg_completed', 'call_completed'],
+		],
+		[
+			'2',
+			DEMO_NUMBERS.presses2,
+			['speak', 'play', 'hangup'],
+			['incoming_call', 'speak_completed', 'play_completed', 'call_completed'],
+		],
+		[
+			'9',
+			DEMO_NUMBERS.presses9,
+			['speak', 'hangup'],
+			['incoming_call', 'speak_completed', 'call_completed'],
+		],
 	])('digit %s', async (digit, caller, actions, events) => {
 		const since = await newExecutions(n8n, ivr.id);
 		const ref = sim.startInboundCall({ from: caller, to: DEMO_NUMBERS.callerId });
@@ -213,12 +293,17 @@ describe('E) inbound IVR answered through the respond-node mode', () => {
 		expect(menu.params.collect_digits).toEqual({ max: 1 });
 		if (digit === '1') {
 			const bridge = call.entries.find((e) => e.type === 'action' && e.method === 'dial');
-			expect(bridge.params).toMatchObject({ to: DEMO_NUMBERS.sales, caller_id_number: DEMO_NUMBERS.callerId });
+			expect(bridge.params).toMatchObject({
+				to: DEMO_NUMBERS.sales,
+				caller_id_number: DEMO_NUMBERS.callerId,
+			});
 		}
 		// The IVR's trigger does not listen to call_completed: that event is acknowledged and starts nothing.
 		const runs = await since.waitFor(events.length - 1);
 		expect(runs.every((r) => r.status === 'success')).toBe(true);
-		expect(runs.map((r) => output(r, 'Telesign Events').event)).toEqual(events.filter((e) => e !== 'call_completed'));
+		expect(runs.map((r) => output(r, 'Telesign Events').event)).toEqual(
+			events.filter((e) => e !== 'call_completed'),
+		);
 		const completed = call.entries.find((e) => e.type === 'event' && e.event === 'call_completed');
 		expect(completed.webhookStatus).toBe(200);
 		// The workflow went on after answering: it logged the caller's choice.
@@ -228,13 +313,19 @@ describe('E) inbound IVR answered through the respond-node mode', () => {
 });
 
 test('F) Digest (TSA-signed) dialing works as well as Basic', async () => {
-	const digestCredential = await n8n.createCredential('Telesign Voice (simulator, Digest)', 'telesignVoiceApi', {
-		...DEFAULT_ACCOUNT,
-		authMethod: 'digest',
-		baseUrl: sim.url,
-	});
+	const digestCredential = await n8n.createCredential(
+		'Telesign Voice (simulator, Digest)',
+		'telesignVoiceApi',
+		{
+			...DEFAULT_ACCOUNT,
+			authMethod: 'digest',
+			baseUrl: sim.url,
+		},
+	);
 	const clone = cloneWorkflow(outbound.workflow, 'digest');
-	const created = await n8n.createWorkflow(clone, { credentials: { telesignVoiceApi: digestCredential } });
+	const created = await n8n.createWorkflow(clone, {
+		credentials: { telesignVoiceApi: digestCredential },
+	});
 	try {
 		const alertUrl = `${n8n.baseUrl}/webhook/${clone.nodes.find((n) => n.type === 'n8n-nodes-base.webhook').parameters.path}`;
 		await n8n.waitForWebhook(alertUrl);
@@ -248,7 +339,9 @@ test('F) Digest (TSA-signed) dialing works as well as Basic', async () => {
 		expect(actionsOf(call)).toEqual(['speak', 'hangup']);
 		const dials = sim.requests().filter((r) => r.path === '/v2/voice' && r.status === 202);
 		expect(dials.map((r) => r.authMethod).sort()).toEqual(['basic', 'tsa']);
-		expect(dials.find((r) => r.authMethod === 'tsa').body).toMatchObject({ params: { external_id: 'Digest auth call' } });
+		expect(dials.find((r) => r.authMethod === 'tsa').body).toMatchObject({
+			params: { external_id: 'Digest auth call' },
+		});
 	} finally {
 		await n8n.deactivate(created.id);
 	}
@@ -263,7 +356,10 @@ test('G) a forged event gets 401 and starts no execution', async () => {
 		data: { status: 'answered', to: DEMO_NUMBERS.answers, from: DEMO_NUMBERS.callerId },
 	});
 	const wrongKey = Buffer.from('not-the-telesign-key').toString('base64');
-	const forged = await postEvent(outbound.webhookUrl, body, { apiKey: wrongKey, customerId: DEFAULT_ACCOUNT.customerId });
+	const forged = await postEvent(outbound.webhookUrl, body, {
+		apiKey: wrongKey,
+		customerId: DEFAULT_ACCOUNT.customerId,
+	});
 	expect(forged.status).toBe(401);
 	expect(String(forged.body)).not.toMatch(/speak|method/);
 	const unsigned = await postEvent(outbound.webhookUrl, body);
@@ -278,12 +374,18 @@ test('G) a forged event gets 401 and starts no execution', async () => {
 	expect(runs).toHaveLength(1);
 	expect(runs[0].status).toBe('success');
 	expect(output(runs[0], 'Telesign Events').reference_id).toBe('GENUINE');
-	expect(output(runs[0], 'Speak the Alert')).toMatchObject({ method: 'speak', params: { tts: { message: 'Forged alert' } } });
+	expect(output(runs[0], 'Speak the Alert')).toMatchObject({
+		method: 'speak',
+		params: { tts: { message: 'Forged alert' } },
+	});
 	expect(await since.count()).toBe(1);
 });
 
 test('H) a 429 burst during a batch dial of 50 numbers: every number called exactly once', async () => {
-	sim.configure({ rateLimit: { maxPerWindow: 15, windowMs: 1000, retryAfter: 1 }, webhookUrl: callLog.webhookUrl });
+	sim.configure({
+		rateLimit: { maxPerWindow: 15, windowMs: 1000, retryAfter: 1 },
+		webhookUrl: callLog.webhookUrl,
+	});
 	const numbers = Array.from({ length: 50 }, (_, i) => `1555888${String(i).padStart(4, '0')}`);
 	const results = await sendAlert(numbers, 'Batch alert');
 	expect(results).toHaveLength(50);
@@ -304,7 +406,9 @@ test('H) a 429 burst during a batch dial of 50 numbers: every number called exac
 async function waitForRows(count, timeoutMs = 60_000) {
 	const started = Date.now();
 	for (;;) {
-		const rows = (await n8n.dataTableRows(ex.table.id)).filter((r) => r.external_id === 'Batch alert');
+		const rows = (await n8n.dataTableRows(ex.table.id)).filter(
+			(r) => r.external_id === 'Batch alert',
+		);
 		if (rows.length >= count || Date.now() - started > timeoutMs) return rows;
 		await new Promise((resolve) => setTimeout(resolve, 500));
 	}

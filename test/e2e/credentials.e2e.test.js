@@ -19,27 +19,47 @@ beforeEach(() => sim.reset());
 
 async function testWith(data) {
 	const full = { ...DEFAULT_ACCOUNT, authMethod: 'basic', baseUrl: sim.url, ...data };
-	const credential = await n8n.createCredential(`Credential test ${Date.now()}`, 'telesignVoiceApi', full);
+	const credential = await n8n.createCredential(
+		`Credential test ${Date.now()}`,
+		'telesignVoiceApi',
+		full,
+	);
 	return n8n.testCredential(credential, 'telesignVoiceApi', full);
 }
 
-test.each(['basic', 'digest'])('%s: accepted credentials pass, without placing a call', async (authMethod) => {
-	const result = await testWith({ authMethod });
-	expect(result).toMatchObject({ status: 'OK' });
-	const [request] = sim.requests();
-	expect(request).toMatchObject({ method: 'POST', path: '/v2/voice', status: 400, authMethod: authMethod === 'basic' ? 'basic' : 'tsa' });
-	expect(request.response).toMatchObject({ status: 'to_number_not_provided' });
-	expect(sim.calls()).toEqual([]);
-	expect(sim.dialsPlaced()).toEqual([]);
-});
+test.each(['basic', 'digest'])(
+	'%s: accepted credentials pass, without placing a call',
+	async (authMethod) => {
+		const result = await testWith({ authMethod });
+		expect(result).toMatchObject({ status: 'OK' });
+		const [request] = sim.requests();
+		expect(request).toMatchObject({
+			method: 'POST',
+			path: '/v2/voice',
+			status: 400,
+			authMethod: authMethod === 'basic' ? 'basic' : 'tsa',
+		});
+		expect(request.response).toMatchObject({ status: 'to_number_not_provided' });
+		expect(sim.calls()).toEqual([]);
+		expect(sim.dialsPlaced()).toEqual([]);
+	},
+);
 
-test.each(['basic', 'digest'])('%s: a wrong API key is reported as rejected credentials', async (authMethod) => {
-	const result = await testWith({ authMethod, apiKey: Buffer.from('wrong-key-for-the-test').toString('base64') });
-	expect(result.status).toBe('Error');
-	expect(result.message).toMatch(/rejected these credentials \(401\).*Customer ID, the API Key and the Authentication Method/);
-	expect(result.message).not.toContain(Buffer.from('wrong-key-for-the-test').toString('base64'));
-	expect(sim.requests()[0]).toMatchObject({ status: 401 });
-});
+test.each(['basic', 'digest'])(
+	'%s: a wrong API key is reported as rejected credentials',
+	async (authMethod) => {
+		const result = await testWith({
+			authMethod,
+			apiKey: Buffer.from('wrong-key-for-the-test').toString('base64'),
+		});
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(
+			/rejected these credentials \(401\).*Customer ID, the API Key and the Authentication Method/,
+		);
+		expect(result.message).not.toContain(Buffer.from('wrong-key-for-the-test').toString('base64'));
+		expect(sim.requests()[0]).toMatchObject({ status: 401 });
+	},
+);
 
 test('a wrong customer ID is reported as rejected credentials', async () => {
 	const result = await testWith({ customerId: 'SOMEONE-ELSE' });

@@ -10,11 +10,24 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const axios = require('axios');
-const { connectN8n, loadExample, findNode, TelesignSimulator, DEFAULT_ACCOUNT } = require('./harness/context');
+const {
+	connectN8n,
+	loadExample,
+	findNode,
+	TelesignSimulator,
+	DEFAULT_ACCOUNT,
+} = require('./harness/context');
 const { newExecutions } = require('./harness/workflows');
 
 const TABLE = 'telesign_recordings';
-const COLUMNS = ['reference_id', 'file_name', 'date', 'transcript', 'transcript_language', 'audio_path']
+const COLUMNS = [
+	'reference_id',
+	'file_name',
+	'date',
+	'transcript',
+	'transcript_language',
+	'audio_path',
+]
 	.map((name) => ({ name, type: 'string' }))
 	.concat([{ name: 'size', type: 'number' }]);
 
@@ -49,7 +62,10 @@ const utcNow = () => new Date().toISOString().slice(0, 19);
 /** The bytes n8n stored for a binary item (its editor's download link). */
 async function binaryBytes(binary) {
 	const rest = await n8n.restSession();
-	const res = await rest.get('/binary-data', { params: { id: binary.id, action: 'download' }, responseType: 'arraybuffer' });
+	const res = await rest.get('/binary-data', {
+		params: { id: binary.id, action: 'download' },
+		responseType: 'arraybuffer',
+	});
 	expect(res.status).toBe(200);
 	return Buffer.from(res.data);
 }
@@ -59,7 +75,9 @@ function expectNoCredentialAtStorage() {
 	expect(sim.storageRequests().length).toBeGreaterThan(0);
 	expect(headers).not.toMatch(/authorization|x-ts-/i);
 	expect(headers).not.toContain(DEFAULT_ACCOUNT.apiKey);
-	expect(headers).not.toContain(Buffer.from(`${DEFAULT_ACCOUNT.customerId}:${DEFAULT_ACCOUNT.apiKey}`).toString('base64'));
+	expect(headers).not.toContain(
+		Buffer.from(`${DEFAULT_ACCOUNT.customerId}:${DEFAULT_ACCOUNT.apiKey}`).toString('base64'),
+	);
 }
 
 test('Download: the binary is the exact bytes served; an expired link is read again once; no credential reaches the storage host', async () => {
@@ -71,14 +89,27 @@ test('Download: the binary is the exact bytes served; an expired link is read ag
 		{
 			name: `recordings e2e download ${hookPath}`,
 			nodes: [
-				{ id: crypto.randomUUID(), name: 'In', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId: crypto.randomUUID(), parameters: { httpMethod: 'POST', path: hookPath, responseMode: 'onReceived' } },
+				{
+					id: crypto.randomUUID(),
+					name: 'In',
+					type: 'n8n-nodes-base.webhook',
+					typeVersion: 2,
+					position: [0, 0],
+					webhookId: crypto.randomUUID(),
+					parameters: { httpMethod: 'POST', path: hookPath, responseMode: 'onReceived' },
+				},
 				{
 					id: crypto.randomUUID(),
 					name: 'Download',
 					type: 'n8n-nodes-telesign-voice.telesignVoice',
 					typeVersion: 1,
 					position: [220, 0],
-					parameters: { resource: 'recording', operation: 'download', referenceId: '={{ $json.body.reference_id }}', binaryPropertyName: 'audio' },
+					parameters: {
+						resource: 'recording',
+						operation: 'download',
+						referenceId: '={{ $json.body.reference_id }}',
+						binaryPropertyName: 'audio',
+					},
 					credentials: { telesignVoiceApi: credential },
 				},
 			],
@@ -93,31 +124,63 @@ test('Download: the binary is the exact bytes served; an expired link is read ag
 	sim.expireNextRecordingUrls(1);
 	expect((await axios.post(url, { reference_id: ref })).status).toBe(200);
 	const [execution] = await runs.waitFor(1);
-	expect({ status: execution.status, error: execution.data.resultData.error?.message }).toEqual({ status: 'success', error: undefined });
+	expect({ status: execution.status, error: execution.data.resultData.error?.message }).toEqual({
+		status: 'success',
+		error: undefined,
+	});
 	const item = execution.data.resultData.runData.Download[0].data.main[0][0];
-	expect(item.json).toMatchObject({ reference_id: ref, file_name: file, mime_type: 'audio/wav', size: 44 + 5 * 8000, transcript: 'simulated transcription' });
+	expect(item.json).toMatchObject({
+		reference_id: ref,
+		file_name: file,
+		mime_type: 'audio/wav',
+		size: 44 + 5 * 8000,
+		transcript: 'simulated transcription',
+	});
 	expect(item.binary.audio).toMatchObject({ fileName: file, mimeType: 'audio/wav' });
 	expect((await binaryBytes(item.binary.audio)).equals(sim.recordingAudio(file))).toBe(true);
-	expect(sim.storageRequests().filter((r) => r.file === file).map((r) => r.status)).toEqual([403, 200]);
+	expect(
+		sim
+			.storageRequests()
+			.filter((r) => r.file === file)
+			.map((r) => r.status),
+	).toEqual([403, 200]);
 	expectNoCredentialAtStorage();
 });
 
 test('the example, activated: the polling trigger emits each new recording once (two in one second, then a third in that second) → files and Data Table rows', async () => {
 	const tables = await n8n.api('GET', '/data-tables?limit=100');
-	const table = tables.data.data.find((t) => t.name === TABLE) || (await n8n.createDataTable(TABLE, COLUMNS));
+	const table =
+		tables.data.data.find((t) => t.name === TABLE) || (await n8n.createDataTable(TABLE, COLUMNS));
 	const example = loadExample('call-recordings-to-data-table.json');
 	findNode(example, 'Save Audio').parameters.fileName = `=${audioDir}/{{ $json.file_name }}`;
-	const created = await n8n.createWorkflow(example, { credentials: { telesignVoiceApi: credential }, activate: true });
+	const created = await n8n.createWorkflow(example, {
+		credentials: { telesignVoiceApi: credential },
+		activate: true,
+	});
 	workflows.push(created.id);
 	// Activation ran the first poll, which keeps its position; recordings from now on are new.
 	const runs = await newExecutions(n8n, created.id);
 	const second = utcNow();
-	const refs = ['A', 'B', 'C'].map((x) => `E2EPOLL${x}${crypto.randomBytes(8).toString('hex').toUpperCase()}`);
-	sim.configure({ recordings: [{ reference_id: refs[0], date: second, duration: 2 }, { reference_id: refs[1], date: second, duration: 3 }] });
+	const refs = ['A', 'B', 'C'].map(
+		(x) => `E2EPOLL${x}${crypto.randomBytes(8).toString('hex').toUpperCase()}`,
+	);
+	sim.configure({
+		recordings: [
+			{ reference_id: refs[0], date: second, duration: 2 },
+			{ reference_id: refs[1], date: second, duration: 3 },
+		],
+	});
 	const [first] = await runs.waitFor(1, 150_000);
-	const failed = (execution) => ({ status: execution.status, error: execution.data.resultData.error?.message, node: execution.data.resultData.lastNodeExecuted });
+	const failed = (execution) => ({
+		status: execution.status,
+		error: execution.data.resultData.error?.message,
+		node: execution.data.resultData.lastNodeExecuted,
+	});
 	expect(failed(first)).toMatchObject({ status: 'success', error: undefined });
-	const emitted = (execution) => execution.data.resultData.runData['On New Call Recording'][0].data.main[0].map((i) => i.json.reference_id);
+	const emitted = (execution) =>
+		execution.data.resultData.runData['On New Call Recording'][0].data.main[0].map(
+			(i) => i.json.reference_id,
+		);
 	expect(emitted(first).sort()).toEqual([refs[0], refs[1]].sort());
 
 	// A third recording in the very same second: the next poll emits it, and only it.
@@ -129,7 +192,10 @@ test('the example, activated: the polling trigger emits each new recording once 
 	const rows = (await n8n.dataTableRows(table.id)).filter((r) => refs.includes(r.reference_id));
 	expect(rows.map((r) => r.reference_id).sort()).toEqual([...refs].sort());
 	for (const row of rows) {
-		expect(row).toMatchObject({ transcript: 'simulated transcription', transcript_language: 'en-US' });
+		expect(row).toMatchObject({
+			transcript: 'simulated transcription',
+			transcript_language: 'en-US',
+		});
 		const fileName = sim.recordings().find((r) => r.reference_id === row.reference_id).file_name;
 		expect(row.audio_path).toBe(path.join(audioDir, fileName));
 		expect(fs.readFileSync(row.audio_path).equals(sim.recordingAudio(fileName))).toBe(true);

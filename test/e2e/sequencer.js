@@ -12,7 +12,9 @@ class E2eSequencer extends Sequencer {
 	sort(tests) {
 		const others = super.sort(tests.filter((t) => !RELIABILITY.test(t.path)));
 		const last = (t) => (/[\\/]5-secrets\.e2e\.test\.js$/.test(t.path) ? 1 : 0);
-		const parts = tests.filter((t) => RELIABILITY.test(t.path)).sort((a, b) => last(a) - last(b) || a.path.localeCompare(b.path));
+		const parts = tests
+			.filter((t) => RELIABILITY.test(t.path))
+			.sort((a, b) => last(a) - last(b) || a.path.localeCompare(b.path));
 		return [...others, ...parts];
 	}
 }

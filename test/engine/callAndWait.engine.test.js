@@ -20,7 +20,8 @@ const SEEN = "={{ $('Start').item.json.name }}";
 
 function telesign(req) {
 	if (req.json.params.to === RESET) return { status: 0, destroy: true };
-	if (req.json.params.to === REFUSED) return { status: 400, body: { status: 'invalid_parameter', reference_id: 'REF-REFUSED' } };
+	if (req.json.params.to === REFUSED)
+		return { status: 400, body: { status: 'invalid_parameter', reference_id: 'REF-REFUSED' } };
 	return accepted(req);
 }
 
@@ -57,14 +58,29 @@ function placedCalls() {
  * webhook() in n8n-core's WebhookContext with the waiting run data, the resume signature in the query.
  */
 async function relay(wf, run, call, event, data) {
-	const raw = Buffer.from(JSON.stringify({ event, reference_id: call.referenceId, external_id: call.externalId, data }));
+	const raw = Buffer.from(
+		JSON.stringify({ event, reference_id: call.referenceId, external_id: call.externalId, data }),
+	);
 	return await post(wf, run, call.marker.signature, raw, 'event');
 }
 
 /** A signed request to the waiting node's webhook: a relayed event, or a time-limit request (timeLimit.ts). */
 async function post(wf, run, signature, raw, kind) {
-	const { result, reply, key } = await postToWaitingNode({ wf, runData: run.data, credentials: server.credentials, signature, raw, kind });
-	const signed = verifyRelayHeaders({ key, kind: 'answer', body: reply.body, headers: reply.headers, nowMs: Date.now() });
+	const { result, reply, key } = await postToWaitingNode({
+		wf,
+		runData: run.data,
+		credentials: server.credentials,
+		signature,
+		raw,
+		kind,
+	});
+	const signed = verifyRelayHeaders({
+		key,
+		kind: 'answer',
+		body: reply.body,
+		headers: reply.headers,
+		nowMs: Date.now(),
+	});
 	expect(signed).toEqual({ valid: true });
 	return { result, action: JSON.parse(reply.body.toString()).action };
 }
@@ -76,7 +92,12 @@ async function resume(wf, run, workflowData) {
 	entry.data.main = workflowData;
 	entry.metadata = { ...entry.metadata, forwardAllOutputs: true };
 	run.data.waitTill = undefined;
-	return await runWorkflow({ ...wf, credentials: server.credentials, executionId: 'exec-1', runExecutionData: run.data }).promise;
+	return await runWorkflow({
+		...wf,
+		credentials: server.credentials,
+		executionId: 'exec-1',
+		runExecutionData: run.data,
+	}).promise;
 }
 
 /** The run as n8n reads it back from its database while it waits (a JSON copy: no shared objects). */
@@ -107,21 +128,47 @@ it('waits; relayed events are answered from the persisted waiting items; resumes
 
 	// Each event reads its own item: Bob's call speaks Bob's alert, whichever order events come in.
 	const bobAnswered = await relay(wf, run, calls[BOB], 'dial_completed', { status: 'answered' });
-	expect(bobAnswered.action).toMatchObject({ method: 'speak', params: { tts: { message: 'Disk full on db-2. Press 1.' }, collect_digits: { max: 1 } } });
-	const aliceAnswered = await relay(wf, run, calls[ALICE], 'dial_completed', { status: 'answered' });
+	expect(bobAnswered.action).toMatchObject({
+		method: 'speak',
+		params: { tts: { message: 'Disk full on db-2. Press 1.' }, collect_digits: { max: 1 } },
+	});
+	const aliceAnswered = await relay(wf, run, calls[ALICE], 'dial_completed', {
+		status: 'answered',
+	});
 	expect(aliceAnswered.action.params.tts.message).toBe('Disk full on db-1. Press 1.');
-	expect((await relay(wf, run, calls[ALICE], 'speak_completed', { collected_digits: '1' })).action.method).toBe('hangup');
-	expect((await relay(wf, run, calls[BOB], 'speak_completed', { collected_digits: '9' })).action.method).toBe('hangup');
-	const aliceEnds = await relay(wf, run, calls[ALICE], 'call_completed', { status: 'hangup', duration: 12, answered_on_utc: 'x' });
+	expect(
+		(await relay(wf, run, calls[ALICE], 'speak_completed', { collected_digits: '1' })).action
+			.method,
+	).toBe('hangup');
+	expect(
+		(await relay(wf, run, calls[BOB], 'speak_completed', { collected_digits: '9' })).action.method,
+	).toBe('hangup');
+	const aliceEnds = await relay(wf, run, calls[ALICE], 'call_completed', {
+		status: 'hangup',
+		duration: 12,
+		answered_on_utc: 'x',
+	});
 	expect(aliceEnds.result).toEqual({ noWebhookResponse: true }); // Bob's call is still going
-	const bobEnds = await relay(wf, run, calls[BOB], 'call_completed', { status: 'hangup', duration: 9, answered_on_utc: 'x' });
+	const bobEnds = await relay(wf, run, calls[BOB], 'call_completed', {
+		status: 'hangup',
+		duration: 9,
+		answered_on_utc: 'x',
+	});
 	expect(bobEnds.result.workflowData).toBeDefined();
 
 	const resumed = await resume(wf, run, bobEnds.result.workflowData);
 	expect(resumed.waitTill).toBeUndefined();
 	expect(resumed.data.resultData.error).toBeUndefined();
 	const pass = outputOf(resumed, 'Pass');
-	expect(pass.map((item) => [item.json.to, item.json.acknowledged, item.json.digits, item.json.duration, item.json.seen])).toEqual([
+	expect(
+		pass.map((item) => [
+			item.json.to,
+			item.json.acknowledged,
+			item.json.digits,
+			item.json.duration,
+			item.json.seen,
+		]),
+	).toEqual([
 		[ALICE, true, '1', 12, 'alice'],
 		[BOB, false, '9', 9, 'bob'],
 	]);
@@ -137,14 +184,32 @@ it('at the time limit the webhook resumes with what is known of each call; n8n p
 	await relay(wf, run, calls[ALICE], 'dial_completed', { status: 'answered' });
 	await relay(wf, run, calls[ALICE], 'speak_completed', { collected_digits: '4' });
 	// The limit saved with the execution names the wait the request ends.
-	const { limit } = run.data.executionData.contextData['node:Telesign Voice'].telesignVoiceWaitingCall;
+	const { limit } =
+		run.data.executionData.contextData['node:Telesign Voice'].telesignVoiceWaitingCall;
 	expect(limit.resumeUrl).toContain(`signature=${calls[ALICE].marker.signature}`);
 	const nodeId = wf.nodes.find((node) => node.name === 'Telesign Voice').id;
-	const raw = Buffer.from(JSON.stringify({ time_limit: { node_id: nodeId, signature: calls[ALICE].marker.signature, at_ms: limit.atMs, calls: [] } }));
+	const raw = Buffer.from(
+		JSON.stringify({
+			time_limit: {
+				node_id: nodeId,
+				signature: calls[ALICE].marker.signature,
+				at_ms: limit.atMs,
+				calls: [],
+			},
+		}),
+	);
 	const end = await post(wf, run, calls[ALICE].marker.signature, raw, 'timeLimit');
 	const resumed = await resume(wf, run, end.result.workflowData);
 	const pass = outputOf(resumed, 'Pass');
-	expect(pass.map((item) => [item.json.seen, item.json.status, item.json.answered, item.json.digits, item.json.missing_facts])).toEqual([
+	expect(
+		pass.map((item) => [
+			item.json.seen,
+			item.json.status,
+			item.json.answered,
+			item.json.digits,
+			item.json.missing_facts,
+		]),
+	).toEqual([
 		['alice', 'timeout', true, '4', []],
 		['bob', 'timeout', false, null, ['answered', 'digits', 'events']],
 	]);
@@ -156,18 +221,36 @@ it('Continue On Fail: a refused dial is an error item in place, the other call w
 		{ name: 'alice', phone: ALICE, alert: 'B' },
 	];
 	server = await fakeTelesign(telesign);
-	const wf = dialWorkflow({ items: people, parameters: waitParameters(), settings: { onError: 'continueRegularOutput' }, seen: SEEN });
+	const wf = dialWorkflow({
+		items: people,
+		parameters: waitParameters(),
+		settings: { onError: 'continueRegularOutput' },
+		seen: SEEN,
+	});
 	const run = persisted(await runWorkflow({ ...wf, credentials: server.credentials }).promise);
 	expect(run.waitTill).toBeInstanceOf(Date);
 	const alice = placedCalls()[ALICE];
 	await relay(wf, run, alice, 'dial_completed', { status: 'no_answer' });
-	const end = await relay(wf, run, alice, 'call_completed', { status: 'hangup', duration: 0, answered_on_utc: null });
+	const end = await relay(wf, run, alice, 'call_completed', {
+		status: 'hangup',
+		duration: 0,
+		answered_on_utc: null,
+	});
 	const resumed = await resume(wf, run, end.result.workflowData);
 	const pass = outputOf(resumed, 'Pass');
 	expect(pass.map((item) => item.json.seen)).toEqual(['refused', 'alice']);
 	expect(pass[0].json.error).toMatch(/invalid_parameter|refused|400/i);
-	expect(pass[0].json.details).toMatchObject({ call_may_have_been_placed: false, answered: false, acknowledged: false });
-	expect(pass[1].json).toMatchObject({ to: ALICE, answered: false, acknowledged: false, status: 'no_answer' });
+	expect(pass[0].json.details).toMatchObject({
+		call_may_have_been_placed: false,
+		answered: false,
+		acknowledged: false,
+	});
+	expect(pass[1].json).toMatchObject({
+		to: ALICE,
+		answered: false,
+		acknowledged: false,
+		status: 'no_answer',
+	});
 });
 
 it('a refused dial without Continue On Fail stops the node before the execution waits; nobody else is called', async () => {
@@ -202,5 +285,7 @@ it('Retry On Fail never dials again: n8n runs the node 3 times, every try stops 
 	const { error } = run.data.resultData;
 	expect(error.message).toMatch(/may have been placed/);
 	// The last try reported the first try's dial instead of sending it again.
-	expect(error.description).toMatch(/The node ran again \(n8n's Retry On Fail\); this dial was not sent again\./);
+	expect(error.description).toMatch(
+		/The node ran again \(n8n's Retry On Fail\); this dial was not sent again\./,
+	);
 });

@@ -23,9 +23,12 @@ const people = (...phones) => phones.map((phone, i) => ({ phone, alert: `Alert $
 let server;
 afterEach(async () => server && (await server.fake.close()));
 
-it('n8n keeps the waiting state: the timeout outcomes as the node\'s input, the calls\' settings in its execution context; a timeout outputs only the outcomes', async () => {
+it("n8n keeps the waiting state: the timeout outcomes as the node's input, the calls' settings in its execution context; a timeout outputs only the outcomes", async () => {
 	server = await fakeTelesign(accepted);
-	const wf = dialWorkflow({ items: people('15555550001', '15555550002'), parameters: parameters() });
+	const wf = dialWorkflow({
+		items: people('15555550001', '15555550002'),
+		parameters: parameters(),
+	});
 	const run = await runWorkflow({ ...wf, credentials: server.credentials }).promise;
 	expect(run.waitTill).toBeInstanceOf(Date);
 	// What n8n writes to its database and reads back for the webhook and for the resume.
@@ -37,12 +40,19 @@ it('n8n keeps the waiting state: the timeout outcomes as the node\'s input, the 
 	]);
 	expect(input.every((item) => !(STATE_KEY in item.json))).toBe(true);
 	const state = saved.executionData.contextData['node:Telesign Voice'][STATE_KEY];
-	expect(state.items.map((item) => item.call.settings.message)).toEqual(['Alert 0. Press 1.', 'Alert 1. Press 1.']);
+	expect(state.items.map((item) => item.call.settings.message)).toEqual([
+		'Alert 0. Press 1.',
+		'Alert 1. Press 1.',
+	]);
 
 	// The wait runs out: n8n resumes the saved execution (waitTill still set), disables the waiting node and
 	// passes its input on (WorkflowExecute.handleWaitingState).
 	expect(saved.waitTill).toBeDefined();
-	const resumed = await runWorkflow({ ...wf, credentials: server.credentials, runExecutionData: saved }).promise;
+	const resumed = await runWorkflow({
+		...wf,
+		credentials: server.credentials,
+		runExecutionData: saved,
+	}).promise;
 	expect(resumed.data.resultData.error).toBeUndefined();
 	const pass = outputOf(resumed, 'Pass');
 	expect(pass.map((item) => [item.json.status, item.json.to, item.json.acknowledged])).toEqual([

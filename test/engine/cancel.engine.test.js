@@ -22,7 +22,12 @@ let server;
 let dialsStarted;
 /** Counts the dials sent to this test's fake Telesign, as the node starts them. */
 const countDial = ({ request }) => {
-	if (server && request.path === '/v2/voice' && request.getHeader('host') === new URL(server.fake.url).host) dialsStarted++;
+	if (
+		server &&
+		request.path === '/v2/voice' &&
+		request.getHeader('host') === new URL(server.fake.url).host
+	)
+		dialsStarted++;
 };
 beforeEach(() => {
 	dialsStarted = 0;
@@ -42,7 +47,11 @@ it('starts no new dial after the execution is stopped, and reports the unsent it
 		settings: { onError: 'continueRegularOutput' },
 	});
 	const execution = runWorkflow({ ...wf, credentials: server.credentials });
-	await until(() => server.fake.state.requests.length === 1, 5000, 'the first dial at the fake Telesign');
+	await until(
+		() => server.fake.state.requests.length === 1,
+		5000,
+		'the first dial at the fake Telesign',
+	);
 	execution.cancel();
 	const run = await execution.promise;
 	// The node has returned: every dial it started is counted by now.
@@ -65,7 +74,11 @@ it('starts no new dial after the execution is stopped, and reports the unsent it
 });
 
 it('ends a rate-limit wait at once when the execution is stopped', async () => {
-	server = await fakeTelesign(() => ({ status: 429, headers: { 'Retry-After': '100' }, body: { status: 'rate_limit_exceeded' } }));
+	server = await fakeTelesign(() => ({
+		status: 429,
+		headers: { 'Retry-After': '100' },
+		body: { status: 'rate_limit_exceeded' },
+	}));
 	const wf = dialWorkflow({
 		items: phones('15555550001', '15555550002'),
 		parameters: parameters({ rateLimitRetries: 3 }),
@@ -74,13 +87,20 @@ it('ends a rate-limit wait at once when the execution is stopped', async () => {
 	// The node's wait is a timer of Retry-After (100 s): the test stops the execution once that timer exists.
 	const setTimer = jest.spyOn(global, 'setTimeout');
 	const clearTimer = jest.spyOn(global, 'clearTimeout');
-	const rateLimitWaits = () => setTimer.mock.calls.flatMap(([, delay], i) => (delay === 100_000 ? [setTimer.mock.results[i].value] : []));
+	const rateLimitWaits = () =>
+		setTimer.mock.calls.flatMap(([, delay], i) =>
+			delay === 100_000 ? [setTimer.mock.results[i].value] : [],
+		);
 	const execution = runWorkflow({ ...wf, credentials: server.credentials });
-	await until(() => rateLimitWaits().length === 1, 5000, 'the node\'s rate-limit wait');
+	await until(() => rateLimitWaits().length === 1, 5000, "the node's rate-limit wait");
 	expect(server.fake.state.requests).toHaveLength(1);
 	execution.cancel();
 	// The stop ends that very wait: its timer is cleared (a stop that is not honoured fails here, not after 100 s).
-	await until(() => clearTimer.mock.calls.some(([timer]) => timer === rateLimitWaits()[0]), 5000, 'the end of the rate-limit wait');
+	await until(
+		() => clearTimer.mock.calls.some(([timer]) => timer === rateLimitWaits()[0]),
+		5000,
+		'the end of the rate-limit wait',
+	);
 	const run = await execution.promise;
 	// No dial was started after the stop.
 	expect(dialsStarted).toBe(1);

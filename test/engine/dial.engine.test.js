@@ -15,7 +15,8 @@ const OK2 = '15555550005';
 function telesign(req) {
 	const to = req.json.params.to;
 	if (to === RESET) return { status: 0, destroy: true };
-	if (to === REFUSED) return { status: 400, body: { status: 'invalid_parameter', reference_id: 'REF-REFUSED' } };
+	if (to === REFUSED)
+		return { status: 400, body: { status: 'invalid_parameter', reference_id: 'REF-REFUSED' } };
 	return accepted(req);
 }
 
@@ -56,17 +57,28 @@ describe('errors under the engine', () => {
 		const [invalid, reset] = errors;
 		expect(invalid.pairedItem).toEqual({ item: 1 });
 		expect(invalid.json.error).toMatch(/To/);
-		expect(invalid.json.details).toMatchObject({ call_may_have_been_placed: false, to: 'not a number' });
+		expect(invalid.json.details).toMatchObject({
+			call_may_have_been_placed: false,
+			to: 'not a number',
+		});
 		expect(reset.pairedItem).toEqual({ item: 2 });
 		expect(reset.json.error).toMatch(/may have been placed/);
-		expect(reset.json.details).toMatchObject({ call_may_have_been_placed: true, to: RESET, reference_id: null });
+		expect(reset.json.details).toMatchObject({
+			call_may_have_been_placed: true,
+			to: RESET,
+			reference_id: null,
+		});
 		expect(typeof reset.json.details.external_id).toBe('string');
 
 		// The next nodes get them, paired with the right input items.
 		expect(outputOf(run, 'Pass').map((item) => item.json.seen)).toEqual(['person-0']);
 		expect(outputOf(run, 'Errors').map((item) => item.json.seen)).toEqual(['person-1', 'person-2']);
 		// n8n adds the input item's fields to an item on the error output; the node's error and details stay whole.
-		expect(outputOf(run, 'Errors')[1].json).toMatchObject({ name: 'person-2', phone: RESET, error: reset.json.error });
+		expect(outputOf(run, 'Errors')[1].json).toMatchObject({
+			name: 'person-2',
+			phone: RESET,
+			error: reset.json.error,
+		});
 		expect(outputOf(run, 'Errors')[1].json.details.call_may_have_been_placed).toBe(true);
 		expect(dialsTo(RESET)).toHaveLength(1);
 	});
@@ -82,7 +94,11 @@ describe('errors under the engine', () => {
 		const run = await runWorkflow({ ...wf, credentials: server.credentials }).promise;
 		const output = outputOf(run, 'Telesign Voice');
 		expect(output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
-		expect(output[0].json).toMatchObject({ to: OK, external_id: 'alert-person-0', reference_id: `REF-${OK}` });
+		expect(output[0].json).toMatchObject({
+			to: OK,
+			external_id: 'alert-person-0',
+			reference_id: `REF-${OK}`,
+		});
 		expect(output[1].json.error).toBeDefined();
 		expect(output[1].json.details).toMatchObject({
 			call_may_have_been_placed: false,
@@ -90,8 +106,16 @@ describe('errors under the engine', () => {
 			external_id: 'alert-person-1',
 			reference_id: 'REF-REFUSED',
 		});
-		expect(output[2].json.details).toMatchObject({ call_may_have_been_placed: true, to: RESET, external_id: 'alert-person-2' });
-		expect(outputOf(run, 'Pass').map((item) => item.json.seen)).toEqual(['person-0', 'person-1', 'person-2']);
+		expect(output[2].json.details).toMatchObject({
+			call_may_have_been_placed: true,
+			to: RESET,
+			external_id: 'alert-person-2',
+		});
+		expect(outputOf(run, 'Pass').map((item) => item.json.seen)).toEqual([
+			'person-0',
+			'person-1',
+			'person-2',
+		]);
 	});
 });
 
@@ -125,7 +149,8 @@ describe("n8n's Retry On Fail", () => {
 	it("a retry that succeeds outputs the first try's external_id and result for the accepted dial", async () => {
 		let refusals = 1;
 		server = await fakeTelesign((req) => {
-			if (req.json.params.to === OK2 && refusals-- > 0) return { status: 400, body: { status: 'invalid_parameter' } };
+			if (req.json.params.to === OK2 && refusals-- > 0)
+				return { status: 400, body: { status: 'invalid_parameter' } };
 			return accepted(req);
 		});
 		const wf = dialWorkflow({
@@ -139,7 +164,11 @@ describe("n8n's Retry On Fail", () => {
 		const output = outputOf(run, 'Telesign Voice');
 		const firstDial = dialsTo(OK);
 		expect(firstDial).toHaveLength(1);
-		expect(output[0].json).toMatchObject({ to: OK, external_id: firstDial[0].json.params.external_id, reference_id: `REF-${OK}` });
+		expect(output[0].json).toMatchObject({
+			to: OK,
+			external_id: firstDial[0].json.params.external_id,
+			reference_id: `REF-${OK}`,
+		});
 		expect(output[1].json).toMatchObject({ to: OK2, reference_id: `REF-${OK2}` });
 		expect(outputOf(run, 'Pass').map((item) => item.json.seen)).toEqual(['person-0', 'person-1']);
 	});
@@ -159,16 +188,34 @@ describe('a batch that stops (no Continue On Fail)', () => {
 		expect(server.fake.state.requests).toHaveLength(2);
 		const ok = dialsTo(OK)[0].json.params;
 		const reset = dialsTo(RESET)[0].json.params;
-		expect(error.description).toContain(`item 0: to ${OK}, reference_id REF-${OK}, external_id ${ok.external_id}`);
-		expect(error.description).toContain(`item 1: to ${RESET}, reference_id unknown, external_id ${reset.external_id}`);
-		expect(error.description).toMatch(/Retrying this execution \(Executions → Retry\) calls them again/);
+		expect(error.description).toContain(
+			`item 0: to ${OK}, reference_id REF-${OK}, external_id ${ok.external_id}`,
+		);
+		expect(error.description).toContain(
+			`item 1: to ${RESET}, reference_id unknown, external_id ${reset.external_id}`,
+		);
+		expect(error.description).toMatch(
+			/Retrying this execution \(Executions → Retry\) calls them again/,
+		);
 		expect(error.context.dials).toEqual([
-			{ item_index: 0, to: OK, reference_id: `REF-${OK}`, external_id: ok.external_id, call_may_have_been_placed: true },
-			{ item_index: 1, to: RESET, reference_id: null, external_id: reset.external_id, call_may_have_been_placed: true },
+			{
+				item_index: 0,
+				to: OK,
+				reference_id: `REF-${OK}`,
+				external_id: ok.external_id,
+				call_may_have_been_placed: true,
+			},
+			{
+				item_index: 1,
+				to: RESET,
+				reference_id: null,
+				external_id: reset.external_id,
+				call_may_have_been_placed: true,
+			},
 		]);
 	});
 
-	it("a generated External ID is the same when n8n retries the execution (Executions → Retry)", async () => {
+	it('a generated External ID is the same when n8n retries the execution (Executions → Retry)', async () => {
 		server = await fakeTelesign(telesign);
 		const wf = dialWorkflow({ items: people(OK, REFUSED), parameters: dialParameters() });
 		const first = runWorkflow({ ...wf, credentials: server.credentials, executionId: 'exec-41' });
@@ -181,7 +228,13 @@ describe('a batch that stops (no Continue On Fail)', () => {
 		const retried = JSON.parse(JSON.stringify(failed.data));
 		delete retried.resultData.error;
 		retried.resultData.runData['Telesign Voice'].pop();
-		await runWorkflow({ ...wf, credentials: server.credentials, executionId: 'exec-42', mode: 'retry', runExecutionData: retried }).promise;
+		await runWorkflow({
+			...wf,
+			credentials: server.credentials,
+			executionId: 'exec-42',
+			mode: 'retry',
+			runExecutionData: retried,
+		}).promise;
 		const ids = dialsTo(OK).map((request) => request.json.params.external_id);
 		expect(ids).toHaveLength(2); // a new execution: nothing tells the node the first dial happened
 		expect(ids[1]).toBe(firstId);

@@ -17,12 +17,17 @@ it.each(files)('%s: every node of this package is at its newest typeVersion', (f
 	for (const node of ours) {
 		const { version } = nodeTypes.getByNameAndVersion(node.type).description;
 		const newest = Math.max(...(Array.isArray(version) ? version : [version]));
-		expect({ node: node.name, typeVersion: node.typeVersion }).toEqual({ node: node.name, typeVersion: newest });
+		expect({ node: node.name, typeVersion: node.typeVersion }).toEqual({
+			node: node.name,
+			typeVersion: newest,
+		});
 	}
 });
 
 const readExample = (file) => JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
-const isCallAndWait = (node) => node.type === 'n8n-nodes-telesign-voice.telesignVoice' && node.parameters.operation === 'sendAndWait';
+const isCallAndWait = (node) =>
+	node.type === 'n8n-nodes-telesign-voice.telesignVoice' &&
+	node.parameters.operation === 'sendAndWait';
 const isTrigger = (node) => node.type === 'n8n-nodes-telesign-voice.telesignVoiceTrigger';
 
 it.each(files.filter((file) => readExample(file).nodes.some(isCallAndWait)))(
@@ -33,16 +38,26 @@ it.each(files.filter((file) => readExample(file).nodes.some(isCallAndWait)))(
 	},
 );
 
-it('outbound-alert-call.json (the README\'s first workflow): alert in → one Call and Wait node, plus the relaying trigger; 3 working nodes besides notes and input checks', () => {
+it("outbound-alert-call.json (the README's first workflow): alert in → one Call and Wait node, plus the relaying trigger; 3 working nodes besides notes and input checks", () => {
 	const example = readExample('outbound-alert-call.json');
 	const inputChecks = ['Check Alert', 'Alert Valid?', 'Accept Alert', 'Reject Alert'];
-	const working = example.nodes.filter((n) => n.type !== 'n8n-nodes-base.stickyNote' && !inputChecks.includes(n.name));
-	expect(working.map((n) => n.name).sort()).toEqual(['Alert Received', 'Call with the Alert', 'Telesign Events']);
+	const working = example.nodes.filter(
+		(n) => n.type !== 'n8n-nodes-base.stickyNote' && !inputChecks.includes(n.name),
+	);
+	expect(working.map((n) => n.name).sort()).toEqual([
+		'Alert Received',
+		'Call with the Alert',
+		'Telesign Events',
+	]);
 	const call = example.nodes.find(isCallAndWait);
 	expect(call.name).toBe('Call with the Alert');
 	// The message travels in the waiting execution, not in the External ID (128 characters): no External ID set.
 	expect(call.parameters.options.externalId).toBeUndefined();
-	expect(call.parameters).toMatchObject({ resource: 'call', responseType: 'keyPress', acknowledgeKey: '1' });
+	expect(call.parameters).toMatchObject({
+		resource: 'call',
+		responseType: 'keyPress',
+		acknowledgeKey: '1',
+	});
 	// Alert Received leads to the call through the input checks only.
 	const next = (name) => (example.connections[name]?.main ?? []).flat().map((c) => c.node);
 	const reached = new Set();
@@ -56,10 +71,24 @@ it('on-call-escalation.json: alert in → one Call and Wait with the on-call lis
 	const example = readExample('on-call-escalation.json');
 	expect(example.nodes).toHaveLength(9);
 	const inputChecks = ['Check Alert', 'Alert Valid?', 'Accept Alert', 'Reject Alert'];
-	const working = example.nodes.filter((n) => n.type !== 'n8n-nodes-base.stickyNote' && !inputChecks.includes(n.name));
-	expect(working.map((n) => n.name).sort()).toEqual(['Alert Received', 'Call On-Call List', 'Escalation Result', 'Telesign Events']);
+	const working = example.nodes.filter(
+		(n) => n.type !== 'n8n-nodes-base.stickyNote' && !inputChecks.includes(n.name),
+	);
+	expect(working.map((n) => n.name).sort()).toEqual([
+		'Alert Received',
+		'Call On-Call List',
+		'Escalation Result',
+		'Telesign Events',
+	]);
 	const calls = example.nodes.filter(isCallAndWait);
 	expect(calls.map((n) => n.name)).toEqual(['Call On-Call List']);
-	expect(calls[0].parameters).toMatchObject({ to: '={{ $json.body.oncall }}', strategy: 'oneAfterAnother', acknowledgeKey: '1', options: { moreRounds: 1 } });
-	expect(example.connections['Call On-Call List'].main[0].map((c) => c.node)).toEqual(['Escalation Result']);
+	expect(calls[0].parameters).toMatchObject({
+		to: '={{ $json.body.oncall }}',
+		strategy: 'oneAfterAnother',
+		acknowledgeKey: '1',
+		options: { moreRounds: 1 },
+	});
+	expect(example.connections['Call On-Call List'].main[0].map((c) => c.node)).toEqual([
+		'Escalation Result',
+	]);
 });

@@ -15,11 +15,21 @@
  * one here as n8n's live and waiting webhook handlers do.
  */
 const { Expression, Workflow } = require('n8n-workflow');
-const { ExecutionLifecycleHooks, HookContext, PollContext, WebhookContext, WorkflowExecute } = require('n8n-core');
+const {
+	ExecutionLifecycleHooks,
+	HookContext,
+	PollContext,
+	WebhookContext,
+	WorkflowExecute,
+} = require('n8n-core');
 
 const { TelesignVoice } = require('../../nodes/TelesignVoice/TelesignVoice.node');
-const { TelesignVoiceTrigger } = require('../../nodes/TelesignVoiceTrigger/TelesignVoiceTrigger.node');
-const { TelesignVoiceRecordingTrigger } = require('../../nodes/TelesignVoiceRecordingTrigger/TelesignVoiceRecordingTrigger.node');
+const {
+	TelesignVoiceTrigger,
+} = require('../../nodes/TelesignVoiceTrigger/TelesignVoiceTrigger.node');
+const {
+	TelesignVoiceRecordingTrigger,
+} = require('../../nodes/TelesignVoiceRecordingTrigger/TelesignVoiceRecordingTrigger.node');
 const { TelesignVoiceApi } = require('../../credentials/TelesignVoiceApi.credentials');
 
 // n8n-core's logger (its own copies of @n8n/di and @n8n/backend-common) would print every node error: quiet.
@@ -40,14 +50,18 @@ if (EXPRESSION_ENGINE === 'vm') {
 			lazyAcquire: false,
 			compileCache: false,
 		});
-		if (Expression.getActiveImplementation() !== 'vm') throw new Error('the vm expression engine is not active');
+		if (Expression.getActiveImplementation() !== 'vm')
+			throw new Error('the vm expression engine is not active');
 	});
 	afterAll(async () => await Expression.disposeExpressionEngine());
 } else if (EXPRESSION_ENGINE === 'legacy') {
 	Expression.setExpressionEngine('legacy');
-	if (Expression.getActiveImplementation() !== 'legacy') throw new Error('the legacy expression engine is not active');
+	if (Expression.getActiveImplementation() !== 'legacy')
+		throw new Error('the legacy expression engine is not active');
 } else {
-	throw new Error(`ENGINE_TEST_EXPRESSION_ENGINE must be "legacy" or "vm", not "${EXPRESSION_ENGINE}"`);
+	throw new Error(
+		`ENGINE_TEST_EXPRESSION_ENGINE must be "legacy" or "vm", not "${EXPRESSION_ENGINE}"`,
+	);
 }
 
 const PACKAGE = 'n8n-nodes-telesign-voice';
@@ -133,8 +147,18 @@ class HttpRequestNode {
 			const request = JSON.parse(this.getNodeParameter('request', index));
 			const response =
 				this.getNodeParameter('helper', index) === 'legacy'
-					? await this.helpers.requestWithAuthentication.call(this, 'telesignVoiceApi', request, undefined, index)
-					: await this.helpers.httpRequestWithAuthentication.call(this, 'telesignVoiceApi', request);
+					? await this.helpers.requestWithAuthentication.call(
+							this,
+							'telesignVoiceApi',
+							request,
+							undefined,
+							index,
+						)
+					: await this.helpers.httpRequestWithAuthentication.call(
+							this,
+							'telesignVoiceApi',
+							request,
+						);
 			output.push({ json: { response }, pairedItem: { item: index } });
 		}
 		return [output];
@@ -205,7 +229,14 @@ function credentialsHelper(credentials) {
  */
 function dialWorkflow({ items, parameters, settings = {}, seen = '' }) {
 	const nodes = [
-		{ id: 'n-start', name: 'Start', type: START_NODE, typeVersion: 1, position: [0, 0], parameters: { items: JSON.stringify(items) } },
+		{
+			id: 'n-start',
+			name: 'Start',
+			type: START_NODE,
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: { items: JSON.stringify(items) },
+		},
 		{
 			id: 'n-telesign',
 			name: 'Telesign Voice',
@@ -216,11 +247,26 @@ function dialWorkflow({ items, parameters, settings = {}, seen = '' }) {
 			credentials: { telesignVoiceApi: { id: 'cred-1', name: 'Telesign' } },
 			...settings,
 		},
-		{ id: 'n-pass', name: 'Pass', type: PASS_NODE, typeVersion: 1, position: [400, 0], parameters: { seen } },
-		{ id: 'n-errors', name: 'Errors', type: PASS_NODE, typeVersion: 1, position: [400, 200], parameters: { seen } },
+		{
+			id: 'n-pass',
+			name: 'Pass',
+			type: PASS_NODE,
+			typeVersion: 1,
+			position: [400, 0],
+			parameters: { seen },
+		},
+		{
+			id: 'n-errors',
+			name: 'Errors',
+			type: PASS_NODE,
+			typeVersion: 1,
+			position: [400, 200],
+			parameters: { seen },
+		},
 	];
 	const telesignOutputs = [[{ node: 'Pass', type: 'main', index: 0 }]];
-	if (settings.onError === 'continueErrorOutput') telesignOutputs.push([{ node: 'Errors', type: 'main', index: 0 }]);
+	if (settings.onError === 'continueErrorOutput')
+		telesignOutputs.push([{ node: 'Errors', type: 'main', index: 0 }]);
 	const connections = {
 		Start: { main: [[{ node: 'Telesign Voice', type: 'main', index: 0 }]] },
 		'Telesign Voice': { main: telesignOutputs },
@@ -258,7 +304,15 @@ function triggerWorkflow(parameters) {
 		parameters,
 		credentials: { telesignVoiceApi: { id: 'cred-1', name: 'Telesign' } },
 	};
-	const workflow = new Workflow({ id: 'wf-t', name: 'trigger test', nodes: [trigger], connections: {}, nodeTypes, active: true, settings: {} });
+	const workflow = new Workflow({
+		id: 'wf-t',
+		name: 'trigger test',
+		nodes: [trigger],
+		connections: {},
+		nodeTypes,
+		active: true,
+		settings: {},
+	});
 	return { workflow, trigger };
 }
 
@@ -301,24 +355,66 @@ function asWaitingWebhookSeesIt(runExecutionData) {
 	data.waitTill = undefined;
 	const runs = data.resultData.runData[data.resultData.lastNodeExecuted];
 	const popped = runs.pop();
-	if (popped?.inputOverride) runs.push({ startTime: 0, executionTime: 0, executionIndex: 0, source: popped.source, inputOverride: popped.inputOverride });
+	if (popped?.inputOverride)
+		runs.push({
+			startTime: 0,
+			executionTime: 0,
+			executionIndex: 0,
+			source: popped.source,
+			inputOverride: popped.inputOverride,
+		});
 	return data;
 }
 
-async function callWebhook({ workflow, node, nodeType, credentials, request, runExecutionData = null, executionId, waiting = false }) {
+async function callWebhook({
+	workflow,
+	node,
+	nodeType,
+	credentials,
+	request,
+	runExecutionData = null,
+	executionId,
+	waiting = false,
+}) {
 	if (waiting) runExecutionData = asWaitingWebhookSeesIt(runExecutionData);
 	const { res, reply } = fakeResponse();
-	const additionalData = { ...newAdditionalData({ executionId, credentials }), httpRequest: request, httpResponse: res };
-	const webhookData = { httpMethod: 'POST', node: node.name, path: node.webhookId ?? node.id, webhookDescription: {}, workflowId: workflow.id };
-	const context = new WebhookContext(workflow, node, additionalData, 'webhook', webhookData, [], runExecutionData);
-	const result = await workflow.expression.withIsolate(async () => await nodeType.webhook.call(context));
+	const additionalData = {
+		...newAdditionalData({ executionId, credentials }),
+		httpRequest: request,
+		httpResponse: res,
+	};
+	const webhookData = {
+		httpMethod: 'POST',
+		node: node.name,
+		path: node.webhookId ?? node.id,
+		webhookDescription: {},
+		workflowId: workflow.id,
+	};
+	const context = new WebhookContext(
+		workflow,
+		node,
+		additionalData,
+		'webhook',
+		webhookData,
+		[],
+		runExecutionData,
+	);
+	const result = await workflow.expression.withIsolate(
+		async () => await nodeType.webhook.call(context),
+	);
 	return { result, reply };
 }
 
 /** The trigger's webhook() for one request (see callWebhook). */
 async function callTriggerWebhook({ parameters, credentials, request }) {
 	const { workflow, trigger } = triggerWorkflow(parameters);
-	return await callWebhook({ workflow, node: trigger, nodeType: new TelesignVoiceTrigger(), credentials, request });
+	return await callWebhook({
+		workflow,
+		node: trigger,
+		nodeType: new TelesignVoiceTrigger(),
+		credentials,
+		request,
+	});
 }
 
 /** Runs the trigger's activation check (webhookMethods.default.checkExists, what n8n's WebhookService calls first) in n8n-core's own HookContext. */
@@ -326,14 +422,21 @@ async function activateTrigger({ parameters, credentials }) {
 	const { workflow, trigger } = triggerWorkflow(parameters);
 	const additionalData = newAdditionalData({ executionId: undefined, credentials });
 	const context = new HookContext(workflow, trigger, additionalData, 'trigger', 'activate');
-	return await workflow.expression.withIsolate(async () => await new TelesignVoiceTrigger().webhookMethods.default.checkExists.call(context));
+	return await workflow.expression.withIsolate(
+		async () => await new TelesignVoiceTrigger().webhookMethods.default.checkExists.call(context),
+	);
 }
 
 /**
  * One poll of the Recording Trigger in n8n-core's own PollContext, on a workflow whose static data is `staticData`
  * (what n8n keeps in the database between polls): returns what poll() returned.
  */
-async function pollRecordingTrigger({ parameters, credentials, staticData = {}, mode = 'trigger' }) {
+async function pollRecordingTrigger({
+	parameters,
+	credentials,
+	staticData = {},
+	mode = 'trigger',
+}) {
 	const node = {
 		id: 'n-rec',
 		name: 'On New Call Recording',
@@ -343,8 +446,23 @@ async function pollRecordingTrigger({ parameters, credentials, staticData = {}, 
 		parameters,
 		credentials: { telesignVoiceApi: { id: 'cred-1', name: 'Telesign' } },
 	};
-	const workflow = new Workflow({ id: 'wf-r', name: 'recording trigger', nodes: [node], connections: {}, nodeTypes, active: true, settings: {}, staticData });
-	const context = new PollContext(workflow, node, newAdditionalData({ executionId: undefined, credentials }), mode, 'trigger');
+	const workflow = new Workflow({
+		id: 'wf-r',
+		name: 'recording trigger',
+		nodes: [node],
+		connections: {},
+		nodeTypes,
+		active: true,
+		settings: {},
+		staticData,
+	});
+	const context = new PollContext(
+		workflow,
+		node,
+		newAdditionalData({ executionId: undefined, credentials }),
+		mode,
+		'trigger',
+	);
 	const result = await new TelesignVoiceRecordingTrigger().poll.call(context);
 	return { result, staticData: workflow.staticData };
 }
@@ -353,7 +471,14 @@ async function pollRecordingTrigger({ parameters, credentials, staticData = {}, 
 function httpRequestWorkflow(request, helper = 'legacy') {
 	return {
 		nodes: [
-			{ id: 'n-start', name: 'Start', type: START_NODE, typeVersion: 1, position: [0, 0], parameters: { items: '[{}]' } },
+			{
+				id: 'n-start',
+				name: 'Start',
+				type: START_NODE,
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: { items: '[{}]' },
+			},
 			{
 				id: 'n-http',
 				name: 'HTTP Request',
@@ -374,9 +499,32 @@ function httpRequestWorkflow(request, helper = 'legacy') {
  * @returns {{ promise: Promise<object>, cancel: () => void }} the IRun when it finished; cancel() stops the
  *   execution as n8n does when a user stops it (PCancelable.cancel → the execution's abort signal).
  */
-function runWorkflow({ nodes, connections, credentials, executionId = 'exec-1', mode = 'manual', runExecutionData, sendResponse }) {
-	const workflow = new Workflow({ id: 'wf-1', name: 'engine test', nodes, connections, nodeTypes, active: false, settings: {} });
-	const hooks = new ExecutionLifecycleHooks(mode, executionId, { id: 'wf-1', name: 'engine test', nodes, connections, active: false, settings: {} });
+function runWorkflow({
+	nodes,
+	connections,
+	credentials,
+	executionId = 'exec-1',
+	mode = 'manual',
+	runExecutionData,
+	sendResponse,
+}) {
+	const workflow = new Workflow({
+		id: 'wf-1',
+		name: 'engine test',
+		nodes,
+		connections,
+		nodeTypes,
+		active: false,
+		settings: {},
+	});
+	const hooks = new ExecutionLifecycleHooks(mode, executionId, {
+		id: 'wf-1',
+		name: 'engine test',
+		nodes,
+		connections,
+		active: false,
+		settings: {},
+	});
 	// n8n answers a waiting webhook request from this hook (the node's sendResponse runs it).
 	if (sendResponse) hooks.addHandler('sendResponse', sendResponse);
 	// What n8n's WorkflowExecuteAdditionalData holds that these nodes and the engine read.
@@ -412,11 +560,33 @@ function outputOf(run, nodeName, outputIndex = 0, runIndex = 0) {
  * A relay request to the waiting Telesign Voice node's webhook, signed as the trigger signs it (kind 'event' or
  * 'timeLimit'; `relayMs`: the relay's own timestamp), over the run as n8n saved it while waiting.
  */
-async function postToWaitingNode({ wf, runData, credentials, signature, raw, kind = 'event', relayMs = Date.now() }) {
+async function postToWaitingNode({
+	wf,
+	runData,
+	credentials,
+	signature,
+	raw,
+	kind = 'event',
+	relayMs = Date.now(),
+}) {
 	const { deriveRelayKey, signRelay } = require('../../nodes/shared/relay');
 	const key = deriveRelayKey(credentials.apiKey, credentials.customerId);
-	const request = { method: 'POST', headers: signRelay(key, kind, raw, relayMs), query: { signature }, rawBody: raw, body: {} };
-	const workflow = new Workflow({ id: 'wf-1', name: 'engine test', nodes: wf.nodes, connections: wf.connections, nodeTypes, active: false, settings: {} });
+	const request = {
+		method: 'POST',
+		headers: signRelay(key, kind, raw, relayMs),
+		query: { signature },
+		rawBody: raw,
+		body: {},
+	};
+	const workflow = new Workflow({
+		id: 'wf-1',
+		name: 'engine test',
+		nodes: wf.nodes,
+		connections: wf.connections,
+		nodeTypes,
+		active: false,
+		settings: {},
+	});
 	const { result, reply } = await callWebhook({
 		workflow,
 		node: workflow.getNode('Telesign Voice'),
@@ -430,4 +600,19 @@ async function postToWaitingNode({ wf, runData, credentials, signature, raw, kin
 	return { result, reply, key };
 }
 
-module.exports = { EXPRESSION_ENGINE, callWebhook, postToWaitingNode, callTriggerWebhook, activateTrigger, pollRecordingTrigger, httpRequestWorkflow, dialWorkflow, runWorkflow, outputOf, TELESIGN_NODE, START_NODE, PASS_NODE, nodeTypes };
+module.exports = {
+	EXPRESSION_ENGINE,
+	callWebhook,
+	postToWaitingNode,
+	callTriggerWebhook,
+	activateTrigger,
+	pollRecordingTrigger,
+	httpRequestWorkflow,
+	dialWorkflow,
+	runWorkflow,
+	outputOf,
+	TELESIGN_NODE,
+	START_NODE,
+	PASS_NODE,
+	nodeTypes,
+};

@@ -25,9 +25,13 @@ it('a failed answer to Telesign is warned in the log and shown as a hint on the 
 		expect(outputOf(run, 'Telesign Voice')[0].json).toMatchObject({ method: 'speak' });
 		// (This workflow has no Telesign Voice Trigger, so the node also warns about that: see respondReach.)
 		expect(task.hints.filter(notAnswered)).toEqual([
-			expect.objectContaining({ message: expect.stringMatching(/Telesign was not answered.*the webhook connection is gone/) }),
+			expect.objectContaining({
+				message: expect.stringMatching(/Telesign was not answered.*the webhook connection is gone/),
+			}),
 		]);
-		expect(warn).toHaveBeenCalledWith(expect.stringMatching(/Telesign was not answered.*the webhook connection is gone/));
+		expect(warn).toHaveBeenCalledWith(
+			expect.stringMatching(/Telesign was not answered.*the webhook connection is gone/),
+		);
 	} finally {
 		warn.mockRestore();
 	}
@@ -36,7 +40,8 @@ it('a failed answer to Telesign is warned in the log and shown as a hint on the 
 it('no hint when the answer was delivered', async () => {
 	const delivered = [];
 	const wf = dialWorkflow({ items: [{ event: 'call_answered' }], parameters: speak });
-	const run = await runWorkflow({ ...wf, sendResponse: (response) => delivered.push(response) }).promise;
+	const run = await runWorkflow({ ...wf, sendResponse: (response) => delivered.push(response) })
+		.promise;
 	expect(delivered).toHaveLength(1);
 	expect(delivered[0].body).toMatchObject({ method: 'speak' });
 	expect(run.data.resultData.runData['Telesign Voice'][0].hints.filter(notAnswered)).toEqual([]);

@@ -7,12 +7,18 @@ const API_KEY = Buffer.from('engine-test-secret-key-0123456789').toString('base6
 const CALLER = '15554441313';
 
 async function fakeTelesign(handler, authMethod = 'digest') {
-	const fake = await startFakeTelesign({ credentials: { customerId: CUSTOMER_ID, apiKey: API_KEY, authMethod }, handler });
+	const fake = await startFakeTelesign({
+		credentials: { customerId: CUSTOMER_ID, apiKey: API_KEY, authMethod },
+		handler,
+	});
 	const credentials = { customerId: CUSTOMER_ID, apiKey: API_KEY, authMethod, baseUrl: fake.url };
 	return { fake, credentials };
 }
 
-const accepted = (req) => ({ status: 200, body: { reference_id: `REF-${req.json.params.to}`, status: 'dial_accepted' } });
+const accepted = (req) => ({
+	status: 200,
+	body: { reference_id: `REF-${req.json.params.to}`, status: 'dial_accepted' },
+});
 
 /**
  * Resolves when `predicate()` holds (polled), so tests wait for an event without fixed sleeps. The limit only

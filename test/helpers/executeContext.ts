@@ -13,7 +13,9 @@ import type {
 } from 'n8n-workflow';
 
 export type Parameters = Record<string, unknown>;
-export type HttpReply = { statusCode: number; headers?: Record<string, unknown>; body?: unknown } | Error;
+export type HttpReply =
+	| { statusCode: number; headers?: Record<string, unknown>; body?: unknown }
+	| Error;
 
 export interface ContextOptions {
 	/** Parameters shared by every item (resource, operation, …). */
@@ -45,7 +47,11 @@ type RecordedRequest = { credentialType: string; options: IHttpRequestOptions };
 /** httpRequestWithAuthentication: records each request and answers from `options.http`. */
 function fakeHttpRequest(options: ContextOptions, requests: RecordedRequest[]) {
 	const replies = Array.isArray(options.http) ? [...options.http] : undefined;
-	return jest.fn(async function (this: unknown, credentialType: string, requestOptions: IHttpRequestOptions) {
+	return jest.fn(async function (
+		this: unknown,
+		credentialType: string,
+		requestOptions: IHttpRequestOptions,
+	) {
 		requests.push({ credentialType, options: requestOptions });
 		if (typeof options.http === 'function') return await options.http(requestOptions);
 		const reply = replies?.shift();
@@ -57,7 +63,11 @@ function fakeHttpRequest(options: ContextOptions, requests: RecordedRequest[]) {
 
 /** getNodeParameter over the shared parameters and the item's own, with n8n's fallback and extractValue. */
 function fakeGetNodeParameter(options: ContextOptions, items: Parameters[]) {
-	return function getNodeParameter(name: string, itemIndex: number, ...rest: [unknown?, { extractValue?: boolean }?]) {
+	return function getNodeParameter(
+		name: string,
+		itemIndex: number,
+		...rest: [unknown?, { extractValue?: boolean }?]
+	) {
 		const [fallback, parameterOptions] = rest;
 		const values = { ...options.parameters, ...(items[itemIndex] ?? {}) };
 		let value = Object.prototype.hasOwnProperty.call(values, name) ? values[name] : undefined;
@@ -65,7 +75,12 @@ function fakeGetNodeParameter(options: ContextOptions, items: Parameters[]) {
 			if (rest.length >= 1) return fallback;
 			throw new Error(`Could not get parameter "${name}"`);
 		}
-		if (parameterOptions?.extractValue && value !== null && typeof value === 'object' && '__rl' in value) {
+		if (
+			parameterOptions?.extractValue &&
+			value !== null &&
+			typeof value === 'object' &&
+			'__rl' in value
+		) {
 			value = (value as unknown as { value: unknown }).value;
 		}
 		return value;
@@ -81,9 +96,10 @@ export function executeContext(options: ContextOptions) {
 	);
 	const debug = jest.fn();
 	const hints: NodeExecutionHint[] = [];
-	const getParentNodes = jest.fn<NodeTypeAndVersion[], [string, { includeNodeParameters?: boolean }?]>(() =>
-		Array.isArray(options.parents) ? options.parents : [],
-	);
+	const getParentNodes = jest.fn<
+		NodeTypeAndVersion[],
+		[string, { includeNodeParameters?: boolean }?]
+	>(() => (Array.isArray(options.parents) ? options.parents : []));
 	const getCredentials = jest.fn(async (type: string) => {
 		if (options.credentials === null || options.credentials === undefined) {
 			throw new Error(`Node "${NODE.name}" does not have any credentials of type "${type}" set`);

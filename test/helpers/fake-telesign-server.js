@@ -11,7 +11,9 @@ const crypto = require('crypto');
 
 function expectedAuthorization(credentials, method, headers, body, resource) {
 	if (credentials.authMethod !== 'digest') {
-		return 'Basic ' + Buffer.from(`${credentials.customerId}:${credentials.apiKey}`).toString('base64');
+		return (
+			'Basic ' + Buffer.from(`${credentials.customerId}:${credentials.apiKey}`).toString('base64')
+		);
 	}
 	const lines = [
 		method.toUpperCase(),
@@ -41,7 +43,9 @@ function recordedRequest(req, body, credentials) {
 		headers: req.headers,
 		body,
 		json: body ? safeParse(body) : undefined,
-		authorized: req.headers.authorization === expectedAuthorization(credentials, req.method, req.headers, body, url.pathname),
+		authorized:
+			req.headers.authorization ===
+			expectedAuthorization(credentials, req.method, req.headers, body, url.pathname),
 	};
 }
 

@@ -28,7 +28,9 @@ async function deployCallAndWait(name) {
 		credential,
 		parameters: { responseType: 'keyPress', acknowledgeKey: '1' },
 	});
-	const created = await cluster.main.createWorkflow(workflow, { credentials: { telesignVoiceApi: credential } });
+	const created = await cluster.main.createWorkflow(workflow, {
+		credentials: { telesignVoiceApi: credential },
+	});
 	deployed.push(created.id);
 	const url = `${cluster.webhookUrl}/webhook/${path}`;
 	await cluster.main.waitForWebhook(url);
@@ -49,13 +51,17 @@ async function postAlert(url, body) {
 async function waitingExecutions(workflowId, n, timeoutMs = 30_000) {
 	const started = Date.now();
 	for (;;) {
-		const waiting = (await cluster.main.executions(workflowId, { includeData: false })).filter((e) => e.status === 'waiting');
+		const waiting = (await cluster.main.executions(workflowId, { includeData: false })).filter(
+			(e) => e.status === 'waiting',
+		);
 		if (waiting.length >= n) return waiting.map((e) => e.id);
-		if (Date.now() - started > timeoutMs) throw new Error(`${waiting.length}/${n} executions of ${workflowId} waiting after ${timeoutMs} ms`);
+		if (Date.now() - started > timeoutMs)
+			throw new Error(
+				`${waiting.length}/${n} executions of ${workflowId} waiting after ${timeoutMs} ms`,
+			);
 		await new Promise((resolve) => setTimeout(resolve, 200));
 	}
 }
-
 
 const startsByRole = (executionId) => logCount(cluster, executionId, 'Worker started');
 /**
@@ -73,7 +79,8 @@ async function startsOf(executionId, timeoutMs = 10_000) {
 	const started = Date.now();
 	for (;;) {
 		const counts = startsByRole(executionId);
-		if (Object.values(counts).reduce((a, b) => a + b, 0) >= 2 || Date.now() - started > timeoutMs) return counts;
+		if (Object.values(counts).reduce((a, b) => a + b, 0) >= 2 || Date.now() - started > timeoutMs)
+			return counts;
 		await new Promise((resolve) => setTimeout(resolve, 200));
 	}
 }
@@ -85,7 +92,10 @@ async function ended(workflowId, ids, timeoutMs = 90_000) {
 		const list = (await cluster.main.executions(workflowId)).filter((e) => ids.includes(e.id));
 		const done = list.filter((e) => ['success', 'error', 'crashed'].includes(e.status));
 		if (done.length === ids.length) return done.sort((a, b) => Number(a.id) - Number(b.id));
-		if (Date.now() - started > timeoutMs) throw new Error(`executions ${ids} not ended: ${JSON.stringify(list.map((e) => [e.id, e.status]))}`);
+		if (Date.now() - started > timeoutMs)
+			throw new Error(
+				`executions ${ids} not ended: ${JSON.stringify(list.map((e) => [e.id, e.status]))}`,
+			);
 		await new Promise((resolve) => setTimeout(resolve, 300));
 	}
 }
@@ -97,11 +107,22 @@ function outputOf(execution) {
 
 beforeAll(async () => {
 	cluster = connectCluster();
-	sim = new TelesignSimulator({ ownedNumbers: [DEMO_NUMBERS.callerId], callees: DEMO_NUMBERS.callees, webhookTimeoutMs: 20_000 });
+	sim = new TelesignSimulator({
+		ownedNumbers: [DEMO_NUMBERS.callerId],
+		callees: DEMO_NUMBERS.callees,
+		webhookTimeoutMs: 20_000,
+	});
 	await sim.start();
-	credential = await createTelesignCredential(cluster.main, `Telesign (queue call and wait ${Date.now()})`, sim.url);
+	credential = await createTelesignCredential(
+		cluster.main,
+		`Telesign (queue call and wait ${Date.now()})`,
+		sim.url,
+	);
 	// The account's one events URL: the trigger (Telesign Signature) at the webhook processor.
-	const node = telesignTrigger('Telesign Events', { events: ['call_completed'], respond: 'immediately' });
+	const node = telesignTrigger('Telesign Events', {
+		events: ['call_completed'],
+		respond: 'immediately',
+	});
 	const created = await cluster.main.createWorkflow(
 		{ name: `queue: call and wait events ${Date.now()}`, nodes: [node], connections: {} },
 		{ credentials: { telesignVoiceApi: credential } },
@@ -134,18 +155,33 @@ test('a worker starts the call and the execution waits; the events through the w
 	expect(await since.count()).toBe(1);
 	expect(run.status).toBe('success');
 	const [item] = outputOf(run);
-	expect(item.json).toMatchObject({ answered: true, acknowledged: true, digits: '1', status: 'hangup', to: DEMO_NUMBERS.presses1 });
+	expect(item.json).toMatchObject({
+		answered: true,
+		acknowledged: true,
+		digits: '1',
+		status: 'hangup',
+		to: DEMO_NUMBERS.presses1,
+	});
 	expect(item.pairedItem).toEqual({ item: 0 });
-	expect(item.json.events.map((e) => e.event)).toEqual(['dial_completed', 'speak_completed', 'call_completed']);
+	expect(item.json.events.map((e) => e.event)).toEqual([
+		'dial_completed',
+		'speak_completed',
+		'call_completed',
+	]);
 
 	// Telesign's side: every event was answered by the webhook processor with the waiting node's actions.
 	const call = sim.call(item.json.reference_id);
-	expect(call.entries.filter((e) => e.type === 'action').map((e) => e.method)).toEqual(['speak', 'hangup']);
+	expect(call.entries.filter((e) => e.type === 'action').map((e) => e.method)).toEqual([
+		'speak',
+		'hangup',
+	]);
 	expect(call.entries.find((e) => e.type === 'action' && e.method === 'speak').params).toEqual({
 		tts: { message, language: 'en-US' },
 		collect_digits: { max: 1 },
 	});
-	expect(call.entries.filter((e) => e.type === 'event').every((e) => e.webhookStatus === 200)).toBe(true);
+	expect(call.entries.filter((e) => e.type === 'event').every((e) => e.webhookStatus === 200)).toBe(
+		true,
+	);
 
 	// Started on a worker, resumed (queued again by the webhook processor) and finished on a worker; never on main.
 	const starts = await startsOf(run.id);
@@ -174,12 +210,20 @@ test('two executions waiting at once (1 and a wrong key 9): each is resumed by i
 		const [item] = outputOf(run);
 		expect(item.json.to).toBe(input.to);
 		expect(item.pairedItem).toEqual({ item: 0 });
-		const expected = input.to === DEMO_NUMBERS.presses1 ? { acknowledged: true, digits: '1' } : { acknowledged: false, digits: '9' };
+		const expected =
+			input.to === DEMO_NUMBERS.presses1
+				? { acknowledged: true, digits: '1' }
+				: { acknowledged: false, digits: '9' };
 		expect(item.json).toMatchObject({ answered: true, status: 'hangup', ...expected });
 		const starts = await startsOf(run.id);
 		expect(Object.keys(starts).every((role) => WORKERS.includes(role))).toBe(true);
 		expect(Object.values(starts).reduce((a, b) => a + b, 0)).toBe(2);
 		expectQueuedTwiceByWebhookProcessor(run.id);
 	}
-	expect(sim.dialsPlaced().map((d) => d.to).sort()).toEqual([DEMO_NUMBERS.presses1, DEMO_NUMBERS.presses9].sort());
+	expect(
+		sim
+			.dialsPlaced()
+			.map((d) => d.to)
+			.sort(),
+	).toEqual([DEMO_NUMBERS.presses1, DEMO_NUMBERS.presses9].sort());
 }, 180_000);

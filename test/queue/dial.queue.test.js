@@ -16,9 +16,18 @@ let ex;
 
 beforeAll(async () => {
 	cluster = connectCluster();
-	sim = new TelesignSimulator({ ownedNumbers: [DEMO_NUMBERS.callerId], callees: DEMO_NUMBERS.callees, webhookTimeoutMs: 30_000 });
+	sim = new TelesignSimulator({
+		ownedNumbers: [DEMO_NUMBERS.callerId],
+		callees: DEMO_NUMBERS.callees,
+		webhookTimeoutMs: 30_000,
+	});
 	await sim.start();
-	ex = await importExamples(cluster.main, { simulatorUrl: sim.url, account: DEFAULT_ACCOUNT, which: ['advancedDial'], reuse: false });
+	ex = await importExamples(cluster.main, {
+		simulatorUrl: sim.url,
+		account: DEFAULT_ACCOUNT,
+		which: ['advancedDial'],
+		reuse: false,
+	});
 });
 
 afterAll(async () => {
@@ -29,10 +38,15 @@ afterAll(async () => {
 test(`a ${BATCH}-number alert through the webhook processor: dialed on a worker under 429s, each number exactly once`, async () => {
 	const outbound = ex.workflows[0];
 	const alertUrl = `${cluster.webhookUrl}/webhook/telesign-alert-dial`;
-	const eventsUrl = cluster.triggerUrl(outbound.workflow.nodes.find((n) => n.name === 'Telesign Events'));
+	const eventsUrl = cluster.triggerUrl(
+		outbound.workflow.nodes.find((n) => n.name === 'Telesign Events'),
+	);
 	await cluster.main.waitForWebhook(alertUrl);
 	await cluster.main.waitForWebhook(eventsUrl);
-	sim.configure({ webhookUrl: eventsUrl, rateLimit: { maxPerWindow: 15, windowMs: 1000, retryAfter: 1 } });
+	sim.configure({
+		webhookUrl: eventsUrl,
+		rateLimit: { maxPerWindow: 15, windowMs: 1000, retryAfter: 1 },
+	});
 	const since = await newExecutions(cluster.main, outbound.id);
 
 	const numbers = Array.from({ length: BATCH }, (_, i) => `1555888${String(i).padStart(4, '0')}`);
@@ -56,7 +70,9 @@ test(`a ${BATCH}-number alert through the webhook processor: dialed on a worker 
 	const calls = await sim.waitForCalls(BATCH, { timeoutMs: 150_000 });
 	const answeredEvents = calls.flatMap((c) => c.entries.filter((e) => e.type === 'event'));
 	expect(answeredEvents.every((e) => e.webhookStatus === 200)).toBe(true);
-	expect(calls.every((c) => c.entries.some((e) => e.type === 'action' && e.method === 'speak'))).toBe(true);
+	expect(
+		calls.every((c) => c.entries.some((e) => e.type === 'action' && e.method === 'speak')),
+	).toBe(true);
 	const runs = await since.waitFor(1 + answeredEvents.length, 120_000);
 	const alertRun = runs.find((r) => nodesRun(r).includes('Place Call'));
 	expect(alertRun.status).toBe('success');

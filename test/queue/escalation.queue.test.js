@@ -41,7 +41,13 @@ async function startFront(simPort) {
 		} catch {
 			/* not a dial */
 		}
-		apiRequests.push({ sender, method: req.method, path: req.url, to: params.to, externalId: params.external_id });
+		apiRequests.push({
+			sender,
+			method: req.method,
+			path: req.url,
+			to: params.to,
+			externalId: params.external_id,
+		});
 		await forward(req, body, res, simPort);
 	});
 	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -57,7 +63,9 @@ async function deployChain(name, parameters) {
 		credential,
 		parameters: { to: '={{ $json.body.oncall }}', ...parameters },
 	});
-	const created = await cluster.main.createWorkflow(workflow, { credentials: { telesignVoiceApi: credential } });
+	const created = await cluster.main.createWorkflow(workflow, {
+		credentials: { telesignVoiceApi: credential },
+	});
 	deployed.push(created.id);
 	const url = `${cluster.webhookUrl}/webhook/${path}`;
 	await cluster.main.waitForWebhook(url);
@@ -65,7 +73,12 @@ async function deployChain(name, parameters) {
 }
 
 async function postAlert(url, body) {
-	const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(30_000) });
+	const res = await fetch(url, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify(body),
+		signal: AbortSignal.timeout(30_000),
+	});
 	expect(res.status).toBe(200);
 }
 
@@ -79,12 +92,16 @@ async function endedRun(workflowId, timeoutMs = 150_000) {
 			expect(list).toHaveLength(1);
 			return done[0];
 		}
-		if (Date.now() - started > timeoutMs) throw new Error(`no ended execution of ${workflowId}: ${JSON.stringify(list.map((e) => [e.id, e.status]))}`);
+		if (Date.now() - started > timeoutMs)
+			throw new Error(
+				`no ended execution of ${workflowId}: ${JSON.stringify(list.map((e) => [e.id, e.status]))}`,
+			);
 		await new Promise((resolve) => setTimeout(resolve, 300));
 	}
 }
 
-const outcomeOf = (run) => run.data.resultData.runData['Call and Wait'].slice(-1)[0].data.main[0][0].json;
+const outcomeOf = (run) =>
+	run.data.resultData.runData['Call and Wait'].slice(-1)[0].data.main[0][0].json;
 
 /**
  * The dials of this test: every dial request at the front, with its step and sender, in the order sent, and each
@@ -94,7 +111,11 @@ function dialsOf() {
 	const requests = apiRequests.filter((r) => r.method === 'POST' && r.externalId !== undefined);
 	const placed = sim.dialsPlaced();
 	expect(requests.map((r) => r.externalId)).toEqual(placed.map((d) => d.external_id));
-	return requests.map((r, i) => ({ ...r, step: stepOf(r.externalId), referenceId: placed[i].reference_id }));
+	return requests.map((r, i) => ({
+		...r,
+		step: stepOf(r.externalId),
+		referenceId: placed[i].reference_id,
+	}));
 }
 
 /** The processors that answered each call's relayed events (the waiting node's webhook), by reference_id. */
@@ -102,7 +123,8 @@ async function processorsByCall() {
 	const byCall = new Map();
 	for (const r of await cluster.balancerRequests()) {
 		if (r.kind !== 'waiting' || r.referenceId === undefined) continue;
-		if (!byCall.has(r.referenceId)) byCall.set(r.referenceId, { roles: new Set(), completedBy: new Set(), events: [] });
+		if (!byCall.has(r.referenceId))
+			byCall.set(r.referenceId, { roles: new Set(), completedBy: new Set(), events: [] });
 		const call = byCall.get(r.referenceId);
 		call.roles.add(r.role);
 		call.events.push(r.event);
@@ -137,11 +159,22 @@ beforeAll(async () => {
 	cluster = connectCluster();
 	expect(cluster.webhookRoles).toEqual(['webhook', 'webhook-2']);
 	await cluster.balancerPolicy('call');
-	sim = new TelesignSimulator({ ownedNumbers: [DEMO_NUMBERS.callerId], callees: { ...DEMO_NUMBERS.callees, [SILENT]: { digits: [] } }, webhookTimeoutMs: 20_000 });
+	sim = new TelesignSimulator({
+		ownedNumbers: [DEMO_NUMBERS.callerId],
+		callees: { ...DEMO_NUMBERS.callees, [SILENT]: { digits: [] } },
+		webhookTimeoutMs: 20_000,
+	});
 	await sim.start();
 	front = await startFront(sim.port);
-	credential = await createTelesignCredential(cluster.main, `Telesign (queue escalation ${Date.now()})`, front.url);
-	const node = telesignTrigger('Telesign Events', { events: ['call_completed'], respond: 'immediately' });
+	credential = await createTelesignCredential(
+		cluster.main,
+		`Telesign (queue escalation ${Date.now()})`,
+		front.url,
+	);
+	const node = telesignTrigger('Telesign Events', {
+		events: ['call_completed'],
+		respond: 'immediately',
+	});
 	const created = await cluster.main.createWorkflow(
 		{ name: `queue: escalation events ${Date.now()}`, nodes: [node], connections: {} },
 		{ credentials: { telesignVoiceApi: credential } },
@@ -173,11 +206,17 @@ test('One After Another, 3 recipients (busy, presses 9, presses 1): each next ca
 	const run = await endedRun(wf.id);
 	expect([run.status, run.data.resultData.error?.message]).toEqual(['success', undefined]);
 	const outcome = outcomeOf(run);
-	expect(outcome).toMatchObject({ acknowledged: true, status: 'acknowledged', acknowledged_by: { to: DEMO_NUMBERS.presses1, round: 1, digits: '1' } });
+	expect(outcome).toMatchObject({
+		acknowledged: true,
+		status: 'acknowledged',
+		acknowledged_by: { to: DEMO_NUMBERS.presses1, round: 1, digits: '1' },
+	});
 	const dials = dialsOf();
 	expect(dials.map((d) => [d.step, d.to])).toEqual(oncall.map((to, step) => [step, to])); // each number once, in order
 	expect(sim.duplicateDials({ by: 'to' })).toEqual([]);
-	expect(outcome.attempts.map((a) => [a.to, a.round, a.reference_id])).toEqual(dials.map((d) => [d.to, 1, d.referenceId]));
+	expect(outcome.attempts.map((a) => [a.to, a.round, a.reference_id])).toEqual(
+		dials.map((d) => [d.to, 1, d.referenceId]),
+	);
 	// The last call's own process saw it whole; earlier calls were followed by the other processor or both.
 	expect(outcome.attempts[2]).toMatchObject({ answered: true, status: 'hangup', digits: '1' });
 	await expectChainedAcrossProcessors(dials);
@@ -195,7 +234,9 @@ test('All at Once, 3 callees, one presses 1, calls split over both processors: e
 	const wf = await deployChain('queue: escalation all at once', {
 		strategy: 'allAtOnce',
 		options: {
-			limitWaitTime: { values: { limitType: 'afterTimeInterval', resumeAmount: 40, resumeUnit: 'seconds' } },
+			limitWaitTime: {
+				values: { limitType: 'afterTimeInterval', resumeAmount: 40, resumeUnit: 'seconds' },
+			},
 			repeatMessage: 1,
 			endedByOthersMessage: 'Someone else has it. Goodbye.',
 		},
@@ -208,7 +249,12 @@ test('All at Once, 3 callees, one presses 1, calls split over both processors: e
 	expect([run.status, run.data.resultData.error?.message]).toEqual(['success', undefined]);
 	const outcome = outcomeOf(run);
 	expect(outcome.strategy).toBe('allAtOnce');
-	if (outcome.acknowledged_by !== null) expect(outcome.acknowledged_by).toMatchObject({ to: DEMO_NUMBERS.presses1, round: 1, digits: '1' });
+	if (outcome.acknowledged_by !== null)
+		expect(outcome.acknowledged_by).toMatchObject({
+			to: DEMO_NUMBERS.presses1,
+			round: 1,
+			digits: '1',
+		});
 	// All at Once sends the round's dials together: they reach Telesign in any order.
 	const dials = dialsOf().sort((a, b) => a.step - b.step);
 	expect(dials.map((d) => [d.step, d.to])).toEqual(oncall.map((to, step) => [step, to]));
@@ -223,18 +269,29 @@ test('All at Once, 3 callees, one presses 1, calls split over both processors: e
 }, 200_000);
 
 test('two rounds of One After Another, nobody acknowledges in round one: round two goes on across processors, each step dialled once', async () => {
-	const wf = await deployChain('queue: escalation two rounds', { options: { moreRounds: 1, repeatMessage: 0 } });
+	const wf = await deployChain('queue: escalation two rounds', {
+		options: { moreRounds: 1, repeatMessage: 0 },
+	});
 	// Round 1: no answer, then 9; round 2: no answer, then 9 again: nobody acknowledges, 4 calls.
 	const oncall = [DEMO_NUMBERS.noAnswer, DEMO_NUMBERS.presses9];
 	await postAlert(wf.url, { oncall, message: 'Queue mode: latency high. Press 1.' });
 	const run = await endedRun(wf.id);
 	expect([run.status, run.data.resultData.error?.message]).toEqual(['success', undefined]);
 	const outcome = outcomeOf(run);
-	expect(outcome).toMatchObject({ acknowledged: false, acknowledged_by: null, status: 'not_acknowledged', rounds: 2 });
+	expect(outcome).toMatchObject({
+		acknowledged: false,
+		acknowledged_by: null,
+		status: 'not_acknowledged',
+		rounds: 2,
+	});
 	expect(outcome.reason).toBe('Nobody acknowledged: 2 recipients called in 2 rounds (4 calls).');
 	const dials = dialsOf();
-	expect(dials.map((d) => [d.step, d.to])).toEqual([...oncall, ...oncall].map((to, step) => [step, to]));
+	expect(dials.map((d) => [d.step, d.to])).toEqual(
+		[...oncall, ...oncall].map((to, step) => [step, to]),
+	);
 	expect(sim.duplicateDials({ by: 'external_id' })).toEqual([]);
-	expect(outcome.attempts.map((a) => [a.to, a.round, a.reference_id])).toEqual(dials.map((d, step) => [d.to, step < 2 ? 1 : 2, d.referenceId]));
+	expect(outcome.attempts.map((a) => [a.to, a.round, a.reference_id])).toEqual(
+		dials.map((d, step) => [d.to, step < 2 ? 1 : 2, d.referenceId]),
+	);
 	await expectChainedAcrossProcessors(dials);
 }, 200_000);

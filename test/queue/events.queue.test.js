@@ -20,7 +20,8 @@ const deployed = [];
 
 function chain(name, nodes) {
 	const connections = {};
-	for (let i = 0; i < nodes.length - 1; i++) connections[nodes[i].name] = { main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]] };
+	for (let i = 0; i < nodes.length - 1; i++)
+		connections[nodes[i].name] = { main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]] };
 	return { name, nodes, connections };
 }
 
@@ -30,30 +31,46 @@ async function deploy(name, nodes, credentials) {
 	const created = await cluster.main.createWorkflow(workflow, { credentials });
 	deployed.push(created.id);
 	const trigger = nodes[0];
-	const urls = { webhook: cluster.triggerUrl(trigger, 'webhook'), main: cluster.triggerUrl(trigger, 'main') };
+	const urls = {
+		webhook: cluster.triggerUrl(trigger, 'webhook'),
+		main: cluster.triggerUrl(trigger, 'main'),
+	};
 	await cluster.main.waitForWebhook(urls.webhook);
 	await cluster.main.waitForWebhook(urls.main);
 	return { id: created.id, urls };
 }
 
 function dialCompleted(reference) {
-	return JSON.stringify({ event: 'dial_completed', reference_id: reference, external_id: reference, data: { status: 'answered', to: '15551230001', from: '15550000001' } });
+	return JSON.stringify({
+		event: 'dial_completed',
+		reference_id: reference,
+		external_id: reference,
+		data: { status: 'answered', to: '15551230001', from: '15550000001' },
+	});
 }
 
 const signedBy = { apiKey: DEFAULT_ACCOUNT.apiKey, customerId: DEFAULT_ACCOUNT.customerId };
 
 beforeAll(async () => {
 	cluster = connectCluster();
-	telesignCredential = await cluster.main.createCredential('Telesign (queue suite)', 'telesignVoiceApi', {
-		customerId: DEFAULT_ACCOUNT.customerId,
-		apiKey: DEFAULT_ACCOUNT.apiKey,
-		authMethod: 'basic',
-		baseUrl: 'http://127.0.0.1:9',
-	});
-	webhookCredential = await cluster.main.createCredential('Telesign webhook (queue suite)', 'telesignVoiceWebhookAuthApi', {
-		user: WEBHOOK_USER,
-		password: WEBHOOK_PASSWORD,
-	});
+	telesignCredential = await cluster.main.createCredential(
+		'Telesign (queue suite)',
+		'telesignVoiceApi',
+		{
+			customerId: DEFAULT_ACCOUNT.customerId,
+			apiKey: DEFAULT_ACCOUNT.apiKey,
+			authMethod: 'basic',
+			baseUrl: 'http://127.0.0.1:9',
+		},
+	);
+	webhookCredential = await cluster.main.createCredential(
+		'Telesign webhook (queue suite)',
+		'telesignVoiceWebhookAuthApi',
+		{
+			user: WEBHOOK_USER,
+			password: WEBHOOK_PASSWORD,
+		},
+	);
 });
 
 afterAll(async () => {
@@ -62,12 +79,19 @@ afterAll(async () => {
 
 test('lastNode: a signed event posted to the webhook processor is answered with the Speak action; a worker ran it', async () => {
 	const message = 'Queue mode, last node.';
-	const flow = await deploy('queue: events lastNode', [
-		telesignTrigger('Events', { respond: 'lastNode' }),
-		respondNode('Speak', 'speak', { message }),
-	], { telesignVoiceApi: telesignCredential });
+	const flow = await deploy(
+		'queue: events lastNode',
+		[
+			telesignTrigger('Events', { respond: 'lastNode' }),
+			respondNode('Speak', 'speak', { message }),
+		],
+		{ telesignVoiceApi: telesignCredential },
+	);
 	const since = await newExecutions(cluster.main, flow.id);
-	const res = await postEvent(flow.urls.webhook, dialCompleted('QUEUE-LAST'), { ...signedBy, timeoutMs: 30_000 });
+	const res = await postEvent(flow.urls.webhook, dialCompleted('QUEUE-LAST'), {
+		...signedBy,
+		timeoutMs: 30_000,
+	});
 	expect(res.status).toBe(200);
 	expect(JSON.parse(res.body)).toMatchObject({ method: 'speak', params: { tts: { message } } });
 	const [run] = await since.waitFor(1);
@@ -86,7 +110,10 @@ test('lastNode: a signed event posted to the webhook processor is answered with 
 
 /** The workflow's executions that n8n reports as running (its public API lists them only when asked by status). */
 async function runningExecutions(workflowId) {
-	const res = await cluster.main.api('GET', `/executions?${new URLSearchParams({ workflowId: String(workflowId), status: 'running' })}`);
+	const res = await cluster.main.api(
+		'GET',
+		`/executions?${new URLSearchParams({ workflowId: String(workflowId), status: 'running' })}`,
+	);
 	return res.data.data;
 }
 
@@ -101,13 +128,20 @@ test('responseNode: the answer arrives while the execution still runs (its 5 s W
 		webhookId: crypto.randomUUID(),
 		parameters: { resume: 'timeInterval', amount: 5, unit: 'seconds' },
 	};
-	const flow = await deploy('queue: events responseNode', [
-		telesignTrigger('Events', { respond: 'responseNode' }),
-		respondNode('Speak', 'speak', { message }),
-		wait,
-	], { telesignVoiceApi: telesignCredential });
+	const flow = await deploy(
+		'queue: events responseNode',
+		[
+			telesignTrigger('Events', { respond: 'responseNode' }),
+			respondNode('Speak', 'speak', { message }),
+			wait,
+		],
+		{ telesignVoiceApi: telesignCredential },
+	);
 	const since = await newExecutions(cluster.main, flow.id);
-	const res = await postEvent(flow.urls.webhook, dialCompleted('QUEUE-RESPOND'), { ...signedBy, timeoutMs: 30_000 });
+	const res = await postEvent(flow.urls.webhook, dialCompleted('QUEUE-RESPOND'), {
+		...signedBy,
+		timeoutMs: 30_000,
+	});
 	expect(res.status).toBe(200);
 	expect(JSON.parse(res.body)).toMatchObject({ method: 'speak', params: { tts: { message } } });
 	// Answered by the Respond node, not by the end of the workflow: the execution is still running (in its Wait).
@@ -123,9 +157,18 @@ test('responseNode: the answer arrives while the execution still runs (its 5 s W
 describe('Digest across processes', () => {
 	let flow;
 	beforeAll(async () => {
-		const trigger = telesignTrigger('Events', { authentication: 'digestAuth', respond: 'lastNode' });
-		trigger.credentials = { telesignVoiceWebhookAuthApi: { id: webhookCredential.id, name: webhookCredential.name } };
-		flow = await deploy('queue: events Digest', [trigger, respondNode('Speak', 'speak', { message: 'Digest in queue mode.' })], {});
+		const trigger = telesignTrigger('Events', {
+			authentication: 'digestAuth',
+			respond: 'lastNode',
+		});
+		trigger.credentials = {
+			telesignVoiceWebhookAuthApi: { id: webhookCredential.id, name: webhookCredential.name },
+		};
+		flow = await deploy(
+			'queue: events Digest',
+			[trigger, respondNode('Speak', 'speak', { message: 'Digest in queue mode.' })],
+			{},
+		);
 	});
 
 	/** Gets a challenge at one process and answers it at the other; returns the answer. */
@@ -133,11 +176,22 @@ describe('Digest across processes', () => {
 		const body = dialCompleted(reference);
 		const first = await postEvent(flow.urls[challengeAt], body);
 		expect(first.status).toBe(401);
-		const sha = parseDigestChallenges(first.headers['www-authenticate']).find((c) => c.algorithm === 'SHA-256');
+		const sha = parseDigestChallenges(first.headers['www-authenticate']).find(
+			(c) => c.algorithm === 'SHA-256',
+		);
 		expect(sha).toBeDefined();
 		const uri = new URL(flow.urls[answerAt]).pathname;
-		const authorization = digestAuthorization({ user: WEBHOOK_USER, password: WEBHOOK_PASSWORD, realm: sha.realm, nonce: sha.nonce, uri });
-		return postEvent(flow.urls[answerAt], body, { headers: { Authorization: authorization }, timeoutMs: 30_000 });
+		const authorization = digestAuthorization({
+			user: WEBHOOK_USER,
+			password: WEBHOOK_PASSWORD,
+			realm: sha.realm,
+			nonce: sha.nonce,
+			uri,
+		});
+		return postEvent(flow.urls[answerAt], body, {
+			headers: { Authorization: authorization },
+			timeoutMs: 30_000,
+		});
 	}
 
 	test('a challenge from main is answered at the webhook processor', async () => {
@@ -154,10 +208,20 @@ describe('Digest across processes', () => {
 
 	test('a wrong password answering a real challenge is refused at the other process', async () => {
 		const first = await postEvent(flow.urls.main, dialCompleted('QUEUE-DIGEST-3'));
-		const sha = parseDigestChallenges(first.headers['www-authenticate']).find((c) => c.algorithm === 'SHA-256');
+		const sha = parseDigestChallenges(first.headers['www-authenticate']).find(
+			(c) => c.algorithm === 'SHA-256',
+		);
 		const uri = new URL(flow.urls.webhook).pathname;
-		const authorization = digestAuthorization({ user: WEBHOOK_USER, password: `${WEBHOOK_PASSWORD}x`, realm: sha.realm, nonce: sha.nonce, uri });
-		const res = await postEvent(flow.urls.webhook, dialCompleted('QUEUE-DIGEST-3'), { headers: { Authorization: authorization } });
+		const authorization = digestAuthorization({
+			user: WEBHOOK_USER,
+			password: `${WEBHOOK_PASSWORD}x`,
+			realm: sha.realm,
+			nonce: sha.nonce,
+			uri,
+		});
+		const res = await postEvent(flow.urls.webhook, dialCompleted('QUEUE-DIGEST-3'), {
+			headers: { Authorization: authorization },
+		});
 		expect(res.status).toBe(401);
 	});
 });

@@ -28,7 +28,11 @@ beforeAll(async () => {
 	cluster = connectCluster();
 	sim = new TelesignSimulator();
 	await sim.start();
-	credential = await createTelesignCredential(cluster.main, `Telesign (queue recordings ${Date.now()})`, sim.url);
+	credential = await createTelesignCredential(
+		cluster.main,
+		`Telesign (queue recordings ${Date.now()})`,
+		sim.url,
+	);
 });
 
 afterAll(async () => {
@@ -46,19 +50,28 @@ const node = (name, type, typeVersion, parameters, extra = {}) => ({
 	...extra,
 });
 const chain = (...names) =>
-	Object.fromEntries(names.slice(0, -1).map((name, i) => [name, { main: [[{ node: names[i + 1], type: 'main', index: 0 }]] }]));
-
+	Object.fromEntries(
+		names
+			.slice(0, -1)
+			.map((name, i) => [name, { main: [[{ node: names[i + 1], type: 'main', index: 0 }]] }]),
+	);
 
 /** The bytes main serves for a stored binary (the editor's download link): main reads the shared store. */
 async function bytesFromMain(binary) {
 	const rest = await cluster.main.restSession();
-	const res = await rest.get('/binary-data', { params: { id: binary.id, action: 'download' }, responseType: 'arraybuffer' });
+	const res = await rest.get('/binary-data', {
+		params: { id: binary.id, action: 'download' },
+		responseType: 'arraybuffer',
+	});
 	expect(res.status).toBe(200);
 	return Buffer.from(res.data);
 }
 
 const outputOf = (execution, name) => execution.data.resultData.runData[name][0].data.main[0];
-const failure = (execution) => ({ status: execution.status, error: execution.data.resultData.error?.message });
+const failure = (execution) => ({
+	status: execution.status,
+	error: execution.data.resultData.error?.message,
+});
 const utcNow = () => new Date().toISOString().slice(0, 19);
 
 test('Recording → Download on a worker: the audio is binary data in the shared store, answered by the webhook processor and read by main', async () => {
@@ -71,15 +84,30 @@ test('Recording → Download on a worker: the audio is binary data in the shared
 		{
 			name: `queue: recording download ${hookPath}`,
 			nodes: [
-				node('In', 'n8n-nodes-base.webhook', 2, { httpMethod: 'POST', path: hookPath, responseMode: 'responseNode' }, { webhookId: crypto.randomUUID() }),
+				node(
+					'In',
+					'n8n-nodes-base.webhook',
+					2,
+					{ httpMethod: 'POST', path: hookPath, responseMode: 'responseNode' },
+					{ webhookId: crypto.randomUUID() },
+				),
 				node(
 					'Download',
 					ACTION_TYPE,
 					1,
-					{ resource: 'recording', operation: 'download', referenceId: '={{ $json.body.reference_id }}', binaryPropertyName: 'audio' },
+					{
+						resource: 'recording',
+						operation: 'download',
+						referenceId: '={{ $json.body.reference_id }}',
+						binaryPropertyName: 'audio',
+					},
 					{ credentials: { telesignVoiceApi: credential } },
 				),
-				node('Answer', 'n8n-nodes-base.respondToWebhook', 1.5, { respondWith: 'binary', responseDataSource: 'set', inputFieldName: 'audio' }),
+				node('Answer', 'n8n-nodes-base.respondToWebhook', 1.5, {
+					respondWith: 'binary',
+					responseDataSource: 'set',
+					inputFieldName: 'audio',
+				}),
 			],
 			connections: chain('In', 'Download', 'Answer'),
 		},
@@ -103,7 +131,12 @@ test('Recording → Download on a worker: the audio is binary data in the shared
 	const [execution] = await runs.waitFor(1);
 	expect(failure(execution)).toEqual({ status: 'success', error: undefined });
 	const [item] = outputOf(execution, 'Download');
-	expect(item.json).toMatchObject({ reference_id: ref, file_name: file, mime_type: 'audio/wav', size: audio.length });
+	expect(item.json).toMatchObject({
+		reference_id: ref,
+		file_name: file,
+		mime_type: 'audio/wav',
+		size: audio.length,
+	});
 	expect(item.binary.audio).toMatchObject({ fileName: file, mimeType: 'audio/wav' });
 	// Stored in the database store (id "<mode>:<file id>"), which every process of the cluster reads.
 	expect(item.binary.audio.id).toMatch(/^database:/);
@@ -125,7 +158,11 @@ test('the Recording Trigger polls on main; a worker runs the workflow with the a
 					'On New Call Recording',
 					RECORDING_TRIGGER_TYPE,
 					1,
-					{ pollTimes: { item: [{ mode: 'everyMinute' }] }, downloadAudio: true, binaryPropertyName: 'data' },
+					{
+						pollTimes: { item: [{ mode: 'everyMinute' }] },
+						downloadAudio: true,
+						binaryPropertyName: 'data',
+					},
 					{ credentials: { telesignVoiceApi: credential } },
 				),
 				// Reads the binary data on the worker (base64 into the JSON), so a store main wrote and a worker cannot
@@ -145,8 +182,15 @@ test('the Recording Trigger polls on main; a worker runs the workflow with the a
 	// Activation ran the first poll on main, which keeps its position: recordings dated from now on are new.
 	const runs = await newExecutions(cluster.main, created.id);
 	const second = utcNow();
-	const refs = ['A', 'B', 'C'].map((x) => `QPOLL${x}${crypto.randomBytes(10).toString('hex').toUpperCase()}`);
-	sim.configure({ recordings: [{ reference_id: refs[0], date: second, duration: 2 }, { reference_id: refs[1], date: second, duration: 3 }] });
+	const refs = ['A', 'B', 'C'].map(
+		(x) => `QPOLL${x}${crypto.randomBytes(10).toString('hex').toUpperCase()}`,
+	);
+	sim.configure({
+		recordings: [
+			{ reference_id: refs[0], date: second, duration: 2 },
+			{ reference_id: refs[1], date: second, duration: 3 },
+		],
+	});
 
 	const [first] = await runs.waitFor(1, 150_000);
 	expect(failure(first)).toEqual({ status: 'success', error: undefined });
@@ -157,7 +201,11 @@ test('the Recording Trigger polls on main; a worker runs the workflow with the a
 	for (const [index, item] of emitted.entries()) {
 		const file = sim.recordings().find((r) => r.reference_id === item.json.reference_id).file_name;
 		const audio = sim.recordingAudio(file);
-		expect(item.json).toMatchObject({ file_name: file, mime_type: 'audio/wav', size: audio.length });
+		expect(item.json).toMatchObject({
+			file_name: file,
+			mime_type: 'audio/wav',
+			size: audio.length,
+		});
 		expect(item.binary.data).toMatchObject({ fileName: file, mimeType: 'audio/wav' });
 		expect(item.binary.data.id).toMatch(/^database:/);
 		// What the worker read from the store main wrote to.
@@ -173,7 +221,9 @@ test('the Recording Trigger polls on main; a worker runs the workflow with the a
 	const both = await runs.waitFor(2, 150_000);
 	expect(both).toHaveLength(2);
 	expect(failure(both[1])).toEqual({ status: 'success', error: undefined });
-	expect(outputOf(both[1], 'On New Call Recording').map((i) => i.json.reference_id)).toEqual([refs[2]]);
+	expect(outputOf(both[1], 'On New Call Recording').map((i) => i.json.reference_id)).toEqual([
+		refs[2],
+	]);
 	expect(WORKERS).toContain(cluster.rolesThatRan(both[1].id)[0]);
 	expect(await runs.count()).toBe(2);
 }, 330_000);

@@ -4,7 +4,10 @@ const { TelesignSimulator, basicAuthHeader, tsaHeaders } = require('./index');
 const { apiRequest, dialBody, startReceiver } = require('./test-helpers');
 
 const ACCT = { customerId: 'FFFFFFFF-EEEE-DDDD-1234-AB1234567890', apiKey: 'VGVzdCBLZXk=' };
-const ACCT2 = { customerId: 'AAAAAAAA-0000-0000-0000-000000000002', apiKey: Buffer.from('second key').toString('base64') };
+const ACCT2 = {
+	customerId: 'AAAAAAAA-0000-0000-0000-000000000002',
+	apiKey: Buffer.from('second key').toString('base64'),
+};
 const OWNED = '15550001111';
 
 let sim;
@@ -34,19 +37,26 @@ afterEach(async () => {
 	await sim.stop();
 });
 
-const dial = (to, extra, o = {}) => apiRequest(base, { body: dialBody(to, OWNED, extra), auth: 'basic', account: ACCT, ...o });
+const dial = (to, extra, o = {}) =>
+	apiRequest(base, { body: dialBody(to, OWNED, extra), auth: 'basic', account: ACCT, ...o });
 
 describe('authentication', () => {
 	test('Basic accepted → 202 dial_accepted with 32-hex reference_id and echoed external_id', async () => {
 		const r = await dial('15551230000', { external_id: 'ext-1' });
 		expect(r.status).toBe(202);
-		expect(r.json).toEqual({ reference_id: expect.stringMatching(/^[0-9A-F]{32}$/), status: 'dial_accepted', external_id: 'ext-1' });
+		expect(r.json).toEqual({
+			reference_id: expect.stringMatching(/^[0-9A-F]{32}$/),
+			status: 'dial_accepted',
+			external_id: 'ext-1',
+		});
 		const r2 = await dial('15551230000');
 		expect(r2.json.external_id).toBeUndefined();
 	});
 	test('TSA accepted (Date and x-ts-date forms) and second account accepted', async () => {
 		expect((await dial('15551230000', {}, { auth: 'tsa' })).status).toBe(202);
-		expect((await dial('15551230000', {}, { auth: 'tsa', tsa: { useXTsDate: true } })).status).toBe(202);
+		expect((await dial('15551230000', {}, { auth: 'tsa', tsa: { useXTsDate: true } })).status).toBe(
+			202,
+		);
 		expect((await dial('15551230000', {}, { auth: 'tsa', account: ACCT2 })).status).toBe(202);
 		const reqs = sim.requests();
 		expect(reqs.map((r) => r.authMethod)).toEqual(['tsa', 'tsa', 'tsa']);
@@ -58,9 +68,14 @@ describe('authentication', () => {
 		expect(r.json.status).toBe('credentials_not_provided');
 	});
 	test('wrong key, wrong customer, garbage → 401 not_authorized', async () => {
-		for (const acct of [{ ...ACCT, apiKey: 'd3Jvbmc=' }, { ...ACCT, customerId: 'nobody' }]) {
+		for (const acct of [
+			{ ...ACCT, apiKey: 'd3Jvbmc=' },
+			{ ...ACCT, customerId: 'nobody' },
+		]) {
 			expect((await dial('15551230000', {}, { account: acct })).json.status).toBe('not_authorized');
-			expect((await dial('15551230000', {}, { auth: 'tsa', account: acct })).json.status).toBe('not_authorized');
+			expect((await dial('15551230000', {}, { auth: 'tsa', account: acct })).json.status).toBe(
+				'not_authorized',
+			);
 		}
 		const r = await dial('15551230000', {}, { headers: { Authorization: 'Bearer abc' } });
 		expect(r.status).toBe(401);
@@ -85,7 +100,13 @@ describe('authentication', () => {
 	});
 	test('TSA reused nonce → 401; stale date → 401', async () => {
 		const body = JSON.stringify(dialBody('15551230000', OWNED));
-		const headers = tsaHeaders({ ...ACCT, method: 'POST', resource: '/v2/voice', body, nonce: 'nonce-1' });
+		const headers = tsaHeaders({
+			...ACCT,
+			method: 'POST',
+			resource: '/v2/voice',
+			body,
+			nonce: 'nonce-1',
+		});
 		expect((await apiRequest(base, { body, headers })).status).toBe(202);
 		const again = await apiRequest(base, { body, headers });
 		expect(again.status).toBe(401);
@@ -94,7 +115,10 @@ describe('authentication', () => {
 		const stale = await dial('15551230000', {}, { auth: 'tsa', tsa: { date: old } });
 		expect(stale.status).toBe(401);
 		const future = new Date(Date.now() + 16 * 60 * 1000).toUTCString();
-		expect((await dial('15551230000', {}, { auth: 'tsa', tsa: { date: future, useXTsDate: true } })).status).toBe(401);
+		expect(
+			(await dial('15551230000', {}, { auth: 'tsa', tsa: { date: future, useXTsDate: true } }))
+				.status,
+		).toBe(401);
 		const ok = new Date(Date.now() - 14 * 60 * 1000).toUTCString();
 		expect((await dial('15551230000', {}, { auth: 'tsa', tsa: { date: ok } })).status).toBe(202);
 	});
@@ -106,7 +130,11 @@ describe('authentication', () => {
 		expect(text).not.toContain(ACCT.apiKey);
 		expect(text).not.toContain(basicAuthHeader(ACCT.customerId, ACCT.apiKey).slice(6));
 		expect(text).not.toMatch(/TSA [^"]*:/);
-		expect(sim.requests()[0]).toMatchObject({ authMethod: 'basic', customerId: ACCT.customerId, status: 202 });
+		expect(sim.requests()[0]).toMatchObject({
+			authMethod: 'basic',
+			customerId: ACCT.customerId,
+			status: 202,
+		});
 		const http = await apiRequest(base, { method: 'GET', path: '/_sim/requests' });
 		expect(http.json.requests).toHaveLength(3);
 	});
@@ -136,17 +164,30 @@ describe('dial validation', () => {
 		expect((await dial('123456789012345')).status).toBe(202);
 	});
 	test('other methods via the API → 400 unsupported_call_state; junk → 400 invalid_request', async () => {
-		const r = await apiRequest(base, { body: { method: 'speak', params: { tts: { message: 'x' } } }, auth: 'basic', account: ACCT });
+		const r = await apiRequest(base, {
+			body: { method: 'speak', params: { tts: { message: 'x' } } },
+			auth: 'basic',
+			account: ACCT,
+		});
 		expect(r.status).toBe(400);
 		expect(r.json.status).toBe('unsupported_call_state');
-		expect((await apiRequest(base, { body: 'not json', auth: 'basic', account: ACCT })).json.status).toBe('invalid_request');
+		expect(
+			(await apiRequest(base, { body: 'not json', auth: 'basic', account: ACCT })).json.status,
+		).toBe('invalid_request');
 		const form = await apiRequest(base, {
-			body: 'to=1', auth: 'basic', account: ACCT, headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+			body: 'to=1',
+			auth: 'basic',
+			account: ACCT,
+			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
 		});
 		expect(form.status).toBe(400);
 	});
 	test('external_id echoed in 400', async () => {
-		const r = await apiRequest(base, { body: { method: 'dial', params: { caller_id_number: OWNED, external_id: 'e9' } }, auth: 'basic', account: ACCT });
+		const r = await apiRequest(base, {
+			body: { method: 'dial', params: { caller_id_number: OWNED, external_id: 'e9' } },
+			auth: 'basic',
+			account: ACCT,
+		});
 		expect(r.json).toMatchObject({ status: 'to_number_not_provided', external_id: 'e9' });
 	});
 	test('blocked numbers → 200 with the block status, no call placed', async () => {
@@ -178,7 +219,11 @@ describe('rate limit and faults', () => {
 	});
 	test('rate limit in a concurrent burst of 50 dials', async () => {
 		sim.configure({ rateLimit: { maxPerWindow: 10, windowMs: 60000 } });
-		const rs = await Promise.all(Array.from({ length: 50 }, (_, i) => dial(`1555123${String(i).padStart(4, '0')}`, { external_id: `x${i}` })));
+		const rs = await Promise.all(
+			Array.from({ length: 50 }, (_, i) =>
+				dial(`1555123${String(i).padStart(4, '0')}`, { external_id: `x${i}` }),
+			),
+		);
 		expect(rs.filter((r) => r.status === 202)).toHaveLength(10);
 		const limited = rs.filter((r) => r.status === 429);
 		expect(limited).toHaveLength(40);
@@ -186,7 +231,9 @@ describe('rate limit and faults', () => {
 		expect(sim.dialsPlaced()).toHaveLength(10);
 	});
 	test('global "next N" faults: 429 with Retry-After, 500, 503, then normal', async () => {
-		sim.configure({ faults: { next: [{ status: 429, retryAfter: 2 }, { status: 500 }, { status: 503 }] } });
+		sim.configure({
+			faults: { next: [{ status: 429, retryAfter: 2 }, { status: 500 }, { status: 503 }] },
+		});
 		const a = await dial('15551230000');
 		expect(a.status).toBe(429);
 		expect(a.json).toEqual({ status: 'rate_limit_exceeded' });
@@ -224,12 +271,16 @@ describe('rate limit and faults', () => {
 		expect(c.events).toEqual(['dial_completed', 'call_completed']);
 		// a retry with the same external_id is visible as a duplicate
 		expect((await dial('15551230000', { external_id: 'ra' })).status).toBe(202);
-		expect(sim.duplicateDials()).toEqual([{ key: 'ra', external_id: 'ra', count: 2, reference_ids: expect.any(Array) }]);
+		expect(sim.duplicateDials()).toEqual([
+			{ key: 'ra', external_id: 'ra', count: 2, reference_ids: expect.any(Array) },
+		]);
 		expect(sim.duplicateDials({ by: 'to' })[0]).toMatchObject({ to: '15551230000', count: 2 });
 	});
 	test('{delayMs} → accepted then slow: a client timeout still leaves the dial placed', async () => {
 		sim.injectFault({ delayMs: 3000 });
-		await expect(dial('15551230000', { external_id: 'slow' }, { timeoutMs: 200 })).rejects.toThrow(/timeout/);
+		await expect(dial('15551230000', { external_id: 'slow' }, { timeoutMs: 200 })).rejects.toThrow(
+			/timeout/,
+		);
 		expect(sim.dialsPlaced().map((d) => d.external_id)).toEqual(['slow']);
 		await sim.waitForCall(sim.dialsPlaced()[0].reference_id, { timeoutMs: 5000 });
 	});
@@ -247,8 +298,14 @@ describe('rate limit and faults', () => {
 		expect(Date.now() - t0).toBeGreaterThanOrEqual(95);
 	});
 	test('faults via POST /_sim/config and /_sim/faults', async () => {
-		await apiRequest(base, { path: '/_sim/config', body: { faults: { byNumber: { 15551230000: [{ status: 500 }] } } } });
-		await apiRequest(base, { path: '/_sim/faults', body: { to: '15551230001', fault: { status: 429, retryAfter: 1 } } });
+		await apiRequest(base, {
+			path: '/_sim/config',
+			body: { faults: { byNumber: { 15551230000: [{ status: 500 }] } } },
+		});
+		await apiRequest(base, {
+			path: '/_sim/faults',
+			body: { to: '15551230001', fault: { status: 429, retryAfter: 1 } },
+		});
 		expect((await dial('15551230000')).status).toBe(500);
 		expect((await dial('15551230001')).status).toBe(429);
 		expect((await dial('15551230001')).status).toBe(202);
@@ -261,8 +318,15 @@ describe('control endpoints and lifecycle', () => {
 		await sim.waitForCall(r.json.reference_id);
 		const all = await apiRequest(base, { method: 'GET', path: '/_sim/calls' });
 		expect(all.json.calls).toHaveLength(1);
-		const one = await apiRequest(base, { method: 'GET', path: `/_sim/calls/${r.json.reference_id}` });
-		expect(one.json).toMatchObject({ reference_id: r.json.reference_id, external_id: 'c1', state: 'completed' });
+		const one = await apiRequest(base, {
+			method: 'GET',
+			path: `/_sim/calls/${r.json.reference_id}`,
+		});
+		expect(one.json).toMatchObject({
+			reference_id: r.json.reference_id,
+			external_id: 'c1',
+			state: 'completed',
+		});
 		expect((await apiRequest(base, { method: 'GET', path: '/_sim/calls/nope' })).status).toBe(404);
 		expect((await apiRequest(base, { path: '/_sim/reset', body: {} })).json).toEqual({ ok: true });
 		expect(sim.calls()).toHaveLength(0);
@@ -271,11 +335,21 @@ describe('control endpoints and lifecycle', () => {
 		expect((await apiRequest(base, { method: 'GET', path: '/v2/voice' })).status).toBe(405);
 	});
 	test('POST /_sim/config merges and returns config without keys', async () => {
-		const r = await apiRequest(base, { path: '/_sim/config', body: { callees: { 15551230000: { answer: 'busy' } }, latencyMs: 0 } });
+		const r = await apiRequest(base, {
+			path: '/_sim/config',
+			body: { callees: { 15551230000: { answer: 'busy' } }, latencyMs: 0 },
+		});
 		expect(r.status).toBe(200);
 		expect(r.json.callees['15551230000']).toEqual({ answer: 'busy' });
 		expect(JSON.stringify(r.json)).not.toContain(ACCT.apiKey);
-		expect((await apiRequest(base, { path: '/_sim/config', body: { callees: { 1: { answer: 'maybe' } } } })).status).toBe(400);
+		expect(
+			(
+				await apiRequest(base, {
+					path: '/_sim/config',
+					body: { callees: { 1: { answer: 'maybe' } } },
+				})
+			).status,
+		).toBe(400);
 	});
 	test('stop() closes keep-alive connections and pending delays promptly', async () => {
 		sim.injectFault({ delayMs: 60000 });

@@ -48,7 +48,10 @@ class CallFlow {
 		call._createdMs = this._now(call);
 		call.created_on_utc = fmtUtc(call._createdMs);
 		const party = this._party(direction === 'outbound' ? to : from);
-		call._digits = digits !== undefined ? (Array.isArray(digits) ? digits : [digits]).map((d) => String(d)) : [...party.digits];
+		call._digits =
+			digits !== undefined
+				? (Array.isArray(digits) ? digits : [digits]).map((d) => String(d))
+				: [...party.digits];
 		this._calls.set(call.reference_id, call);
 		if (requestEntry) this._entry(call, requestEntry);
 		this._setState(call, direction === 'outbound' ? 'dialing' : 'ringing');
@@ -84,7 +87,11 @@ class CallFlow {
 		const run = call.direction === 'outbound' ? this._runOutbound(call) : this._runInbound(call);
 		run.catch((err) => {
 			if (this._alive(call)) {
-				this._entry(call, { type: 'error', code: 'simulator_error', message: String(err && err.stack ? err.stack : err) });
+				this._entry(call, {
+					type: 'error',
+					code: 'simulator_error',
+					message: String(err && err.stack ? err.stack : err),
+				});
 				this.emit('error:flow', err);
 			}
 		});
@@ -96,14 +103,31 @@ class CallFlow {
 		this._advance(call, this.cfg.ringMs);
 		if (!this._alive(call)) return;
 		if (callee.answer !== 'answered') {
-			this._entry(call, { type: 'note', message: `callee ${call.to} scripted as ${callee.answer}` });
-			const r = await this._postCallEvent(call, 'dial_completed', { to: call.to, from: call.from, status: callee.answer });
+			this._entry(call, {
+				type: 'note',
+				message: `callee ${call.to} scripted as ${callee.answer}`,
+			});
+			const r = await this._postCallEvent(call, 'dial_completed', {
+				to: call.to,
+				from: call.from,
+				status: callee.answer,
+			});
 			if (!this._alive(call)) return;
-			if (r.action) this._entry(call, { type: 'action_ignored', inResponseTo: 'dial_completed', method: r.action.method, reason: 'call was not answered' });
+			if (r.action)
+				this._entry(call, {
+					type: 'action_ignored',
+					inResponseTo: 'dial_completed',
+					method: r.action.method,
+					reason: 'call was not answered',
+				});
 			return this._complete(call, callee.answer);
 		}
 		this._answer(call);
-		const r = await this._postCallEvent(call, 'dial_completed', { to: call.to, from: call.from, status: 'answered' });
+		const r = await this._postCallEvent(call, 'dial_completed', {
+			to: call.to,
+			from: call.from,
+			status: 'answered',
+		});
 		return this._actionLoop(call, 'dial_completed', r);
 	}
 
@@ -118,7 +142,12 @@ class CallFlow {
 		while (this._alive(call) && !call._ending) {
 			const action = r.action;
 			if (!action) {
-				this._entry(call, { type: 'no_action', inResponseTo: ev, reason: r.reason, result: 'hangup' });
+				this._entry(call, {
+					type: 'no_action',
+					inResponseTo: ev,
+					reason: r.reason,
+					result: 'hangup',
+				});
 				return this._complete(call, 'hangup');
 			}
 			const legal = LEGAL_ACTIONS[ev] || [];
@@ -136,14 +165,30 @@ class CallFlow {
 			}
 			const invalid = validateActionParams(action);
 			if (invalid) {
-				this._entry(call, { type: 'error', code: 'invalid_action', inResponseTo: ev, method: action.method, message: invalid });
+				this._entry(call, {
+					type: 'error',
+					code: 'invalid_action',
+					inResponseTo: ev,
+					method: action.method,
+					message: invalid,
+				});
 				return this._complete(call, 'invalid_action');
 			}
 			if (call._events >= this.cfg.maxEventsPerCall) {
-				this._entry(call, { type: 'error', code: 'max_events_exceeded', message: `more than ${this.cfg.maxEventsPerCall} events in one call (simulator safety limit)` });
+				this._entry(call, {
+					type: 'error',
+					code: 'max_events_exceeded',
+					message: `more than ${this.cfg.maxEventsPerCall} events in one call (simulator safety limit)`,
+				});
 				return this._complete(call, 'max_events_exceeded');
 			}
-			this._entry(call, { type: 'action', inResponseTo: ev, method: action.method, params: clone(action.params), warnings: actionWarnings(action) });
+			this._entry(call, {
+				type: 'action',
+				inResponseTo: ev,
+				method: action.method,
+				params: clone(action.params),
+				warnings: actionWarnings(action),
+			});
 			const next = await this._perform(call, action);
 			if (!next) return;
 			ev = next.event;
@@ -160,8 +205,14 @@ class CallFlow {
 
 	/** How long a speak / play takes: mediaMs, plus speechMsPerChar per character of a speak's message. */
 	_mediaMs(action) {
-		const message = action.method === 'speak' && isObj(action.params) && isObj(action.params.tts) ? action.params.tts.message : undefined;
-		return this.cfg.mediaMs + (typeof message === 'string' ? message.length * this.cfg.speechMsPerChar : 0);
+		const message =
+			action.method === 'speak' && isObj(action.params) && isObj(action.params.tts)
+				? action.params.tts.message
+				: undefined;
+		return (
+			this.cfg.mediaMs +
+			(typeof message === 'string' ? message.length * this.cfg.speechMsPerChar : 0)
+		);
 	}
 
 	/** Carry out one action. Returns the next event + webhook answer, or null when the call ended. */
@@ -177,7 +228,10 @@ class CallFlow {
 				const kind = action.method === 'speak' ? 'speak' : 'play';
 				this._answer(call);
 				if (remote.hangupDuring === kind) {
-					this._entry(call, { type: 'note', message: `remote party hung up during ${action.method}` });
+					this._entry(call, {
+						type: 'note',
+						message: `remote party hung up during ${action.method}`,
+					});
 					await this._complete(call, 'hangup');
 					return null;
 				}
@@ -186,13 +240,17 @@ class CallFlow {
 				this._advance(call, mediaMs);
 				if (!this._alive(call)) return null;
 				const data = { status: kind === 'speak' ? 'speak_successful' : 'play_successful' };
-				if (isObj(p.collect_digits)) data.collected_digits = this._nextDigits(call, p.collect_digits);
+				if (isObj(p.collect_digits))
+					data.collected_digits = this._nextDigits(call, p.collect_digits);
 				const event = `${kind}_completed`;
 				const res = await this._postCallEvent(call, event, data);
 				return { event, res };
 			}
 			case 'send_dtmf': {
-				this._entry(call, { type: 'note', message: `sent DTMF; no completion event is documented, the callee hangs up after talkMs=${remote.talkMs}` });
+				this._entry(call, {
+					type: 'note',
+					message: `sent DTMF; no completion event is documented, the callee hangs up after talkMs=${remote.talkMs}`,
+				});
 				await this._sleep(remote.talkMs);
 				this._advance(call, remote.talkMs);
 				if (!this._alive(call)) return null;
@@ -211,12 +269,19 @@ class CallFlow {
 		const cid = p.caller_id_number;
 		let code = null;
 		if (to === undefined || to === null || to === '') code = 'to_number_not_provided';
-		else if (cid === undefined || cid === null || cid === '') code = 'caller_id_number_not_provided';
+		else if (cid === undefined || cid === null || cid === '')
+			code = 'caller_id_number_not_provided';
 		else if (!isValidPhoneNumber(to) || !isValidPhoneNumber(cid)) code = 'invalid_phone_number';
-		else if (!this._owns(cid) && !(call.direction === 'inbound' && cid === call.from)) code = 'caller_id_number_not_owned';
+		else if (!this._owns(cid) && !(call.direction === 'inbound' && cid === call.from))
+			code = 'caller_id_number_not_owned';
 		else if (this.cfg.blocked[to]) code = this.cfg.blocked[to];
 		if (code) {
-			this._entry(call, { type: 'error', code, inResponseTo: 'dial', message: `bridge dial rejected: ${code}` });
+			this._entry(call, {
+				type: 'error',
+				code,
+				inResponseTo: 'dial',
+				message: `bridge dial rejected: ${code}`,
+			});
 			await this._complete(call, code);
 			return null;
 		}
@@ -263,7 +328,8 @@ class CallFlow {
 		const endMs = this._now(call);
 		call.status = status;
 		call.ended_on_utc = fmtUtc(endMs);
-		call.duration = call._answeredMs === null ? 0 : Math.max(0, Math.round((endMs - call._answeredMs) / 1000));
+		call.duration =
+			call._answeredMs === null ? 0 : Math.max(0, Math.round((endMs - call._answeredMs) / 1000));
 		const remote = this._party(call.direction === 'outbound' ? call.to : call.from);
 		if (call._answeredMs !== null && (remote.record || this.cfg.recordAll)) {
 			const rec = this._makeRecording(call, endMs);
@@ -290,8 +356,10 @@ class CallFlow {
 	_signingFor(call) {
 		const s = this.cfg.eventSigning;
 		if (s === 'none') return { mode: 'none' };
-		if (isObj(s)) return { mode: 'custom', apiKey: s.apiKey, customerId: s.customerId || call.customer_id };
-		const acct = this.cfg.accounts.find((a) => a.customerId === call.customer_id) || this.cfg.accounts[0];
+		if (isObj(s))
+			return { mode: 'custom', apiKey: s.apiKey, customerId: s.customerId || call.customer_id };
+		const acct =
+			this.cfg.accounts.find((a) => a.customerId === call.customer_id) || this.cfg.accounts[0];
 		return { mode: 'valid', apiKey: acct.apiKey, customerId: acct.customerId };
 	}
 
@@ -309,7 +377,15 @@ class CallFlow {
 		// and, optionally, another for inbound calls (so an outbound flow and an IVR can run side by side).
 		const url = (call.direction === 'inbound' && this.cfg.inboundWebhookUrl) || this.cfg.webhookUrl;
 		const signing = this._signingFor(call);
-		const entry = { type: 'event', event, body: clone(body), signing: signing.mode, webhookUrl: url, webhookStatus: null, responseBody: null };
+		const entry = {
+			type: 'event',
+			event,
+			body: clone(body),
+			signing: signing.mode,
+			webhookUrl: url,
+			webhookStatus: null,
+			responseBody: null,
+		};
 		if (!url) {
 			entry.error = 'no_webhook_url';
 			this._entry(call, entry);
@@ -336,7 +412,10 @@ class CallFlow {
 			entry.responseBody = result.body;
 			if (!this.cfg.deterministic) entry.latencyMs = Math.round(result.latencyMs * 1000) / 1000;
 		} else {
-			entry.error = error && error.code === 'ETIMEDOUT' ? 'webhook_timeout' : `webhook_error: ${(error && (error.code || error.message)) || 'unknown'}`;
+			entry.error =
+				error && error.code === 'ETIMEDOUT'
+					? 'webhook_timeout'
+					: `webhook_error: ${(error && (error.code || error.message)) || 'unknown'}`;
 		}
 		this._latencies.push({
 			reference_id: call.reference_id,
@@ -346,14 +425,22 @@ class CallFlow {
 			error: entry.error,
 		});
 		this._entry(call, entry);
-		this.emit('call:event', { reference_id: call.reference_id, event, body, webhookStatus: entry.webhookStatus, error: entry.error });
-		if (event === 'call_completed') return { action: null, reason: 'call_completed answers are ignored' };
+		this.emit('call:event', {
+			reference_id: call.reference_id,
+			event,
+			body,
+			webhookStatus: entry.webhookStatus,
+			error: entry.error,
+		});
+		if (event === 'call_completed')
+			return { action: null, reason: 'call_completed answers are ignored' };
 		if (!result) return { action: null, reason: entry.error };
 		return this._parseAnswer(result);
 	}
 
 	_parseAnswer(result) {
-		if (result.status < 200 || result.status > 299) return { action: null, reason: `webhook answered HTTP ${result.status}` };
+		if (result.status < 200 || result.status > 299)
+			return { action: null, reason: `webhook answered HTTP ${result.status}` };
 		const text = result.body.trim();
 		if (!text) return { action: null, reason: 'empty response body' };
 		let parsed;
@@ -364,9 +451,15 @@ class CallFlow {
 		}
 		if (Array.isArray(parsed)) {
 			if (this.cfg.acceptArrayResponses && parsed.length === 1) parsed = parsed[0];
-			else return { action: null, reason: 'response is a JSON array (batch answers are UNVERIFIED; send a single action object)' };
+			else
+				return {
+					action: null,
+					reason:
+						'response is a JSON array (batch answers are UNVERIFIED; send a single action object)',
+				};
 		}
-		if (!isObj(parsed) || typeof parsed.method !== 'string') return { action: null, reason: 'response has no action (no "method")' };
+		if (!isObj(parsed) || typeof parsed.method !== 'string')
+			return { action: null, reason: 'response has no action (no "method")' };
 		return { action: { method: parsed.method, params: parsed.params, jsonrpc: parsed.jsonrpc } };
 	}
 
@@ -379,12 +472,29 @@ class CallFlow {
 	 */
 	startInboundCall(o) {
 		const { from, to } = o || {};
-		if (!isValidPhoneNumber(from)) throw Object.assign(new Error(`invalid "from" number: ${from}`), { code: 'invalid_phone_number' });
-		if (!isValidPhoneNumber(to)) throw Object.assign(new Error(`invalid "to" number: ${to}`), { code: 'invalid_phone_number' });
-		if (!this._owns(to)) throw Object.assign(new Error(`"to" ${to} is not one of the owned numbers`), { code: 'to_number_not_owned' });
-		const acct = (o.customerId && this.cfg.accounts.find((a) => a.customerId === o.customerId)) || this.cfg.accounts[0];
+		if (!isValidPhoneNumber(from))
+			throw Object.assign(new Error(`invalid "from" number: ${from}`), {
+				code: 'invalid_phone_number',
+			});
+		if (!isValidPhoneNumber(to))
+			throw Object.assign(new Error(`invalid "to" number: ${to}`), {
+				code: 'invalid_phone_number',
+			});
+		if (!this._owns(to))
+			throw Object.assign(new Error(`"to" ${to} is not one of the owned numbers`), {
+				code: 'to_number_not_owned',
+			});
+		const acct =
+			(o.customerId && this.cfg.accounts.find((a) => a.customerId === o.customerId)) ||
+			this.cfg.accounts[0];
 		if (this._stopped && !this._server) throw new Error('simulator is stopped');
-		const call = this._createCall({ direction: 'inbound', from, to, customerId: acct.customerId, digits: o.digits });
+		const call = this._createCall({
+			direction: 'inbound',
+			from,
+			to,
+			customerId: acct.customerId,
+			digits: o.digits,
+		});
 		this._entry(call, { type: 'inbound', from, to, message: 'inbound call started' });
 		this._startFlow(call);
 		return call.reference_id;

@@ -50,7 +50,19 @@ function parseArgs(argv) {
 		}
 		out[k] = v;
 	}
-	const known = new Set(['port', 'host', 'webhook', 'inbound-webhook', 'config', 'customer-id', 'api-key', 'owned', 'latency', 'seed', ...flags]);
+	const known = new Set([
+		'port',
+		'host',
+		'webhook',
+		'inbound-webhook',
+		'config',
+		'customer-id',
+		'api-key',
+		'owned',
+		'latency',
+		'seed',
+		...flags,
+	]);
 	for (const k of Object.keys(out)) if (!known.has(k)) throw new Error(`unknown option --${k}`);
 	return out;
 }
@@ -67,11 +79,18 @@ function buildOptions(args) {
 			customerId: String(args['customer-id'] || DEFAULT_ACCOUNT.customerId),
 			apiKey: String(args['api-key'] || DEFAULT_ACCOUNT.apiKey),
 		};
-		opts.accounts = [acct, ...(opts.accounts || []).filter((a) => a.customerId !== acct.customerId)];
+		opts.accounts = [
+			acct,
+			...(opts.accounts || []).filter((a) => a.customerId !== acct.customerId),
+		];
 	}
 	if (args.webhook) opts.webhookUrl = String(args.webhook);
 	if (args['inbound-webhook']) opts.inboundWebhookUrl = String(args['inbound-webhook']);
-	if (args.owned) opts.ownedNumbers = String(args.owned).split(',').map((s) => s.trim()).filter(Boolean);
+	if (args.owned)
+		opts.ownedNumbers = String(args.owned)
+			.split(',')
+			.map((s) => s.trim())
+			.filter(Boolean);
 	if (args.latency !== undefined) opts.latencyMs = Number(args.latency);
 	if (args.deterministic) opts.deterministic = true;
 	if (args.seed !== undefined) opts.seed = Number(args.seed);
@@ -99,19 +118,34 @@ async function main() {
 	const cfg = sim.cfg;
 	console.log(`Telesign Voice simulator listening on ${url}`);
 	console.log(`  API base URL : ${url}   (POST ${url}/v2/voice, GET ${url}/v2/call_recording)`);
-	for (const a of cfg.accounts) console.log(`  Account      : customer id ${a.customerId}  api key ${a.apiKey}   (local test credentials)`);
+	for (const a of cfg.accounts)
+		console.log(
+			`  Account      : customer id ${a.customerId}  api key ${a.apiKey}   (local test credentials)`,
+		);
 	console.log(`  Caller IDs   : ${cfg.ownedNumbers.join(', ') || '(none)'}`);
-	console.log(`  Webhook      : ${cfg.webhookUrl || '(none — pass --webhook <url> or POST /_sim/config {"webhookUrl": ...})'}`);
-	console.log(`  Call log     : ${url}/_sim/calls     Inbound call: POST ${url}/_sim/inbound {"from":"15551234567","to":"${cfg.ownedNumbers[0] || '...'}"}`);
+	console.log(
+		`  Webhook      : ${cfg.webhookUrl || '(none — pass --webhook <url> or POST /_sim/config {"webhookUrl": ...})'}`,
+	);
+	console.log(
+		`  Call log     : ${url}/_sim/calls     Inbound call: POST ${url}/_sim/inbound {"from":"15551234567","to":"${cfg.ownedNumbers[0] || '...'}"}`,
+	);
 	if (cfg.deterministic) console.log('  Mode         : deterministic');
 	if (!args.quiet) {
 		sim.on('request', (r) =>
-			console.log(`→ ${r.method} ${r.path} ${r.status === null ? 'RESET' : r.status} ${r.response && r.response.status ? r.response.status : ''}${r.authError ? ` (${r.authError})` : ''}${r.reason ? ` (${r.reason})` : ''}`),
+			console.log(
+				`→ ${r.method} ${r.path} ${r.status === null ? 'RESET' : r.status} ${r.response && r.response.status ? r.response.status : ''}${r.authError ? ` (${r.authError})` : ''}${r.reason ? ` (${r.reason})` : ''}`,
+			),
 		);
 		sim.on('call:event', (e) =>
-			console.log(`  [${e.reference_id}] ${e.event} ${JSON.stringify(e.body.data)} → webhook ${e.webhookStatus === null ? e.error : e.webhookStatus}`),
+			console.log(
+				`  [${e.reference_id}] ${e.event} ${JSON.stringify(e.body.data)} → webhook ${e.webhookStatus === null ? e.error : e.webhookStatus}`,
+			),
 		);
-		sim.on('call:completed', (c) => console.log(`  [${c.reference_id}] completed: ${c.status}, ${c.duration}s, events ${c.events.join(' → ')}`));
+		sim.on('call:completed', (c) =>
+			console.log(
+				`  [${c.reference_id}] completed: ${c.status}, ${c.duration}s, events ${c.events.join(' → ')}`,
+			),
+		);
 	}
 	let stopping = false;
 	const shutdown = async () => {

@@ -9,10 +9,36 @@ const { apiRequest, dialBody, startReceiver } = require('./test-helpers');
 
 test('parseArgs / buildOptions: flags override the config file', () => {
 	const file = path.join(os.tmpdir(), `sim-config-${process.pid}.json`);
-	fs.writeFileSync(file, JSON.stringify({ ownedNumbers: ['15550000007'], latencyMs: 5, callees: { 15551230003: { answer: 'busy' } } }));
+	fs.writeFileSync(
+		file,
+		JSON.stringify({
+			ownedNumbers: ['15550000007'],
+			latencyMs: 5,
+			callees: { 15551230003: { answer: 'busy' } },
+		}),
+	);
 	try {
-		const o = buildOptions(parseArgs(['--config', file, '--latency=50', '--webhook', 'http://127.0.0.1:1/x', '--deterministic', '--port', '0', '--api-key', 'a2V5']));
-		expect(o).toMatchObject({ ownedNumbers: ['15550000007'], latencyMs: 50, webhookUrl: 'http://127.0.0.1:1/x', deterministic: true, port: 0 });
+		const o = buildOptions(
+			parseArgs([
+				'--config',
+				file,
+				'--latency=50',
+				'--webhook',
+				'http://127.0.0.1:1/x',
+				'--deterministic',
+				'--port',
+				'0',
+				'--api-key',
+				'a2V5',
+			]),
+		);
+		expect(o).toMatchObject({
+			ownedNumbers: ['15550000007'],
+			latencyMs: 50,
+			webhookUrl: 'http://127.0.0.1:1/x',
+			deterministic: true,
+			port: 0,
+		});
 		expect(o.accounts[0]).toEqual({ customerId: DEFAULT_ACCOUNT.customerId, apiKey: 'a2V5' });
 		expect(() => new TelesignSimulator(o)).not.toThrow();
 	} finally {
@@ -29,10 +55,24 @@ test('example-config.json is a valid configuration', () => {
 });
 
 test('the CLI runs by itself: prints its URL, places a call, stops on SIGTERM', async () => {
-	const recv = await startReceiver((ev) => (ev.event === 'dial_completed' ? { method: 'hangup', params: {} } : {}));
-	const child = spawn(process.execPath, [path.join(__dirname, 'cli.js'), '--port', '0', '--webhook', recv.url, '--owned', '15550000009'], {
-		stdio: ['ignore', 'pipe', 'pipe'],
-	});
+	const recv = await startReceiver((ev) =>
+		ev.event === 'dial_completed' ? { method: 'hangup', params: {} } : {},
+	);
+	const child = spawn(
+		process.execPath,
+		[
+			path.join(__dirname, 'cli.js'),
+			'--port',
+			'0',
+			'--webhook',
+			recv.url,
+			'--owned',
+			'15550000009',
+		],
+		{
+			stdio: ['ignore', 'pipe', 'pipe'],
+		},
+	);
 	try {
 		const url = await new Promise((resolve, reject) => {
 			let buf = '';
@@ -47,7 +87,11 @@ test('the CLI runs by itself: prints its URL, places a call, stops on SIGTERM', 
 			});
 			child.on('exit', (code) => reject(new Error(`CLI exited ${code}: ${buf}`)));
 		});
-		const r = await apiRequest(url, { body: dialBody('15551234567', '15550000009'), auth: 'basic', account: DEFAULT_ACCOUNT });
+		const r = await apiRequest(url, {
+			body: dialBody('15551234567', '15550000009'),
+			auth: 'basic',
+			account: DEFAULT_ACCOUNT,
+		});
 		expect(r.status).toBe(202);
 		await recv.waitFor((x) => x.event.event === 'call_completed', 10000);
 		const calls = await apiRequest(url, { method: 'GET', path: '/_sim/calls' });

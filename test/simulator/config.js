@@ -8,9 +8,16 @@
 const { BLOCK_STATUSES, isObj, clampMs, normalizeParty } = require('./rules');
 
 function parseAccounts(accounts) {
-	if (!Array.isArray(accounts) || accounts.length === 0) throw new TypeError('accounts must be a non-empty array');
+	if (!Array.isArray(accounts) || accounts.length === 0)
+		throw new TypeError('accounts must be a non-empty array');
 	return accounts.map((a) => {
-		if (!a || typeof a.customerId !== 'string' || typeof a.apiKey !== 'string' || !a.customerId || !a.apiKey)
+		if (
+			!a ||
+			typeof a.customerId !== 'string' ||
+			typeof a.apiKey !== 'string' ||
+			!a.customerId ||
+			!a.apiKey
+		)
 			throw new TypeError('each account needs customerId and apiKey strings');
 		return { customerId: a.customerId, apiKey: a.apiKey };
 	});
@@ -40,7 +47,8 @@ function mergeBlocked(blocked, patch) {
 	if (!isObj(patch)) throw new TypeError('blocked must be an object keyed by number');
 	for (const [num, status] of Object.entries(patch)) {
 		if (status === null) delete blocked[num];
-		else if (!BLOCK_STATUSES.has(status)) throw new TypeError(`blocked["${num}"] must be one of ${[...BLOCK_STATUSES].join(', ')}`);
+		else if (!BLOCK_STATUSES.has(status))
+			throw new TypeError(`blocked["${num}"] must be one of ${[...BLOCK_STATUSES].join(', ')}`);
 		else blocked[num] = status;
 	}
 }
@@ -49,7 +57,8 @@ function parseRateLimit(r) {
 	if (r === null) return null;
 	const max = Number(r.maxPerWindow);
 	const win = Number(r.windowMs);
-	if (!Number.isInteger(max) || max < 0 || !(win > 0)) throw new TypeError('rateLimit needs maxPerWindow (int >= 0) and windowMs (> 0)');
+	if (!Number.isInteger(max) || max < 0 || !(win > 0))
+		throw new TypeError('rateLimit needs maxPerWindow (int >= 0) and windowMs (> 0)');
 	const rateLimit = { maxPerWindow: max, windowMs: win };
 	if (r.retryAfter !== undefined) rateLimit.retryAfter = Number(r.retryAfter);
 	return rateLimit;
@@ -74,11 +83,22 @@ function applyParties(cfg, p) {
 /** How the simulated network behaves: rate limit, delays, limits, event signing, switches. */
 function applyBehaviour(cfg, p) {
 	if (p.rateLimit !== undefined) cfg.rateLimit = parseRateLimit(p.rateLimit);
-	for (const k of ['latencyMs', 'ringMs', 'mediaMs', 'speechMsPerChar', 'recordingReadyMs', 'recordingUrlTtlMs']) if (p[k] !== undefined) cfg[k] = clampMs(p[k], k);
-	if (p.webhookTimeoutMs !== undefined) cfg.webhookTimeoutMs = Math.max(1, clampMs(p.webhookTimeoutMs, 'webhookTimeoutMs'));
-	if (p.maxEventsPerCall !== undefined) cfg.maxEventsPerCall = Math.max(1, Math.min(10000, Number(p.maxEventsPerCall) || 50));
+	for (const k of [
+		'latencyMs',
+		'ringMs',
+		'mediaMs',
+		'speechMsPerChar',
+		'recordingReadyMs',
+		'recordingUrlTtlMs',
+	])
+		if (p[k] !== undefined) cfg[k] = clampMs(p[k], k);
+	if (p.webhookTimeoutMs !== undefined)
+		cfg.webhookTimeoutMs = Math.max(1, clampMs(p.webhookTimeoutMs, 'webhookTimeoutMs'));
+	if (p.maxEventsPerCall !== undefined)
+		cfg.maxEventsPerCall = Math.max(1, Math.min(10000, Number(p.maxEventsPerCall) || 50));
 	if (p.eventSigning !== undefined) cfg.eventSigning = parseEventSigning(p.eventSigning);
-	for (const k of ['recordAll', 'acceptArrayResponses', 'requireJsonContentType']) if (p[k] !== undefined) cfg[k] = !!p[k];
+	for (const k of ['recordAll', 'acceptArrayResponses', 'requireJsonContentType'])
+		if (p[k] !== undefined) cfg[k] = !!p[k];
 }
 
 /** Merges a configuration patch into `cfg` (mutated). */

@@ -37,7 +37,8 @@ function buildTsaStringToSign(p) {
 	s += '\n' + 'x-ts-auth-method:' + (p.authMethod || 'HMAC-SHA256');
 	if (p.xTsDate) s += '\n' + 'x-ts-date:' + p.xTsDate;
 	s += '\n' + 'x-ts-nonce:' + p.nonce;
-	const body = p.body == null ? '' : Buffer.isBuffer(p.body) ? p.body.toString('utf8') : String(p.body);
+	const body =
+		p.body == null ? '' : Buffer.isBuffer(p.body) ? p.body.toString('utf8') : String(p.body);
 	if (body.length > 0) s += '\n' + body;
 	s += '\n' + p.resource;
 	return s;
@@ -79,7 +80,8 @@ function computeTsaSignature(apiKey, parts) {
 function tsaHeaders(o) {
 	const method = String(o.method || 'POST').toUpperCase();
 	const hasBodyMethod = method === 'POST' || method === 'PUT' || method === 'PATCH';
-	const contentType = o.contentType !== undefined ? o.contentType : hasBodyMethod ? 'application/json' : '';
+	const contentType =
+		o.contentType !== undefined ? o.contentType : hasBodyMethod ? 'application/json' : '';
 	const date = o.date || new Date().toUTCString();
 	const nonce = o.nonce || crypto.randomUUID();
 	const sig = computeTsaSignature(o.apiKey, {
@@ -119,7 +121,10 @@ function basicAuthHeader(customerId, apiKey) {
  * @returns {string}
  */
 function signEventBody(apiKey, rawBody) {
-	return hmacBase64(apiKey, Buffer.isBuffer(rawBody) ? rawBody : Buffer.from(String(rawBody), 'utf8'));
+	return hmacBase64(
+		apiKey,
+		Buffer.isBuffer(rawBody) ? rawBody : Buffer.from(String(rawBody), 'utf8'),
+	);
 }
 
 /**

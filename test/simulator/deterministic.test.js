@@ -7,8 +7,18 @@ const ACCT = { customerId: 'CUST-DET', apiKey: Buffer.from('det-key').toString('
 /** One scripted session: an outbound flow A, a busy call and an inbound IVR call, run sequentially. */
 async function runOnce(options) {
 	const recv = await startReceiver((ev) => {
-		if (ev.event === 'dial_completed') return { jsonrpc: '2.0', method: 'speak', params: { tts: { message: 'hello' }, collect_digits: { max: 1 } } };
-		if (ev.event === 'incoming_call') return { jsonrpc: '2.0', method: 'speak', params: { tts: { message: 'menu' }, collect_digits: { max: 1 } } };
+		if (ev.event === 'dial_completed')
+			return {
+				jsonrpc: '2.0',
+				method: 'speak',
+				params: { tts: { message: 'hello' }, collect_digits: { max: 1 } },
+			};
+		if (ev.event === 'incoming_call')
+			return {
+				jsonrpc: '2.0',
+				method: 'speak',
+				params: { tts: { message: 'menu' }, collect_digits: { max: 1 } },
+			};
 		if (ev.event === 'speak_completed') return { jsonrpc: '2.0', method: 'hangup', params: {} };
 		return {};
 	});
@@ -16,20 +26,37 @@ async function runOnce(options) {
 		accounts: [ACCT],
 		ownedNumbers: ['15550004444'],
 		webhookUrl: recv.url,
-		callees: { 15551112222: { digits: ['7'], record: true }, 15551113333: { answer: 'busy' }, 15559998888: { digits: ['3'] } },
+		callees: {
+			15551112222: { digits: ['7'], record: true },
+			15551113333: { answer: 'busy' },
+			15559998888: { digits: ['3'] },
+		},
 		...options,
 	});
 	const { url } = await sim.start();
 	try {
-		const a = await apiRequest(url, { body: dialBody('15551112222', '15550004444', { external_id: 'a' }), auth: 'basic', account: ACCT });
+		const a = await apiRequest(url, {
+			body: dialBody('15551112222', '15550004444', { external_id: 'a' }),
+			auth: 'basic',
+			account: ACCT,
+		});
 		await sim.waitForCall(a.json.reference_id);
-		const b = await apiRequest(url, { body: dialBody('15551113333', '15550004444'), auth: 'tsa', account: ACCT });
+		const b = await apiRequest(url, {
+			body: dialBody('15551113333', '15550004444'),
+			auth: 'tsa',
+			account: ACCT,
+		});
 		await sim.waitForCall(b.json.reference_id);
 		await sim.waitForCall(sim.startInboundCall({ from: '15559998888', to: '15550004444' }));
 		return {
-			calls: sim.calls().map((c) => ({ ...c, entries: c.entries.map((e) => ({ ...e, webhookUrl: undefined })) })),
+			calls: sim
+				.calls()
+				.map((c) => ({ ...c, entries: c.entries.map((e) => ({ ...e, webhookUrl: undefined })) })),
 			requests: sim.requests(),
-			received: recv.received.map((r) => ({ body: r.rawBody, sig: r.headers['x-ts-authorization'] })),
+			received: recv.received.map((r) => ({
+				body: r.rawBody,
+				sig: r.headers['x-ts-authorization'],
+			})),
 			recordings: sim.recordings(),
 		};
 	} finally {
@@ -53,7 +80,13 @@ test('deterministic mode: two runs give identical logs, ids and timestamps', asy
 });
 
 test('seed and clock options; reset() restarts counters', async () => {
-	const sim = new TelesignSimulator({ seed: 0xabc, clockStart: '2030-05-01T12:00:00Z', clockStepMs: 250, webhookUrl: null, ownedNumbers: ['15550004444'] });
+	const sim = new TelesignSimulator({
+		seed: 0xabc,
+		clockStart: '2030-05-01T12:00:00Z',
+		clockStepMs: 250,
+		webhookUrl: null,
+		ownedNumbers: ['15550004444'],
+	});
 	await sim.start();
 	try {
 		const ref = sim.startInboundCall({ from: '15551112222', to: '15550004444' });

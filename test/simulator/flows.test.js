@@ -5,7 +5,14 @@ const { apiRequest, dialBody, startReceiver } = require('./test-helpers');
 const ACCT = { customerId: 'CUST-0001', apiKey: Buffer.from('flows-key').toString('base64') };
 const OWNED = '15550001111';
 const TS_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}$/;
-const speak = (message, collect) => ({ jsonrpc: '2.0', method: 'speak', params: { tts: { message, language: 'en-US' }, ...(collect ? { collect_digits: { max: collect } } : {}) } });
+const speak = (message, collect) => ({
+	jsonrpc: '2.0',
+	method: 'speak',
+	params: {
+		tts: { message, language: 'en-US' },
+		...(collect ? { collect_digits: { max: collect } } : {}),
+	},
+});
 const hangup = { jsonrpc: '2.0', method: 'hangup', params: {} };
 
 let sim;
@@ -42,7 +49,11 @@ afterEach(async () => {
 });
 
 async function placeCall(to, extra = {}) {
-	const r = await apiRequest(base, { body: dialBody(to, OWNED, extra), auth: 'basic', account: ACCT });
+	const r = await apiRequest(base, {
+		body: dialBody(to, OWNED, extra),
+		auth: 'basic',
+		account: ACCT,
+	});
 	expect(r.status).toBe(202);
 	return r.json.reference_id;
 }
@@ -74,10 +85,16 @@ test('flow A: dial → answered → speak → speak_completed → hangup → cal
 	const evs = recv.events();
 	expect(evs).toHaveLength(3);
 	expect(evs[0]).toEqual({
-		event: 'dial_completed', reference_id: ref, external_id: 'order-7', data: { to: '15551110001', from: OWNED, status: 'answered' },
+		event: 'dial_completed',
+		reference_id: ref,
+		external_id: 'order-7',
+		data: { to: '15551110001', from: OWNED, status: 'answered' },
 	});
 	expect(evs[1]).toEqual({
-		event: 'speak_completed', reference_id: ref, external_id: 'order-7', data: { status: 'speak_successful', collected_digits: '1' },
+		event: 'speak_completed',
+		reference_id: ref,
+		external_id: 'order-7',
+		data: { status: 'speak_successful', collected_digits: '1' },
 	});
 	const cdr = evs[2];
 	expect(cdr).toMatchObject({ event: 'call_completed', reference_id: ref, external_id: 'order-7' });
@@ -105,9 +122,18 @@ test('flow A: dial → answered → speak → speak_completed → hangup → cal
 		expect(verifyEventSignature(ACCT.apiKey, r.rawBody, r.headers.authorization)).toBe(true);
 	}
 	// the log: request, events with webhook status + response body, actions
-	expect(call.entries[0]).toMatchObject({ type: 'request', status: 202, authMethod: 'basic', customerId: ACCT.customerId });
+	expect(call.entries[0]).toMatchObject({
+		type: 'request',
+		status: 202,
+		authMethod: 'basic',
+		customerId: ACCT.customerId,
+	});
 	const events = entriesOf(call, 'event');
-	expect(events[0]).toMatchObject({ event: 'dial_completed', webhookStatus: 200, signing: 'valid' });
+	expect(events[0]).toMatchObject({
+		event: 'dial_completed',
+		webhookStatus: 200,
+		signing: 'valid',
+	});
 	expect(JSON.parse(events[0].responseBody)).toEqual(speak('Your order shipped', 1));
 	expect(entriesOf(call, 'action').map((a) => [a.inResponseTo, a.method])).toEqual([
 		['dial_completed', 'speak'],
@@ -162,13 +188,30 @@ test('digits are consumed per collect, trimmed to max; no collect_digits → no 
 	let n = 0;
 	script = {
 		dial_completed: speak('no collect'),
-		speak_completed: () => (++n === 1 ? speak('menu', 1) : n === 2 ? { method: 'play', params: { url: 'https://x.test/m.wav', collect_digits: { max: 5 } } } : hangup),
-		play_completed: { method: 'play', params: { url: 'https://x.test/m.wav', collect_digits: { max: 1 } } },
+		speak_completed: () =>
+			++n === 1
+				? speak('menu', 1)
+				: n === 2
+					? { method: 'play', params: { url: 'https://x.test/m.wav', collect_digits: { max: 5 } } }
+					: hangup,
+		play_completed: {
+			method: 'play',
+			params: { url: 'https://x.test/m.wav', collect_digits: { max: 1 } },
+		},
 	};
 	// flow: speak(no collect) → speak(collect 1: "1") → play(collect 5: "42") → play(collect: none left → "") → [play_completed → play...]
-	script.play_completed = (ev) => (ev.data.collected_digits === '42' ? { method: 'play', params: { url: 'https://x.test/m.wav', collect_digits: { max: 1 } } } : hangup);
+	script.play_completed = (ev) =>
+		ev.data.collected_digits === '42'
+			? { method: 'play', params: { url: 'https://x.test/m.wav', collect_digits: { max: 1 } } }
+			: hangup;
 	const call = await sim.waitForCall(await placeCall('15551110001'));
-	const data = recv.events().filter((e) => /_completed$/.test(e.event) && e.event !== 'call_completed' && e.event !== 'dial_completed').map((e) => [e.event, e.data]);
+	const data = recv
+		.events()
+		.filter(
+			(e) =>
+				/_completed$/.test(e.event) && e.event !== 'call_completed' && e.event !== 'dial_completed',
+		)
+		.map((e) => [e.event, e.data]);
 	expect(data).toEqual([
 		['speak_completed', { status: 'speak_successful' }],
 		['speak_completed', { status: 'speak_successful', collected_digits: '1' }],
@@ -179,22 +222,34 @@ test('digits are consumed per collect, trimmed to max; no collect_digits → no 
 });
 
 test('an action not legal for the event → unsupported_call_state recorded, call ended', async () => {
-	script = { dial_completed: { method: 'dial', params: { to: '15551230000', caller_id_number: OWNED } } };
+	script = {
+		dial_completed: { method: 'dial', params: { to: '15551230000', caller_id_number: OWNED } },
+	};
 	const call = await sim.waitForCall(await placeCall('15551230000'));
 	const err = entriesOf(call, 'error')[0];
-	expect(err).toMatchObject({ code: 'unsupported_call_state', inResponseTo: 'dial_completed', method: 'dial' });
+	expect(err).toMatchObject({
+		code: 'unsupported_call_state',
+		inResponseTo: 'dial_completed',
+		method: 'dial',
+	});
 	expect(call.status).toBe('unsupported_call_state');
 	expect(recv.events().map((e) => e.event)).toEqual(['dial_completed', 'call_completed']);
 	expect(recv.events()[1].data.status).toBe('unsupported_call_state');
 });
 
 test('send_dtmf after speak_completed is not legal; unknown methods are not legal', async () => {
-	script = { dial_completed: speak('x'), speak_completed: { method: 'send_dtmf', params: { digits: '1' } } };
+	script = {
+		dial_completed: speak('x'),
+		speak_completed: { method: 'send_dtmf', params: { digits: '1' } },
+	};
 	let call = await sim.waitForCall(await placeCall('15551230000'));
 	expect(call.status).toBe('unsupported_call_state');
 	script = { dial_completed: { method: 'record', params: {} } };
 	call = await sim.waitForCall(await placeCall('15551230000'));
-	expect(entriesOf(call, 'error')[0]).toMatchObject({ code: 'unsupported_call_state', method: 'record' });
+	expect(entriesOf(call, 'error')[0]).toMatchObject({
+		code: 'unsupported_call_state',
+		method: 'record',
+	});
 });
 
 test('send_dtmf after dial_completed is legal: the callee hangs up afterwards', async () => {
@@ -209,7 +264,12 @@ test('invalid action params → invalid_action recorded, call ended', async () =
 	let call = await sim.waitForCall(await placeCall('15551230000'));
 	expect(entriesOf(call, 'error')[0]).toMatchObject({ code: 'invalid_action', method: 'speak' });
 	expect(call.status).toBe('invalid_action');
-	script = { dial_completed: { method: 'speak', params: { tts: { message: 'x' }, collect_digits: { max: '1' } } } };
+	script = {
+		dial_completed: {
+			method: 'speak',
+			params: { tts: { message: 'x' }, collect_digits: { max: '1' } },
+		},
+	};
 	call = await sim.waitForCall(await placeCall('15551230000'));
 	expect(entriesOf(call, 'error')[0].message).toMatch(/positive integer/);
 	script = { dial_completed: { method: 'hangup' } };
@@ -225,7 +285,11 @@ describe('no action / unusable webhook answers → logged, platform hangs up', (
 		['HTTP 500', { __raw: { status: 500, body: JSON.stringify(speak('x')) } }, /HTTP 500/],
 		['HTTP 404', { __raw: { status: 404, body: '' } }, /HTTP 404/],
 		['JSON array', { __raw: { status: 200, body: JSON.stringify([speak('x')]) } }, /array/],
-		['jsonrpc without method', { __raw: { status: 200, body: '{"jsonrpc":"2.0","params":{}}' } }, /no action/],
+		[
+			'jsonrpc without method',
+			{ __raw: { status: 200, body: '{"jsonrpc":"2.0","params":{}}' } },
+			/no action/,
+		],
 	];
 	test.each(variants)('%s', async (_name, answer, reason) => {
 		script = { dial_completed: answer };
@@ -238,13 +302,18 @@ describe('no action / unusable webhook answers → logged, platform hangs up', (
 	});
 	test('acceptArrayResponses acts on a one-element array', async () => {
 		sim.configure({ acceptArrayResponses: true });
-		script = { dial_completed: { __raw: { status: 200, body: JSON.stringify([speak('x')]) } }, speak_completed: hangup };
+		script = {
+			dial_completed: { __raw: { status: 200, body: JSON.stringify([speak('x')]) } },
+			speak_completed: hangup,
+		};
 		const call = await sim.waitForCall(await placeCall('15551230000'));
 		expect(call.events).toEqual(['dial_completed', 'speak_completed', 'call_completed']);
 	});
 	test('webhook timeout', async () => {
 		sim.configure({ webhookTimeoutMs: 150 });
-		script = { dial_completed: { __raw: { status: 200, body: JSON.stringify(hangup), delayMs: 1000 } } };
+		script = {
+			dial_completed: { __raw: { status: 200, body: JSON.stringify(hangup), delayMs: 1000 } },
+		};
 		const call = await sim.waitForCall(await placeCall('15551230000'));
 		expect(entriesOf(call, 'event')[0].error).toBe('webhook_timeout');
 		expect(entriesOf(call, 'no_action')[0].reason).toBe('webhook_timeout');
@@ -268,7 +337,12 @@ test('outbound: dial after speak_completed bridges a leg → call_leg_completed 
 		call_leg_completed: hangup,
 	};
 	const call = await sim.waitForCall(await placeCall('15551230000'));
-	expect(call.events).toEqual(['dial_completed', 'speak_completed', 'call_leg_completed', 'call_completed']);
+	expect(call.events).toEqual([
+		'dial_completed',
+		'speak_completed',
+		'call_leg_completed',
+		'call_completed',
+	]);
 	expect(call.states).toContain('bridged');
 	expect(recv.events()[2].data).toEqual({ to: '15552220000', from: OWNED, status: 'hangup' });
 	expect(call.legs[0]).toMatchObject({ to: '15552220000', status: 'hangup' });
@@ -284,8 +358,12 @@ test('event signing options: none, forged key; postEvent helper', async () => {
 	sim.configure({ eventSigning: { apiKey: forgedKey } });
 	await sim.waitForCall(await placeCall('15551230000'));
 	const forged = recv.received[2];
-	expect(verifyEventSignature(ACCT.apiKey, forged.rawBody, forged.headers.authorization)).toBe(false);
-	expect(verifyEventSignature(forgedKey, forged.rawBody, forged.headers['x-ts-authorization'])).toBe(true);
+	expect(verifyEventSignature(ACCT.apiKey, forged.rawBody, forged.headers.authorization)).toBe(
+		false,
+	);
+	expect(
+		verifyEventSignature(forgedKey, forged.rawBody, forged.headers['x-ts-authorization']),
+	).toBe(true);
 
 	const raw = '{"event":"call_completed","reference_id":"X","data":{}}';
 	const r1 = await postEvent(recv.url, raw, { apiKey: ACCT.apiKey, customerId: ACCT.customerId });
@@ -293,7 +371,9 @@ test('event signing options: none, forged key; postEvent helper', async () => {
 	const got = recv.received[recv.received.length - 1];
 	expect(got.rawBody).toBe(raw);
 	expect(got.headers['x-ts-authorization']).toBe(signEventBody(ACCT.apiKey, raw));
-	await postEvent(recv.url, raw, { headers: { Authorization: 'TSA CUST-0001:AAAA', 'X-TS-Authorization': 'AAAA' } });
+	await postEvent(recv.url, raw, {
+		headers: { Authorization: 'TSA CUST-0001:AAAA', 'X-TS-Authorization': 'AAAA' },
+	});
 	expect(recv.received[recv.received.length - 1].headers['x-ts-authorization']).toBe('AAAA');
 });
 

@@ -30,7 +30,9 @@ const { signEventBody } = require('./crypto');
  * @returns {Promise<PostResult>} rejects on network errors; a timeout rejects with err.code === 'ETIMEDOUT'
  */
 function postEvent(url, body, opts = {}) {
-	const raw = Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body), 'utf8');
+	const raw = Buffer.isBuffer(body)
+		? body
+		: Buffer.from(typeof body === 'string' ? body : JSON.stringify(body), 'utf8');
 	return sendPost(new URL(url), raw, eventHeaders(raw, opts), opts);
 }
 
@@ -46,7 +48,8 @@ function eventHeaders(raw, opts) {
 		headers['X-TS-Authorization'] = sig;
 	}
 	for (const [k, v] of Object.entries(extra)) {
-		for (const existing of Object.keys(headers)) if (existing.toLowerCase() === k.toLowerCase()) delete headers[existing];
+		for (const existing of Object.keys(headers))
+			if (existing.toLowerCase() === k.toLowerCase()) delete headers[existing];
 		if (v !== undefined && v !== null) headers[k] = String(v);
 	}
 	headers['Content-Length'] = String(raw.length);
@@ -59,10 +62,17 @@ function onResponse(res, started, done) {
 	res.on('data', (c) => chunks.push(c));
 	res.on('end', () => {
 		const latencyMs = Number(process.hrtime.bigint() - started) / 1e6;
-		done(null, { status: res.statusCode || 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8'), latencyMs });
+		done(null, {
+			status: res.statusCode || 0,
+			headers: res.headers,
+			body: Buffer.concat(chunks).toString('utf8'),
+			latencyMs,
+		});
 	});
 	res.on('error', (e) => done(e));
-	res.on('close', () => setImmediate(() => done(Object.assign(new Error('response aborted'), { code: 'ECONNRESET' }))));
+	res.on('close', () =>
+		setImmediate(() => done(Object.assign(new Error('response aborted'), { code: 'ECONNRESET' }))),
+	);
 }
 
 /** One POST on a fresh connection, bounded by opts.timeoutMs (default 10 s). */
@@ -80,20 +90,30 @@ function sendPost(u, raw, headers, opts) {
 			if (err) reject(err);
 			else resolve(val);
 		};
-		const target = { protocol: u.protocol, hostname: u.hostname.replace(/^\[|\]$/g, ''), port: u.port || (u.protocol === 'https:' ? 443 : 80), path: u.pathname + u.search };
+		const target = {
+			protocol: u.protocol,
+			hostname: u.hostname.replace(/^\[|\]$/g, ''),
+			port: u.port || (u.protocol === 'https:' ? 443 : 80),
+			path: u.pathname + u.search,
+		};
 		const req = lib.request({ ...target, method: 'POST', headers, agent: false }, (res) => {
 			gotResponse = true;
 			onResponse(res, started, done);
 		});
 		const timer = setTimeout(() => {
-			const e = Object.assign(new Error(`webhook did not answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' });
+			const e = Object.assign(new Error(`webhook did not answer within ${timeoutMs} ms`), {
+				code: 'ETIMEDOUT',
+			});
 			done(e);
 			req.destroy(e);
 		}, timeoutMs);
 		if (timer.unref) timer.unref();
 		req.on('error', (e) => done(e));
 		req.on('close', () => {
-			if (!gotResponse) done(Object.assign(new Error('connection closed before a response'), { code: 'ECONNRESET' }));
+			if (!gotResponse)
+				done(
+					Object.assign(new Error('connection closed before a response'), { code: 'ECONNRESET' }),
+				);
 		});
 		if (opts.onRequest) opts.onRequest(req);
 		req.end(raw);

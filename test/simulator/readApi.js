@@ -1,8 +1,6 @@
 'use strict';
 /** What a test reads back from the simulator: calls, requests, dials, recordings, and waiting for calls. Methods of TelesignSimulator, mixed in by simulator.js. */
-const {
-	clone,
-} = require('./rules');
+const { clone } = require('./rules');
 
 class ReadApi {
 	// ───────────────────────────── read API ─────────────────────────────
@@ -62,7 +60,8 @@ class ReadApi {
 			groups.get(k).push(d.reference_id);
 		}
 		const out = [];
-		for (const [k, ids] of groups) if (ids.length > 1) out.push({ key: k, [by]: k, count: ids.length, reference_ids: ids });
+		for (const [k, ids] of groups)
+			if (ids.length > 1) out.push({ key: k, [by]: k, count: ids.length, reference_ids: ids });
 		return out;
 	}
 	/** Count of dials placed per key. @param {'external_id'|'to'} [by] @returns {Record<string, number>} */
@@ -95,7 +94,8 @@ class ReadApi {
 		const state = o.state || 'completed';
 		const timeoutMs = o.timeoutMs === undefined ? 5000 : o.timeoutMs;
 		const matches = (call) => {
-			if (typeof target === 'string' ? call.reference_id !== target : !target(this._summary(call))) return false;
+			if (typeof target === 'string' ? call.reference_id !== target : !target(this._summary(call)))
+				return false;
 			return call.states.includes(state);
 		};
 		return new Promise((resolve, reject) => {
@@ -117,7 +117,11 @@ class ReadApi {
 				w.fail(
 					new Error(
 						`waitForCall: timed out after ${timeoutMs} ms waiting for state "${state}"` +
-							(c ? ` (call ${c.reference_id} is "${c.state}", states ${c.states.join(' → ')})` : typeof target === 'string' ? ` (no call ${target})` : ''),
+							(c
+								? ` (call ${c.reference_id} is "${c.state}", states ${c.states.join(' → ')})`
+								: typeof target === 'string'
+									? ` (no call ${target})`
+									: ''),
 					),
 				);
 			}, timeoutMs);
@@ -138,7 +142,8 @@ class ReadApi {
 		const state = o.state || 'completed';
 		const pred = o.predicate || (() => true);
 		const timeoutMs = o.timeoutMs === undefined ? 10000 : o.timeoutMs;
-		const done = () => [...this._calls.values()].filter((c) => c.states.includes(state) && pred(this._summary(c)));
+		const done = () =>
+			[...this._calls.values()].filter((c) => c.states.includes(state) && pred(this._summary(c)));
 		if (done().length >= count) return done().map((c) => this._snapshot(c));
 		return new Promise((resolve, reject) => {
 			const w = {
@@ -154,7 +159,15 @@ class ReadApi {
 					reject(err);
 				},
 			};
-			const timer = setTimeout(() => w.fail(new Error(`waitForCalls: only ${done().length}/${count} calls reached "${state}" within ${timeoutMs} ms`)), timeoutMs);
+			const timer = setTimeout(
+				() =>
+					w.fail(
+						new Error(
+							`waitForCalls: only ${done().length}/${count} calls reached "${state}" within ${timeoutMs} ms`,
+						),
+					),
+				timeoutMs,
+			);
 			const cleanup = () => {
 				clearTimeout(timer);
 				this._waiters.delete(w);

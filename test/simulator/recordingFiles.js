@@ -36,7 +36,11 @@ function wavHeader(dataBytes) {
 }
 
 /** 440 Hz at 8 kHz repeats every 200 samples (8000 / gcd(440, 8000)): one period, computed once. */
-const TONE_PERIOD = Buffer.from(Array.from({ length: 200 }, (_, i) => Math.round(128 + 96 * Math.sin((2 * Math.PI * 440 * i) / SAMPLE_RATE))));
+const TONE_PERIOD = Buffer.from(
+	Array.from({ length: 200 }, (_, i) =>
+		Math.round(128 + 96 * Math.sin((2 * Math.PI * 440 * i) / SAMPLE_RATE)),
+	),
+);
 
 /** Samples [from, to) of the tone. */
 function toneSamples(from, to) {
@@ -76,7 +80,10 @@ class RecordingFiles {
 	}
 
 	_signStorage(fileName, expires) {
-		return crypto.createHmac('sha256', this._storageSecret()).update(`${fileName}\n${expires}`).digest('base64url');
+		return crypto
+			.createHmac('sha256', this._storageSecret())
+			.update(`${fileName}\n${expires}`)
+			.digest('base64url');
 	}
 
 	/** A pre-signed link to one file: valid `recordingUrlTtlMs` from now, or already expired when a test asked for that. */
@@ -86,7 +93,11 @@ class RecordingFiles {
 			this._expiredUrlsLeft--;
 			expires = Math.floor(Date.now() / 1000) - 60;
 		}
-		const q = new URLSearchParams({ Expires: String(expires), Signature: this._signStorage(fileName, expires), 'Key-Pair-Id': KEY_PAIR_ID });
+		const q = new URLSearchParams({
+			Expires: String(expires),
+			Signature: this._signStorage(fileName, expires),
+			'Key-Pair-Id': KEY_PAIR_ID,
+		});
 		return `${this.url || ''}${STORAGE_PATH}${encodeURIComponent(fileName)}?${q}`;
 	}
 
@@ -116,19 +127,25 @@ class RecordingFiles {
 			entry.status = status;
 			entry.reason = reason;
 			const body = `<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>${reason}</Message></Error>`;
-			res.writeHead(status, { 'Content-Type': 'text/xml', 'Content-Length': Buffer.byteLength(body) });
+			res.writeHead(status, {
+				'Content-Type': 'text/xml',
+				'Content-Length': Buffer.byteLength(body),
+			});
 			res.end(body);
 		};
 		if (req.method !== 'GET') return refuse(405, 'method not allowed');
 		const expires = u.searchParams.get('Expires');
 		const signature = u.searchParams.get('Signature');
-		if (!expires || !signature || u.searchParams.get('Key-Pair-Id') !== KEY_PAIR_ID) return refuse(403, 'Missing Key');
+		if (!expires || !signature || u.searchParams.get('Key-Pair-Id') !== KEY_PAIR_ID)
+			return refuse(403, 'Missing Key');
 		const expected = Buffer.from(this._signStorage(fileName, expires));
 		const given = Buffer.from(signature);
-		if (expected.length !== given.length || !crypto.timingSafeEqual(expected, given)) return refuse(403, 'Invalid signature');
+		if (expected.length !== given.length || !crypto.timingSafeEqual(expected, given))
+			return refuse(403, 'Invalid signature');
 		if (Number(expires) * 1000 < Date.now()) return refuse(403, 'Request has expired');
 		const r = this._recordings.find((x) => x.file_name === fileName);
-		if (!r || this._recordingStatus(r) === 'deleted') return refuse(404, 'The specified key does not exist.');
+		if (!r || this._recordingStatus(r) === 'deleted')
+			return refuse(404, 'The specified key does not exist.');
 		if (this._recordingStatus(r) !== 'available') return refuse(404, 'Still recording');
 		entry.status = 200;
 		const length = audioBytes(r.duration);

@@ -98,17 +98,20 @@ class TelesignSimulator extends EventEmitter {
 		this._inflight = new Set();
 		this._waiters = new Set();
 		const o = { ...options };
-		for (const k of Object.keys(o)) if (!KNOWN_OPTIONS.has(k)) throw new TypeError(`unknown simulator option "${k}"`);
+		for (const k of Object.keys(o))
+			if (!KNOWN_OPTIONS.has(k)) throw new TypeError(`unknown simulator option "${k}"`);
 		if (o.seed !== undefined) o.deterministic = true;
 		if (o.deterministic !== undefined) this.cfg.deterministic = !!o.deterministic;
 		if (o.seed !== undefined) this.cfg.seed = Number(o.seed) >>> 0;
 		if (o.clockStart !== undefined) {
-			if (Number.isNaN(Date.parse(o.clockStart))) throw new TypeError('clockStart must be an ISO date');
+			if (Number.isNaN(Date.parse(o.clockStart)))
+				throw new TypeError('clockStart must be an ISO date');
 			this.cfg.clockStart = o.clockStart;
 		}
 		if (o.clockStepMs !== undefined) this.cfg.clockStepMs = clampMs(o.clockStepMs, 'clockStepMs');
 		if (o.clockSkewMs !== undefined) this.cfg.clockSkewMs = Number(o.clockSkewMs);
-		if (o.recordingsPageSize !== undefined) this.cfg.recordingsPageSize = Number(o.recordingsPageSize);
+		if (o.recordingsPageSize !== undefined)
+			this.cfg.recordingsPageSize = Number(o.recordingsPageSize);
 		this.configure(o, { initial: true });
 		this._resetState();
 	}
@@ -127,8 +130,10 @@ class TelesignSimulator extends EventEmitter {
 		// A new limit starts with an empty window.
 		if (p.rateLimit !== undefined && this._rateLog) this._rateLog = [];
 		if (p.faults !== undefined && !initial) this._addFaults(p.faults);
-		if (p.recordings !== undefined && !initial) for (const r of p.recordings) this._recordings.push(this._seedRecording(r));
-		if (p.expireRecordingUrls !== undefined && !initial) this.expireNextRecordingUrls(p.expireRecordingUrls);
+		if (p.recordings !== undefined && !initial)
+			for (const r of p.recordings) this._recordings.push(this._seedRecording(r));
+		if (p.expireRecordingUrls !== undefined && !initial)
+			this.expireNextRecordingUrls(p.expireRecordingUrls);
 		return this.publicConfig();
 	}
 
@@ -136,10 +141,13 @@ class TelesignSimulator extends EventEmitter {
 	publicConfig() {
 		const c = clone({ ...this.cfg, accounts: undefined, eventSigning: undefined });
 		c.accounts = this.cfg.accounts.map((a) => ({ customerId: a.customerId }));
-		c.eventSigning = typeof this.cfg.eventSigning === 'string' ? this.cfg.eventSigning : 'custom-key';
+		c.eventSigning =
+			typeof this.cfg.eventSigning === 'string' ? this.cfg.eventSigning : 'custom-key';
 		c.pendingFaults = {
 			next: this._faults ? this._faults.next.length : 0,
-			byNumber: this._faults ? Object.fromEntries([...this._faults.byNumber].map(([k, v]) => [k, v.length])) : {},
+			byNumber: this._faults
+				? Object.fromEntries([...this._faults.byNumber].map(([k, v]) => [k, v.length]))
+				: {},
 		};
 		return c;
 	}
@@ -150,7 +158,8 @@ class TelesignSimulator extends EventEmitter {
 			this._faults.next.push(...expandFaults(f));
 			return;
 		}
-		if (!isObj(f)) throw new TypeError('faults must be {next?: [...], byNumber?: {number: [...]}} or an array');
+		if (!isObj(f))
+			throw new TypeError('faults must be {next?: [...], byNumber?: {number: [...]}} or an array');
 		if (f.next) this._faults.next.push(...expandFaults(f.next));
 		if (f.byNumber) {
 			for (const [num, list] of Object.entries(f.byNumber)) {
@@ -260,11 +269,20 @@ class TelesignSimulator extends EventEmitter {
 	}
 
 	_party(number) {
-		return { answer: 'answered', digits: [], hangupDuring: null, talkMs: 0, record: false, ...(this.cfg.callees[number] || {}) };
+		return {
+			answer: 'answered',
+			digits: [],
+			hangupDuring: null,
+			talkMs: 0,
+			record: false,
+			...(this.cfg.callees[number] || {}),
+		};
 	}
 
 	_owns(number) {
-		return this.cfg.ownedNumbers.includes('*') ? isValidPhoneNumber(number) : this.cfg.ownedNumbers.includes(number);
+		return this.cfg.ownedNumbers.includes('*')
+			? isValidPhoneNumber(number)
+			: this.cfg.ownedNumbers.includes(number);
 	}
 
 	// ───────────────────────────── server lifecycle ─────────────────────────────
@@ -282,7 +300,11 @@ class TelesignSimulator extends EventEmitter {
 		const server = http.createServer((req, res) => {
 			this._handle(req, res).catch((err) => {
 				try {
-					if (!res.headersSent) this._json(res, 500, { status: 'internal_server_error', description: String(err && err.message) });
+					if (!res.headersSent)
+						this._json(res, 500, {
+							status: 'internal_server_error',
+							description: String(err && err.message),
+						});
 					else res.destroy();
 				} catch {
 					/* ignore */
@@ -322,9 +344,21 @@ class TelesignSimulator extends EventEmitter {
 }
 
 // The class is written in parts by concern; each part's methods join the prototype here.
-for (const Part of [require('./readApi'), require('./callFlow'), require('./voiceApi'), require('./recordingsApi'), require('./recordingFiles'), require('./controlApi')]) {
+for (const Part of [
+	require('./readApi'),
+	require('./callFlow'),
+	require('./voiceApi'),
+	require('./recordingsApi'),
+	require('./recordingFiles'),
+	require('./controlApi'),
+]) {
 	for (const name of Object.getOwnPropertyNames(Part.prototype)) {
-		if (name !== 'constructor') Object.defineProperty(TelesignSimulator.prototype, name, Object.getOwnPropertyDescriptor(Part.prototype, name));
+		if (name !== 'constructor')
+			Object.defineProperty(
+				TelesignSimulator.prototype,
+				name,
+				Object.getOwnPropertyDescriptor(Part.prototype, name),
+			);
 	}
 }
 
@@ -337,4 +371,3 @@ module.exports = {
 	isValidPhoneNumber,
 	fmtUtc,
 };
-

@@ -20,7 +20,8 @@ async function writeAnswer(res, out) {
 		const r = out.__raw;
 		if (r.delayMs) await new Promise((ok) => setTimeout(ok, r.delayMs));
 		if (res.destroyed) return;
-		const b = r.body === undefined ? '' : typeof r.body === 'string' ? r.body : JSON.stringify(r.body);
+		const b =
+			r.body === undefined ? '' : typeof r.body === 'string' ? r.body : JSON.stringify(r.body);
 		res.writeHead(r.status || 200, { 'Content-Type': r.contentType || 'application/json' });
 		res.end(b);
 		return;
@@ -102,20 +103,38 @@ async function startReceiver(answer = () => null) {
 function apiRequest(baseUrl, o = {}) {
 	const method = o.method || 'POST';
 	const path = o.path || '/v2/voice';
-	const body = o.body === undefined ? undefined : typeof o.body === 'string' ? o.body : JSON.stringify(o.body);
+	const body =
+		o.body === undefined ? undefined : typeof o.body === 'string' ? o.body : JSON.stringify(o.body);
 	/** @type {Record<string,string>} */
 	let headers = {};
 	if (body !== undefined) headers['Content-Type'] = 'application/json';
 	const acct = o.account;
 	if (o.auth === 'basic') headers.Authorization = basicAuthHeader(acct.customerId, acct.apiKey);
 	if (o.auth === 'tsa')
-		headers = { ...headers, ...tsaHeaders({ customerId: acct.customerId, apiKey: acct.apiKey, method, resource: path.split('?')[0], body, ...(o.tsa || {}) }) };
+		headers = {
+			...headers,
+			...tsaHeaders({
+				customerId: acct.customerId,
+				apiKey: acct.apiKey,
+				method,
+				resource: path.split('?')[0],
+				body,
+				...(o.tsa || {}),
+			}),
+		};
 	headers = { ...headers, ...(o.headers || {}) };
 	for (const k of Object.keys(headers)) if (headers[k] === undefined) delete headers[k];
 	const u = new URL(baseUrl + path);
 	return new Promise((resolve, reject) => {
 		const req = http.request(
-			{ hostname: u.hostname, port: u.port, path: u.pathname + u.search, method, headers, agent: false },
+			{
+				hostname: u.hostname,
+				port: u.port,
+				path: u.pathname + u.search,
+				method,
+				headers,
+				agent: false,
+			},
 			(res) => {
 				const chunks = [];
 				res.on('data', (c) => chunks.push(c));
@@ -132,7 +151,9 @@ function apiRequest(baseUrl, o = {}) {
 				res.on('error', reject);
 			},
 		);
-		req.setTimeout(o.timeoutMs || 5000, () => req.destroy(Object.assign(new Error('client timeout'), { code: 'ETIMEDOUT' })));
+		req.setTimeout(o.timeoutMs || 5000, () =>
+			req.destroy(Object.assign(new Error('client timeout'), { code: 'ETIMEDOUT' })),
+		);
 		req.on('error', reject);
 		req.end(body);
 	});

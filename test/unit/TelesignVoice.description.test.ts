@@ -11,7 +11,8 @@ const { description } = node;
 
 const operationsOf = (resource: string) =>
 	description.properties.find(
-		(property) => property.name === 'operation' && property.displayOptions?.show?.resource?.includes(resource),
+		(property) =>
+			property.name === 'operation' && property.displayOptions?.show?.resource?.includes(resource),
 	)?.options as INodePropertyOptions[];
 
 describe('Telesign Voice: description', () => {
@@ -29,19 +30,36 @@ describe('Telesign Voice: description', () => {
 
 	it('needs the credential only for Call and Recording (Respond only builds JSON)', () => {
 		expect(description.credentials).toEqual([
-			{ name: 'telesignVoiceApi', required: true, displayOptions: { show: { resource: ['call', 'recording'] } } },
+			{
+				name: 'telesignVoiceApi',
+				required: true,
+				displayOptions: { show: { resource: ['call', 'recording'] } },
+			},
 		]);
 	});
 
 	it('has the three resources and the standard operation names, each with action text', () => {
-		const resources = description.properties.find((property) => property.name === 'resource')?.options as INodePropertyOptions[];
-		expect(resources.map((option) => option.value).sort()).toEqual(['call', 'recording', 'respond']);
+		const resources = description.properties.find((property) => property.name === 'resource')
+			?.options as INodePropertyOptions[];
+		expect(resources.map((option) => option.value).sort()).toEqual([
+			'call',
+			'recording',
+			'respond',
+		]);
 		expect(operationsOf('call').map((option) => option.value)).toEqual(['dial', 'sendAndWait']);
-		expect(operationsOf('respond').map((option) => option.value).sort()).toEqual(
-			['dial', 'hangup', 'play', 'rawAction', 'sendDtmf', 'speak'].sort(),
+		expect(
+			operationsOf('respond')
+				.map((option) => option.value)
+				.sort(),
+		).toEqual(['dial', 'hangup', 'play', 'rawAction', 'sendDtmf', 'speak'].sort());
+		expect(
+			operationsOf('recording')
+				.map((option) => option.value)
+				.sort(),
+		).toEqual(['delete', 'download', 'get', 'getAll']);
+		expect(operationsOf('recording').find((option) => option.value === 'getAll')?.name).toBe(
+			'Get Many',
 		);
-		expect(operationsOf('recording').map((option) => option.value).sort()).toEqual(['delete', 'download', 'get', 'getAll']);
-		expect(operationsOf('recording').find((option) => option.value === 'getAll')?.name).toBe('Get Many');
 		for (const resource of ['call', 'respond', 'recording']) {
 			for (const option of operationsOf(resource)) {
 				expect(typeof option.action).toBe('string');
@@ -55,36 +73,80 @@ describe('Telesign Voice: description', () => {
 		const combinations: Array<[string, string]> = [
 			['call', 'dial'],
 			['call', 'sendAndWait'],
-			...['speak', 'play', 'sendDtmf', 'hangup', 'dial', 'rawAction'].map((operation): [string, string] => ['respond', operation]),
-			...['getAll', 'get', 'download', 'delete'].map((operation): [string, string] => ['recording', operation]),
+			...['speak', 'play', 'sendDtmf', 'hangup', 'dial', 'rawAction'].map(
+				(operation): [string, string] => ['respond', operation],
+			),
+			...['getAll', 'get', 'download', 'delete'].map((operation): [string, string] => [
+				'recording',
+				operation,
+			]),
 		];
 		const shown = new Set<INodeProperties>();
 		for (const [resource, operation] of combinations) {
-			const values = NodeHelpers.getNodeParameters(description.properties, { resource, operation }, true, false, null, null);
+			const values = NodeHelpers.getNodeParameters(
+				description.properties,
+				{ resource, operation },
+				true,
+				false,
+				null,
+				null,
+			);
 			expect(values).toMatchObject({ resource, operation });
 			for (const property of description.properties) {
 				for (const responseType of ['keyPress', 'approval']) {
-					if (NodeHelpers.displayParameter({ resource, operation, responseType, collectDigits: true, returnAll: false }, property, null, null)) {
+					if (
+						NodeHelpers.displayParameter(
+							{ resource, operation, responseType, collectDigits: true, returnAll: false },
+							property,
+							null,
+							null,
+						)
+					) {
 						shown.add(property);
 					}
 				}
 			}
 		}
-		expect(description.properties.filter((property) => !shown.has(property)).map((property) => property.name)).toEqual([]);
+		expect(
+			description.properties
+				.filter((property) => !shown.has(property))
+				.map((property) => property.name),
+		).toEqual([]);
 	});
 
 	it('Call and Wait qualifies as a Human-in-the-loop tool as n8n 2.41 decides it (send-and-wait names, webhooks)', () => {
 		// n8n's createHitlTools: an `operation` option whose value is exactly "sendAndWait" and a webhook.
 		expect(description.webhooks?.length).toBeGreaterThan(0);
-		expect(description.webhooks?.[0]).toMatchObject({ httpMethod: 'POST', restartWebhook: true, isFullPath: true, path: '={{ $nodeId }}' });
+		expect(description.webhooks?.[0]).toMatchObject({
+			httpMethod: 'POST',
+			restartWebhook: true,
+			isFullPath: true,
+			path: '={{ $nodeId }}',
+		});
 		const shown = (name: string) =>
 			description.properties.filter(
-				(p) => p.name === name && NodeHelpers.displayParameter({ resource: 'call', operation: 'sendAndWait', responseType: 'approval' }, p, null, null),
+				(p) =>
+					p.name === name &&
+					NodeHelpers.displayParameter(
+						{ resource: 'call', operation: 'sendAndWait', responseType: 'approval' },
+						p,
+						null,
+						null,
+					),
 			);
 		expect(shown('message')).toHaveLength(1);
-		expect((shown('responseType')[0].options as INodePropertyOptions[]).map((o) => o.value)).toContain('approval');
+		expect(
+			(shown('responseType')[0].options as INodePropertyOptions[]).map((o) => o.value),
+		).toContain('approval');
 		expect(shown('approvalOptions')).toHaveLength(1);
-		const values = NodeHelpers.getNodeParameters(description.properties, { resource: 'call', operation: 'sendAndWait', responseType: 'approval' }, true, false, null, null);
+		const values = NodeHelpers.getNodeParameters(
+			description.properties,
+			{ resource: 'call', operation: 'sendAndWait', responseType: 'approval' },
+			true,
+			false,
+			null,
+			null,
+		);
 		expect(values).toMatchObject({ message: '', responseType: 'approval', options: {} });
 	});
 
@@ -107,8 +169,12 @@ describe('Telesign Voice: description', () => {
 	it('codex: Communication, the package page first (Docs link), then Telesign documentation', () => {
 		expect(codex.node).toBe('n8n-nodes-telesign-voice.telesignVoice');
 		expect(codex.categories).toEqual(['Communication']);
-		expect(codex.resources.primaryDocumentation[0].url).toBe('https://www.npmjs.com/package/n8n-nodes-telesign-voice');
-		expect(codex.resources.primaryDocumentation[1].url).toBe('https://developer.telesign.com/enterprise/docs/voice-get-started');
+		expect(codex.resources.primaryDocumentation[0].url).toBe(
+			'https://www.npmjs.com/package/n8n-nodes-telesign-voice',
+		);
+		expect(codex.resources.primaryDocumentation[1].url).toBe(
+			'https://developer.telesign.com/enterprise/docs/voice-get-started',
+		);
 	});
 
 	it('language suggestions can be searched by name or code', async () => {
@@ -126,7 +192,9 @@ describe('Telesign Voice: description', () => {
 	});
 
 	it('an unknown operation (e.g. the injected Custom API Call) fails clearly', async () => {
-		const { context } = executeContext({ parameters: { resource: '__CUSTOM_API_CALL__', operation: '__CUSTOM_API_CALL__' } });
+		const { context } = executeContext({
+			parameters: { resource: '__CUSTOM_API_CALL__', operation: '__CUSTOM_API_CALL__' },
+		});
 		await expect(node.execute.call(context)).rejects.toThrow(NodeOperationError);
 		await expect(node.execute.call(context)).rejects.toThrow(/HTTP Request node/);
 	});

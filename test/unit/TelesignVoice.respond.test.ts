@@ -13,7 +13,10 @@ async function run(operation: string, items: Parameters[], extra: Partial<Contex
 }
 
 async function failure(operation: string, items: Parameters[]) {
-	const { context, httpRequestWithAuthentication } = executeContext({ parameters: { resource: 'respond', operation }, items });
+	const { context, httpRequestWithAuthentication } = executeContext({
+		parameters: { resource: 'respond', operation },
+		items,
+	});
 	const error = await node.execute.call(context).then(
 		() => undefined,
 		(e: unknown) => e,
@@ -39,7 +42,10 @@ describe('Telesign Voice: Respond', () => {
 					json: {
 						jsonrpc: '2.0',
 						method: 'speak',
-						params: { tts: { message: 'Press 1 for sales', language: 'fr-FR' }, collect_digits: { max: 1 } },
+						params: {
+							tts: { message: 'Press 1 for sales', language: 'fr-FR' },
+							collect_digits: { max: 1 },
+						},
 					},
 					pairedItem: { item: 0 },
 				},
@@ -51,12 +57,25 @@ describe('Telesign Voice: Respond', () => {
 
 		it('Speak defaults to en-US, collects nothing unless asked, and takes a typed language code', async () => {
 			const { output } = await run('speak', [
-				{ message: 'Server down', language: { __rl: true, mode: 'list', value: 'en-US' }, collectDigits: false, maxDigits: 4 },
+				{
+					message: 'Server down',
+					language: { __rl: true, mode: 'list', value: 'en-US' },
+					collectDigits: false,
+					maxDigits: 4,
+				},
 				{ message: 'Hallo', language: { __rl: true, mode: 'code', value: 'de-AT' } },
 			]);
 			expect(output.map((item) => item.json)).toEqual([
-				{ jsonrpc: '2.0', method: 'speak', params: { tts: { message: 'Server down', language: 'en-US' } } },
-				{ jsonrpc: '2.0', method: 'speak', params: { tts: { message: 'Hallo', language: 'de-AT' } } },
+				{
+					jsonrpc: '2.0',
+					method: 'speak',
+					params: { tts: { message: 'Server down', language: 'en-US' } },
+				},
+				{
+					jsonrpc: '2.0',
+					method: 'speak',
+					params: { tts: { message: 'Hallo', language: 'de-AT' } },
+				},
 			]);
 			expect(output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
 		});
@@ -67,7 +86,11 @@ describe('Telesign Voice: Respond', () => {
 				{ audioUrl: 'http://example.com/hold.wav' },
 			]);
 			expect(output.map((item) => item.json)).toEqual([
-				{ jsonrpc: '2.0', method: 'play', params: { url: 'https://example.com/menu.wav', collect_digits: { max: 2 } } },
+				{
+					jsonrpc: '2.0',
+					method: 'play',
+					params: { url: 'https://example.com/menu.wav', collect_digits: { max: 2 } },
+				},
 				{ jsonrpc: '2.0', method: 'play', params: { url: 'http://example.com/hold.wav' } },
 			]);
 		});
@@ -85,7 +108,9 @@ describe('Telesign Voice: Respond', () => {
 
 		it('Hangup', async () => {
 			const { output } = await run('hangup', [{}]);
-			expect(output).toEqual([{ json: { jsonrpc: '2.0', method: 'hangup', params: {} }, pairedItem: { item: 0 } }]);
+			expect(output).toEqual([
+				{ json: { jsonrpc: '2.0', method: 'hangup', params: {} }, pairedItem: { item: 0 } },
+			]);
 		});
 
 		it('Dial (bridge) uses the same fields and validation as Call → Dial, without a request', async () => {
@@ -93,7 +118,12 @@ describe('Telesign Voice: Respond', () => {
 				{
 					to: '+44 7911 123456',
 					callerIdNumber: '15554441313',
-					options: { externalId: 'agent-7', sendDtmf: 'w1', maxCallDuration: 900, answerTelesignNow: true },
+					options: {
+						externalId: 'agent-7',
+						sendDtmf: 'w1',
+						maxCallDuration: 900,
+						answerTelesignNow: true,
+					},
 				},
 				{ to: '15555551212', callerIdNumber: '15554441313' },
 			]);
@@ -109,7 +139,11 @@ describe('Telesign Voice: Respond', () => {
 						max_call_duration: '900',
 					},
 				},
-				{ jsonrpc: '2.0', method: 'dial', params: { to: '15555551212', caller_id_number: '15554441313' } },
+				{
+					jsonrpc: '2.0',
+					method: 'dial',
+					params: { to: '15555551212', caller_id_number: '15554441313' },
+				},
 			]);
 			expect(httpRequestWithAuthentication).not.toHaveBeenCalled();
 			expect(getCredentials).not.toHaveBeenCalled();
@@ -117,7 +151,10 @@ describe('Telesign Voice: Respond', () => {
 
 		it('Raw Action with params as JSON text or as an object', async () => {
 			const { output } = await run('rawAction', [
-				{ method: 'play_multiple', params: '{"urls":["https://a.example/1.wav","https://a.example/2.wav"]}' },
+				{
+					method: 'play_multiple',
+					params: '{"urls":["https://a.example/1.wav","https://a.example/2.wav"]}',
+				},
 				{ method: 'hangup', params: {} },
 			]);
 			expect(output.map((item) => item.json)).toEqual([
@@ -134,18 +171,37 @@ describe('Telesign Voice: Respond', () => {
 	describe('validation errors name the item and the field', () => {
 		it.each([
 			['speak', { message: '   ' }, 'Message is required'],
-			['speak', { message: 'Hi', language: { __rl: true, mode: 'code', value: 'english!' } }, 'Language'],
+			[
+				'speak',
+				{ message: 'Hi', language: { __rl: true, mode: 'code', value: 'english!' } },
+				'Language',
+			],
 			['speak', { message: 'Hi', collectDigits: true, maxDigits: 0 }, 'Max Digits'],
 			['play', { audioUrl: 'ftp://example.com/a.wav' }, 'Audio URL'],
 			['play', { audioUrl: 'not a url' }, 'Audio URL'],
 			['sendDtmf', { digits: '12x' }, 'Digits "12x" contains "x"'],
 			['dial', { to: '555-CALL-NOW', callerIdNumber: '15554441313' }, 'To'],
-			['dial', { to: '15555551212', callerIdNumber: '15554441313', options: { maxCallDuration: 20000 } }, 'Max Call Duration'],
+			[
+				'dial',
+				{ to: '15555551212', callerIdNumber: '15554441313', options: { maxCallDuration: 20000 } },
+				'Max Call Duration',
+			],
 			['rawAction', { method: '', params: '{}' }, 'Method is required'],
 			['rawAction', { method: 'play_multiple', params: '[1,2]' }, 'Params must be a JSON object'],
 			['rawAction', { method: 'play_multiple', params: '{"urls": [' }, 'Params is not valid JSON'],
 		])('%s %j → %s', async (operation, parameters, message) => {
-			const error = await failure(operation, [{ message: 'ok', audioUrl: 'https://x.example/a.wav', digits: '1', to: '15555551212', callerIdNumber: '15554441313', method: 'hangup', params: '{}' }, parameters]);
+			const error = await failure(operation, [
+				{
+					message: 'ok',
+					audioUrl: 'https://x.example/a.wav',
+					digits: '1',
+					to: '15555551212',
+					callerIdNumber: '15554441313',
+					method: 'hangup',
+					params: '{}',
+				},
+				parameters,
+			]);
 			expect(error.message.startsWith(message)).toBe(true);
 			expect(error.context.itemIndex).toBe(1);
 		});
@@ -191,7 +247,9 @@ describe('Telesign Voice: Respond', () => {
 		});
 
 		it('does not answer when the option is off', async () => {
-			const { output, sendResponse } = await run('hangup', [{ options: { answerTelesignNow: false } }]);
+			const { output, sendResponse } = await run('hangup', [
+				{ options: { answerTelesignNow: false } },
+			]);
 			expect(output).toHaveLength(1);
 			expect(sendResponse).not.toHaveBeenCalled();
 		});
@@ -207,7 +265,9 @@ describe('Telesign Voice: Respond', () => {
 		it('the answer is a copy: changing the output item later does not change what was sent', async () => {
 			const { output, sendResponse } = await run('speak', [{ message: 'hello' }]);
 			(output[0].json.params as { tts: { message: string } }).tts.message = 'changed';
-			expect(sendResponse.mock.calls[0][0]).toMatchObject({ body: { params: { tts: { message: 'hello' } } } });
+			expect(sendResponse.mock.calls[0][0]).toMatchObject({
+				body: { params: { tts: { message: 'hello' } } },
+			});
 		});
 	});
 });

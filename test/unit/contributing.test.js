@@ -24,7 +24,8 @@ function sectionOf(markdown) {
 }
 
 const codeSpans = (text) => [...text.matchAll(/`([^`\n]+)`/g)].map((m) => m[1]);
-const isPath = (span) => /^[\w.\-/]+$/.test(span) && (span.includes('/') || FILE_EXTENSION.test(span));
+const isPath = (span) =>
+	/^[\w.\-/]+$/.test(span) && (span.includes('/') || FILE_EXTENSION.test(span));
 const toPosix = (p) => p.split(sep).join('/');
 const clean = (p) => toPosix(p).replace(/\/+$/, '');
 const isDir = (p) => existsSync(join(ROOT, p)) && statSync(join(ROOT, p)).isDirectory();
@@ -59,16 +60,25 @@ function resolveSpan(span, bases) {
 function readSection(section) {
 	const named = new Set();
 	const missing = [];
-	const rows = section.split('\n').filter((line) => line.startsWith('| ') && !line.startsWith('| Path'));
+	const rows = section
+		.split('\n')
+		.filter((line) => line.startsWith('| ') && !line.startsWith('| Path'));
 	const units = [
-		{ text: section.split('\n').filter((line) => !line.startsWith('|')).join('\n'), places: [] },
+		{
+			text: section
+				.split('\n')
+				.filter((line) => !line.startsWith('|'))
+				.join('\n'),
+			places: [],
+		},
 		...rows.map((row) => ({ text: row, places: codeSpans(row.split(' | ')[0]) })),
 	];
 	for (const { text, places } of units) {
 		const bases = places.map((place) => (isDir(place) ? clean(place) : clean(dirname(place))));
 		for (const span of codeSpans(text).filter(isPath)) {
 			const path = resolveSpan(span, bases);
-			if (path === undefined) missing.push(places.length ? `${span} (row of ${places.join(', ')})` : span);
+			if (path === undefined)
+				missing.push(places.length ? `${span} (row of ${places.join(', ')})` : span);
 			else named.add(path);
 		}
 	}
@@ -77,8 +87,15 @@ function readSection(section) {
 
 /** What must be named: every folder of the production and test trees, docs/ and examples/, every script. */
 function mustBeNamed() {
-	const folders = ['nodes', 'credentials', 'test', 'bench'].flatMap((top) => [top, ...filesBelow(top)].filter(isDir));
-	return [...folders.filter((f) => !['nodes', 'test'].includes(f)), 'docs', 'examples', ...filesBelow('scripts')];
+	const folders = ['nodes', 'credentials', 'test', 'bench'].flatMap((top) =>
+		[top, ...filesBelow(top)].filter(isDir),
+	);
+	return [
+		...folders.filter((f) => !['nodes', 'test'].includes(f)),
+		'docs',
+		'examples',
+		...filesBelow('scripts'),
+	];
 }
 
 const unnamed = (named) => mustBeNamed().filter((path) => !named.has(path));
@@ -97,7 +114,14 @@ describe('CONTRIBUTING.md "Where things live" matches the tree', () => {
 	});
 
 	it('names every folder of nodes/, credentials/, test/ and bench/, docs/, examples/ and every file of scripts/', () => {
-		expect(mustBeNamed()).toEqual(expect.arrayContaining(['nodes/shared/recordings', 'nodes/TelesignVoice/methods', 'scripts/test.js', 'test/queue/harness']));
+		expect(mustBeNamed()).toEqual(
+			expect.arrayContaining([
+				'nodes/shared/recordings',
+				'nodes/TelesignVoice/methods',
+				'scripts/test.js',
+				'test/queue/harness',
+			]),
+		);
 		expect(unnamed(named)).toEqual([]);
 	});
 
@@ -115,17 +139,24 @@ describe('CONTRIBUTING.md "Where things live" matches the tree', () => {
 			]);
 		});
 
-		it('resolves a path from the row\'s place and a file name below it', () => {
-			const fake = '| `nodes/TelesignVoice/` | `actions/router.ts`, `listSearch.ts` |\n| `test/unit/` | `triggerHarness.ts` |';
+		it("resolves a path from the row's place and a file name below it", () => {
+			const fake =
+				'| `nodes/TelesignVoice/` | `actions/router.ts`, `listSearch.ts` |\n| `test/unit/` | `triggerHarness.ts` |';
 			const { named, missing } = readSection(fake);
 			expect(missing).toEqual([]);
 			expect([...named]).toEqual(
-				expect.arrayContaining(['nodes/TelesignVoice/actions/router.ts', 'nodes/TelesignVoice/methods/listSearch.ts', 'test/unit/trigger/triggerHarness.ts']),
+				expect.arrayContaining([
+					'nodes/TelesignVoice/actions/router.ts',
+					'nodes/TelesignVoice/methods/listSearch.ts',
+					'test/unit/trigger/triggerHarness.ts',
+				]),
 			);
 		});
 
 		it('finds a folder or script the section leaves out', () => {
-			const withoutMethods = new Set([...named].filter((p) => p !== 'nodes/TelesignVoice/methods' && p !== 'scripts/test.js'));
+			const withoutMethods = new Set(
+				[...named].filter((p) => p !== 'nodes/TelesignVoice/methods' && p !== 'scripts/test.js'),
+			);
 			expect(unnamed(withoutMethods)).toEqual(['nodes/TelesignVoice/methods', 'scripts/test.js']);
 		});
 	});

@@ -6,7 +6,10 @@
 import type { IDataObject, INode } from 'n8n-workflow';
 
 import { computeCallbackSignature } from '../../nodes/shared/telesign/signing';
-import { createDigestNonce, deriveDigestNonceSecret } from '../../nodes/shared/telesign/digestNonce';
+import {
+	createDigestNonce,
+	deriveDigestNonceSecret,
+} from '../../nodes/shared/telesign/digestNonce';
 import { computeDigestResponse } from '../../nodes/shared/telesign/webhookAuth';
 import {
 	CREDENTIAL_CACHE_TTL_MS,
@@ -18,7 +21,11 @@ import { call, CUSTOMER, URL_PATH, WEBHOOK_ID } from './trigger/triggerHarness';
 
 const KEY_OLD = Buffer.from('old-key-0123456789abcdef0123456789abcdef').toString('base64');
 const KEY_NEW = Buffer.from('new-key-0123456789abcdef0123456789abcdef').toString('base64');
-const BODY = JSON.stringify({ event: 'dial_completed', reference_id: 'AB12', data: { status: 'answered' } });
+const BODY = JSON.stringify({
+	event: 'dial_completed',
+	reference_id: 'AB12',
+	data: { status: 'answered' },
+});
 const T0 = 1_800_000_000_000;
 
 /** What n8n has stored right now; tests change it to simulate a user saving a new key or password. */
@@ -38,7 +45,11 @@ beforeEach(() => {
 afterEach(() => jest.restoreAllMocks());
 
 /** One event through the trigger's webhook, with the credentials `stored` holds now (read through a jest.fn). */
-async function post(authentication: string, headers: Record<string, string>, credentialId = 'cred-1') {
+async function post(
+	authentication: string,
+	headers: Record<string, string>,
+	credentialId = 'cred-1',
+) {
 	const getCredentials = jest.fn(async (type: string) => ({ ...stored[type] }));
 	const node = {
 		typeVersion: 1.1,
@@ -47,12 +58,20 @@ async function post(authentication: string, headers: Record<string, string>, cre
 			telesignVoiceWebhookAuthApi: { id: `${credentialId}-hook`, name: 'Webhook' },
 		},
 	};
-	const c = await call({ params: { authentication }, headers, rawBody: BODY, getCredentials, node });
+	const c = await call({
+		params: { authentication },
+		headers,
+		rawBody: BODY,
+		getCredentials,
+		node,
+	});
 	const sent = { status: c.res.statusCode, body: c.res.body, headers: c.res.headers };
 	return { ...c, sent, getCredentials, accepted: c.result.workflowData !== undefined };
 }
 
-const signedWith = (apiKey: string) => ({ authorization: `TSA ${CUSTOMER}:${computeCallbackSignature(apiKey, BODY)}` });
+const signedWith = (apiKey: string) => ({
+	authorization: `TSA ${CUSTOMER}:${computeCallbackSignature(apiKey, BODY)}`,
+});
 
 describe('credential cache: Telesign signature', () => {
 	it('a hit reads nothing: the second event in the same process verifies with the cached key', async () => {
@@ -73,7 +92,9 @@ describe('credential cache: Telesign signature', () => {
 		expect(later.getCredentials).toHaveBeenCalledTimes(1);
 		// …and the read restarts the time limit.
 		now += 1000;
-		expect((await post('telesignSignature', signedWith(KEY_OLD))).getCredentials).not.toHaveBeenCalled();
+		expect(
+			(await post('telesignSignature', signedWith(KEY_OLD))).getCredentials,
+		).not.toHaveBeenCalled();
 	});
 
 	it('rotation: an event signed with a newly saved key is accepted at once (stale cache → one re-read)', async () => {
@@ -83,7 +104,9 @@ describe('credential cache: Telesign signature', () => {
 		expect(rotated.accepted).toBe(true);
 		expect(rotated.getCredentials).toHaveBeenCalledTimes(1);
 		// The new key is now the cached one; the old key is refused after one read.
-		expect((await post('telesignSignature', signedWith(KEY_NEW))).getCredentials).not.toHaveBeenCalled();
+		expect(
+			(await post('telesignSignature', signedWith(KEY_NEW))).getCredentials,
+		).not.toHaveBeenCalled();
 		const old = await post('telesignSignature', signedWith(KEY_OLD));
 		expect(old.accepted).toBe(false);
 		expect(old.sent.status).toBe(401);
@@ -125,7 +148,9 @@ describe('credential cache: Telesign signature', () => {
 });
 
 describe('credential cache: Basic auth', () => {
-	const basic = (password: string) => ({ authorization: `Basic ${Buffer.from(`telesign:${password}`).toString('base64')}` });
+	const basic = (password: string) => ({
+		authorization: `Basic ${Buffer.from(`telesign:${password}`).toString('base64')}`,
+	});
 
 	it('hit, then a rotated password accepted after one re-read, then a forged one rejected after one read', async () => {
 		expect((await post('basicAuth', basic('correct horse battery'))).accepted).toBe(true);
@@ -145,8 +170,16 @@ describe('credential cache: Digest challenge flow', () => {
 	function answer(challenge: unknown, password: string) {
 		const nonce = /nonce="([^"]+)"/.exec(String((challenge as string[])[0]))?.[1] ?? '';
 		const response = computeDigestResponse({
-			algorithm: 'SHA-256', username: 'telesign', realm: 'Telesign Voice', password, method: 'POST',
-			uri: URL_PATH, nonce, nc: '00000001', cnonce: '0a4f113b', qop: 'auth',
+			algorithm: 'SHA-256',
+			username: 'telesign',
+			realm: 'Telesign Voice',
+			password,
+			method: 'POST',
+			uri: URL_PATH,
+			nonce,
+			nc: '00000001',
+			cnonce: '0a4f113b',
+			qop: 'auth',
 		});
 		return {
 			authorization:
@@ -159,7 +192,10 @@ describe('credential cache: Digest challenge flow', () => {
 		const challenge = await post('digestAuth', {});
 		expect(challenge.sent.status).toBe(401);
 		expect(challenge.getCredentials).toHaveBeenCalledTimes(1);
-		const answered = await post('digestAuth', answer(challenge.sent.headers['www-authenticate'], 'correct horse battery'));
+		const answered = await post(
+			'digestAuth',
+			answer(challenge.sent.headers['www-authenticate'], 'correct horse battery'),
+		);
 		expect(answered.accepted).toBe(true);
 		expect(answered.getCredentials).not.toHaveBeenCalled();
 	});
@@ -167,33 +203,52 @@ describe('credential cache: Digest challenge flow', () => {
 	it('a challenge issued by another process (empty cache here) is accepted: the nonce secret is the same', async () => {
 		const challenge = await post('digestAuth', {});
 		clearCredentialCache();
-		const answered = await post('digestAuth', answer(challenge.sent.headers['www-authenticate'], 'correct horse battery'));
+		const answered = await post(
+			'digestAuth',
+			answer(challenge.sent.headers['www-authenticate'], 'correct horse battery'),
+		);
 		expect(answered.accepted).toBe(true);
 	});
 
 	it('after a password change, a nonce another process issued from the new password is accepted here (one re-read)', async () => {
 		await post('digestAuth', {}); // this process caches the old password
 		stored.telesignVoiceWebhookAuthApi = { user: 'telesign', password: 'a brand new password' };
-		const secret = deriveDigestNonceSecret({ user: 'telesign', password: 'a brand new password', scope: `${WEBHOOK_ID}/telesign-voice` });
-		const otherProcessChallenge = [`Digest realm="Telesign Voice", qop="auth", algorithm=SHA-256, nonce="${createDigestNonce(secret, now)}"`];
-		const answered = await post('digestAuth', answer(otherProcessChallenge, 'a brand new password'));
+		const secret = deriveDigestNonceSecret({
+			user: 'telesign',
+			password: 'a brand new password',
+			scope: `${WEBHOOK_ID}/telesign-voice`,
+		});
+		const otherProcessChallenge = [
+			`Digest realm="Telesign Voice", qop="auth", algorithm=SHA-256, nonce="${createDigestNonce(secret, now)}"`,
+		];
+		const answered = await post(
+			'digestAuth',
+			answer(otherProcessChallenge, 'a brand new password'),
+		);
 		expect(answered.accepted).toBe(true);
 		expect(answered.getCredentials).toHaveBeenCalledTimes(1);
 	});
 
 	it('a wrong password answering a real challenge is rejected with a fresh challenge after one read', async () => {
 		const challenge = await post('digestAuth', {});
-		const forged = await post('digestAuth', answer(challenge.sent.headers['www-authenticate'], 'not the password!!'));
+		const forged = await post(
+			'digestAuth',
+			answer(challenge.sent.headers['www-authenticate'], 'not the password!!'),
+		);
 		expect(forged.sent.status).toBe(401);
 		expect(forged.getCredentials).toHaveBeenCalledTimes(1);
-		expect(String((forged.sent.headers['www-authenticate'] as string[])[0])).toMatch(/^Digest realm="Telesign Voice"/);
+		expect(String((forged.sent.headers['www-authenticate'] as string[])[0])).toMatch(
+			/^Digest realm="Telesign Voice"/,
+		);
 	});
 });
 
 describe('verifyWithCredential', () => {
 	const source = (id: string | undefined) => {
 		const getCredentials = jest.fn(async () => ({ secret: 'v2' }));
-		const node = { credentials: id === undefined ? {} : { t: { id, name: 'n' } } } as unknown as INode;
+		const node = {
+			credentials: id === undefined ? {} : { t: { id, name: 'n' } },
+		} as unknown as INode;
 		return { getNode: () => node, getCredentials: getCredentials as never, calls: getCredentials };
 	};
 
@@ -207,7 +262,13 @@ describe('verifyWithCredential', () => {
 	it('re-reads only for reasons a different stored value could change', async () => {
 		const s = source('x');
 		await verifyWithCredential(s, 't', () => ({ valid: true }), T0);
-		for (const reason of ['missing', 'missing_signature', 'malformed', 'wrong_uri', 'stale_nonce']) {
+		for (const reason of [
+			'missing',
+			'missing_signature',
+			'malformed',
+			'wrong_uri',
+			'stale_nonce',
+		]) {
 			await verifyWithCredential(s, 't', () => ({ valid: false, reason }), T0);
 		}
 		expect(s.calls).toHaveBeenCalledTimes(1);
@@ -224,7 +285,12 @@ describe('verifyWithCredential', () => {
 		const result = await verifyWithCredential(
 			s,
 			't',
-			(data) => (seen.push(data.secret), data.secret === 'v2' && seen.length === 2 ? { valid: true } : { valid: false, reason: 'bad_signature' }),
+			(data) => (
+				seen.push(data.secret),
+				data.secret === 'v2' && seen.length === 2
+					? { valid: true }
+					: { valid: false, reason: 'bad_signature' }
+			),
 			T0,
 		);
 		expect(result.valid).toBe(true);

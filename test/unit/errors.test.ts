@@ -1,4 +1,8 @@
-import { interpretResponse, interpretVoiceResponse, parseRetryAfter } from '../../nodes/shared/telesign/errors';
+import {
+	interpretResponse,
+	interpretVoiceResponse,
+	parseRetryAfter,
+} from '../../nodes/shared/telesign/errors';
 
 describe('interpretVoiceResponse maps every documented answer', () => {
 	it('202 dial_accepted is success', () => {
@@ -33,7 +37,10 @@ describe('interpretVoiceResponse maps every documented answer', () => {
 		[401, 'not_authorized', 'auth', /Customer ID, the API Key and the Authentication Method/],
 		[429, 'rate_limit_exceeded', 'rate_limited', /Concurrency/],
 	])('%i %s → %s with advice', (httpCode, status, kind, advice) => {
-		const outcome = interpretVoiceResponse(httpCode, JSON.stringify({ reference_id: 'R2', status }));
+		const outcome = interpretVoiceResponse(
+			httpCode,
+			JSON.stringify({ reference_id: 'R2', status }),
+		);
 		expect(outcome.ok).toBe(false);
 		if (outcome.ok) return;
 		expect(outcome.kind).toBe(kind);
@@ -51,7 +58,9 @@ describe('interpretVoiceResponse maps every documented answer', () => {
 	});
 
 	it('reads v1-style status objects', () => {
-		const outcome = interpretVoiceResponse(401, { status: { code: 10008, description: 'Invalid Signature.' } });
+		const outcome = interpretVoiceResponse(401, {
+			status: { code: 10008, description: 'Invalid Signature.' },
+		});
 		expect(outcome).toMatchObject({ ok: false, kind: 'auth', status: '10008 Invalid Signature.' });
 	});
 });

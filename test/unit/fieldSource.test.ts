@@ -8,7 +8,9 @@ import { expressionSourceOf, parameterNameOf } from '../../nodes/TelesignVoice/a
 function allProperties(properties: INodeProperties[]): INodeProperties[] {
 	return properties.flatMap((property) => [
 		property,
-		...allProperties(((property.options ?? []) as INodeProperties[]).filter((option) => 'type' in option)),
+		...allProperties(
+			((property.options ?? []) as INodeProperties[]).filter((option) => 'type' in option),
+		),
 	]);
 }
 
@@ -27,24 +29,40 @@ describe('errors say which expression set the field', () => {
 		const fields = allProperties(new TelesignVoice().description.properties).filter(
 			(property) => property.type !== 'notice' && property.name !== 'binaryPropertyName',
 		);
-		expect(fields.filter((property) => parameterNameOf(property.displayName) !== property.name).map((property) => property.displayName)).toEqual([]);
+		expect(
+			fields
+				.filter((property) => parameterNameOf(property.displayName) !== property.name)
+				.map((property) => property.displayName),
+		).toEqual([]);
 	});
 
 	it('Recipients (Call and Wait) keeps the parameter name "to": its errors name the expression too', () => {
 		expect(parameterNameOf('Recipients')).toBe('to');
-		expect(expressionSourceOf({ to: '={{ $json.oncall }}' }, 'Recipients')).toBe('Recipients is set by the expression {{ $json.oncall }}: fix the value there, or the data it reads.');
+		expect(expressionSourceOf({ to: '={{ $json.oncall }}' }, 'Recipients')).toBe(
+			'Recipients is set by the expression {{ $json.oncall }}: fix the value there, or the data it reads.',
+		);
 	});
 
 	it('the outbound alert: a Message mapped to External ID names the expression the user wrote', () => {
-		const parameters = { to: '={{ $json.numbers }}', callerIdNumber: '15550000001', options: { externalId: '={{ $json.message }}' } };
+		const parameters = {
+			to: '={{ $json.numbers }}',
+			callerIdNumber: '15550000001',
+			options: { externalId: '={{ $json.message }}' },
+		};
 		let thrown: unknown;
 		try {
-			buildDialAction({ to: '15551230001', callerIdNumber: '15550000001', externalId: 'x'.repeat(194) });
+			buildDialAction({
+				to: '15551230001',
+				callerIdNumber: '15550000001',
+				externalId: 'x'.repeat(194),
+			});
 		} catch (error) {
 			thrown = error;
 		}
 		const error = toNodeError(node(parameters), thrown, 3);
-		expect(error.message).toBe('External ID is 194 characters long: keep it to 128 characters or fewer');
+		expect(error.message).toBe(
+			'External ID is 194 characters long: keep it to 128 characters or fewer',
+		);
 		expect(error.description).toBe(
 			'Options → External ID is set by the expression {{ $json.message }}: fix the value there, or the data it reads.',
 		);
@@ -52,8 +70,18 @@ describe('errors say which expression set the field', () => {
 	});
 
 	it.each([
-		['a top-level field', { to: '={{ $json.phone }}' }, 'To', 'To is set by the expression {{ $json.phone }}: fix the value there, or the data it reads.'],
-		['a resource locator', { language: { __rl: true, mode: 'code', value: '={{ $json.lang }}' } }, 'Language', 'Language is set by the expression {{ $json.lang }}: fix the value there, or the data it reads.'],
+		[
+			'a top-level field',
+			{ to: '={{ $json.phone }}' },
+			'To',
+			'To is set by the expression {{ $json.phone }}: fix the value there, or the data it reads.',
+		],
+		[
+			'a resource locator',
+			{ language: { __rl: true, mode: 'code', value: '={{ $json.lang }}' } },
+			'Language',
+			'Language is set by the expression {{ $json.lang }}: fix the value there, or the data it reads.',
+		],
 		['a fixed value', { to: '0555 1234' }, 'To', undefined],
 		['a field not in the parameters', { to: '={{ $json.phone }}' }, 'Caller ID Number', undefined],
 		['a fixed value in Options', { options: { externalId: 'INC-1' } }, 'External ID', undefined],

@@ -22,7 +22,9 @@ function areaOf(path) {
 	const parts = path.split('/');
 	if (parts[0] === 'credentials') return { kind: 'credentials', name: 'credentials' };
 	if (parts[0] !== 'nodes' || parts.length < 3) return undefined;
-	return parts[1] === 'shared' ? { kind: 'shared', name: 'shared' } : { kind: 'node', name: parts[1] };
+	return parts[1] === 'shared'
+		? { kind: 'shared', name: 'shared' }
+		: { kind: 'node', name: parts[1] };
 }
 
 /** The imports of the given files ({path from the package root with `/`, text}) that break the folder rule. */
@@ -37,9 +39,12 @@ function importViolations(files) {
 			const to = areaOf(target);
 			let rule;
 			if (to === undefined) rule = 'imports from outside nodes/ and credentials/';
-			else if (from.kind === 'shared' && to.kind !== 'shared') rule = `nodes/shared imports from ${to.kind === 'node' ? `the node folder nodes/${to.name}` : to.name}`;
-			else if (from.kind === 'node' && to.kind === 'node' && to.name !== from.name) rule = `nodes/${from.name} imports from the node folder nodes/${to.name}`;
-			else if (from.kind === 'credentials' && to.kind === 'node') rule = `credentials imports from the node folder nodes/${to.name}`;
+			else if (from.kind === 'shared' && to.kind !== 'shared')
+				rule = `nodes/shared imports from ${to.kind === 'node' ? `the node folder nodes/${to.name}` : to.name}`;
+			else if (from.kind === 'node' && to.kind === 'node' && to.name !== from.name)
+				rule = `nodes/${from.name} imports from the node folder nodes/${to.name}`;
+			else if (from.kind === 'credentials' && to.kind === 'node')
+				rule = `credentials imports from the node folder nodes/${to.name}`;
 			if (rule !== undefined) violations.push({ file: file.path, specifier, target, rule });
 		}
 	}
@@ -52,7 +57,11 @@ function tsFilesUnder(folder) {
 		for (const name of readdirSync(dir)) {
 			const full = join(dir, name);
 			if (statSync(full).isDirectory()) walk(full);
-			else if (name.endsWith('.ts')) out.push({ path: relative(ROOT, full).split(sep).join('/'), text: readFileSync(full, 'utf8') });
+			else if (name.endsWith('.ts'))
+				out.push({
+					path: relative(ROOT, full).split(sep).join('/'),
+					text: readFileSync(full, 'utf8'),
+				});
 		}
 	};
 	walk(join(ROOT, folder));
@@ -63,10 +72,22 @@ describe('no node folder imports another', () => {
 	const files = [...tsFilesUnder('nodes'), ...tsFilesUnder('credentials')];
 
 	it('reads the whole tree: every node folder, nodes/shared and credentials, and their relative imports', () => {
-		const nodeFolders = readdirSync(join(ROOT, 'nodes')).filter((name) => statSync(join(ROOT, 'nodes', name)).isDirectory());
-		for (const folder of nodeFolders) expect(files.some((file) => file.path.startsWith(`nodes/${folder}/`))).toBe(true);
-		expect(nodeFolders).toEqual(expect.arrayContaining(['shared', 'TelesignVoice', 'TelesignVoiceTrigger', 'TelesignVoiceRecordingTrigger']));
-		const relativeImports = files.flatMap((file) => specifiersOf(file.text).filter((s) => s.startsWith('.')));
+		const nodeFolders = readdirSync(join(ROOT, 'nodes')).filter((name) =>
+			statSync(join(ROOT, 'nodes', name)).isDirectory(),
+		);
+		for (const folder of nodeFolders)
+			expect(files.some((file) => file.path.startsWith(`nodes/${folder}/`))).toBe(true);
+		expect(nodeFolders).toEqual(
+			expect.arrayContaining([
+				'shared',
+				'TelesignVoice',
+				'TelesignVoiceTrigger',
+				'TelesignVoiceRecordingTrigger',
+			]),
+		);
+		const relativeImports = files.flatMap((file) =>
+			specifiersOf(file.text).filter((s) => s.startsWith('.')),
+		);
 		expect(relativeImports.length).toBeGreaterThan(100);
 	});
 
@@ -91,21 +112,33 @@ describe('no node folder imports another', () => {
 					'nodes/TelesignVoiceRecordingTrigger imports from the node folder nodes/TelesignVoice',
 				]);
 			}
-			expect(check('nodes/TelesignVoice/actions/call/x.ts', "import { a } from '../../../TelesignVoiceTrigger/relay';")).toEqual([
-				'nodes/TelesignVoice imports from the node folder nodes/TelesignVoiceTrigger',
-			]);
+			expect(
+				check(
+					'nodes/TelesignVoice/actions/call/x.ts',
+					"import { a } from '../../../TelesignVoiceTrigger/relay';",
+				),
+			).toEqual(['nodes/TelesignVoice imports from the node folder nodes/TelesignVoiceTrigger']);
 		});
 
 		it('refuses nodes/shared importing a node folder, and credentials importing one', () => {
-			expect(check('nodes/shared/recordings/files.ts', "import { runItems } from '../../TelesignVoice/actions/runItems';")).toEqual([
-				'nodes/shared imports from the node folder nodes/TelesignVoice',
-			]);
-			expect(check('nodes/shared/apiError.ts', "import { X } from '../../credentials/TelesignVoiceApi.credentials';")).toEqual([
-				'nodes/shared imports from credentials',
-			]);
-			expect(check('credentials/A.credentials.ts', "import { x } from '../nodes/TelesignVoice/actions/runItems';")).toEqual([
-				'credentials imports from the node folder nodes/TelesignVoice',
-			]);
+			expect(
+				check(
+					'nodes/shared/recordings/files.ts',
+					"import { runItems } from '../../TelesignVoice/actions/runItems';",
+				),
+			).toEqual(['nodes/shared imports from the node folder nodes/TelesignVoice']);
+			expect(
+				check(
+					'nodes/shared/apiError.ts',
+					"import { X } from '../../credentials/TelesignVoiceApi.credentials';",
+				),
+			).toEqual(['nodes/shared imports from credentials']);
+			expect(
+				check(
+					'credentials/A.credentials.ts',
+					"import { x } from '../nodes/TelesignVoice/actions/runItems';",
+				),
+			).toEqual(['credentials imports from the node folder nodes/TelesignVoice']);
 		});
 
 		it('allows a node folder its own files, nodes/shared, credentials/ and packages', () => {
@@ -117,7 +150,12 @@ describe('no node folder imports another', () => {
 				"import { e } from 'node:crypto';",
 			].join('\n');
 			expect(check('nodes/TelesignVoiceRecordingTrigger/poll.ts', text)).toEqual([]);
-			expect(check('nodes/TelesignVoice/actions/call/callAndWait/x.ts', "import { f } from '../../../../shared/relay';")).toEqual([]);
+			expect(
+				check(
+					'nodes/TelesignVoice/actions/call/callAndWait/x.ts',
+					"import { f } from '../../../../shared/relay';",
+				),
+			).toEqual([]);
 		});
 	});
 });

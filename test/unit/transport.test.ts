@@ -16,26 +16,33 @@ function fakeContext(replies: Reply[]) {
 	const calls: Array<{ type: string; options: Record<string, unknown> }> = [];
 	const context = {
 		helpers: {
-			httpRequestWithAuthentication: jest.fn(async (type: string, options: Record<string, unknown>) => {
-				calls.push({ type, options });
-				const reply = replies.shift();
-				if (!reply) throw new Error('no more replies');
-				if (reply instanceof Error) throw reply;
-				return reply;
-			}),
+			httpRequestWithAuthentication: jest.fn(
+				async (type: string, options: Record<string, unknown>) => {
+					calls.push({ type, options });
+					const reply = replies.shift();
+					if (!reply) throw new Error('no more replies');
+					if (reply instanceof Error) throw reply;
+					return reply;
+				},
+			),
 		},
 	};
 	return { context: context as unknown as IExecuteFunctions, calls };
 }
 
 function networkError(code: string) {
-	const cause = Object.assign(new Error(code), { code, config: { headers: { Authorization: 'Basic c2VjcmV0' } } });
+	const cause = Object.assign(new Error(code), {
+		code,
+		config: { headers: { Authorization: 'Basic c2VjcmV0' } },
+	});
 	return Object.assign(new Error('wrapped'), { cause });
 }
 
 describe('transport', () => {
 	it('sends the body serialised once with its content type, through the credential', async () => {
-		const { context, calls } = fakeContext([{ statusCode: 202, headers: {}, body: { status: 'dial_accepted' } }]);
+		const { context, calls } = fakeContext([
+			{ statusCode: 202, headers: {}, body: { status: 'dial_accepted' } },
+		]);
 		const response = await sendTelesignRequestOnce.call(context, {
 			method: 'POST',
 			path: '/v2/voice',
@@ -55,7 +62,11 @@ describe('transport', () => {
 
 	it('GET sends no body and no content type', async () => {
 		const { context, calls } = fakeContext([{ statusCode: 200, body: {} }]);
-		await sendTelesignRequestOnce.call(context, { method: 'GET', path: '/v2/call_recording', qs: { token: 't' } });
+		await sendTelesignRequestOnce.call(context, {
+			method: 'GET',
+			path: '/v2/call_recording',
+			qs: { token: 't' },
+		});
 		expect(calls[0].options.body).toBeUndefined();
 		expect(calls[0].options.headers).toEqual({ Accept: 'application/json' });
 		expect(calls[0].options.qs).toEqual({ token: 't' });
@@ -85,7 +96,11 @@ describe('transport', () => {
 			{ statusCode: 429, headers: { 'Retry-After': '0' }, body: { status: 'rate_limit_exceeded' } },
 			{ statusCode: 202, body: { status: 'dial_accepted' } },
 		]);
-		const response = await sendTelesignRequest.call(context, { method: 'POST', path: '/v2/voice', body: {} }, { maxRetries: 3 });
+		const response = await sendTelesignRequest.call(
+			context,
+			{ method: 'POST', path: '/v2/voice', body: {} },
+			{ maxRetries: 3 },
+		);
 		expect(response).toMatchObject({ statusCode: 202, attempts: 3 });
 		expect(calls).toHaveLength(3);
 	});
@@ -95,11 +110,22 @@ describe('transport', () => {
 			{ statusCode: 429, headers: { 'retry-after': '0' }, body: {} },
 			{ statusCode: 429, headers: { 'retry-after': '0' }, body: {} },
 		]);
-		const last = await sendTelesignRequest.call(limited.context, { method: 'POST', path: '/v2/voice' }, { maxRetries: 1 });
+		const last = await sendTelesignRequest.call(
+			limited.context,
+			{ method: 'POST', path: '/v2/voice' },
+			{ maxRetries: 1 },
+		);
 		expect(last).toMatchObject({ statusCode: 429, attempts: 2 });
 
-		const failing = fakeContext([{ statusCode: 503, body: {} }, { statusCode: 202, body: {} }]);
-		const response = await sendTelesignRequest.call(failing.context, { method: 'POST', path: '/v2/voice' }, { maxRetries: 5 });
+		const failing = fakeContext([
+			{ statusCode: 503, body: {} },
+			{ statusCode: 202, body: {} },
+		]);
+		const response = await sendTelesignRequest.call(
+			failing.context,
+			{ method: 'POST', path: '/v2/voice' },
+			{ maxRetries: 5 },
+		);
 		expect(response).toMatchObject({ statusCode: 503, attempts: 1 });
 		expect(failing.calls).toHaveLength(1);
 	});
@@ -119,18 +145,35 @@ describe('transport from a waiting webhook (the next call of an on-call list)', 
 	beforeEach(() => clearCredentialCache());
 
 	it('signs with the cached credential values, as the credential would, without asking n8n for them per dial', async () => {
-		const credentials = { authMethod: 'basic', customerId: 'CUST-1', apiKey: 'a2V5', baseUrl: 'https://rest-api.telesign.com' };
+		const credentials = {
+			authMethod: 'basic',
+			customerId: 'CUST-1',
+			apiKey: 'a2V5',
+			baseUrl: 'https://rest-api.telesign.com',
+		};
 		const getCredentials = jest.fn(async () => credentials);
-		const httpRequest = jest.fn<Promise<unknown>, [Record<string, unknown>]>(async () => ({ statusCode: 200, headers: {}, body: { status: 'dial_accepted' } }));
+		const httpRequest = jest.fn<Promise<unknown>, [Record<string, unknown>]>(async () => ({
+			statusCode: 200,
+			headers: {},
+			body: { status: 'dial_accepted' },
+		}));
 		const httpRequestWithAuthentication = jest.fn();
 		const context = {
 			getRequestObject: () => ({}),
-			getNode: () => ({ id: 'node-1', name: 'Telesign Voice', credentials: { telesignVoiceApi: { id: 'cred-1', name: 'Telesign' } } }),
+			getNode: () => ({
+				id: 'node-1',
+				name: 'Telesign Voice',
+				credentials: { telesignVoiceApi: { id: 'cred-1', name: 'Telesign' } },
+			}),
 			getCredentials,
 			helpers: { httpRequest, httpRequestWithAuthentication },
 		} as unknown as IWebhookFunctions;
 		for (let i = 0; i < 2; i++) {
-			await sendTelesignRequestOnce.call(context, { method: 'POST', path: '/v2/voice', body: { method: 'dial', params: { to: '1' } } });
+			await sendTelesignRequestOnce.call(context, {
+				method: 'POST',
+				path: '/v2/voice',
+				body: { method: 'dial', params: { to: '1' } },
+			});
 		}
 		expect(httpRequestWithAuthentication).not.toHaveBeenCalled();
 		expect(getCredentials).toHaveBeenCalledTimes(1);
@@ -138,7 +181,9 @@ describe('transport from a waiting webhook (the next call of an on-call list)', 
 			baseURL: 'https://rest-api.telesign.com',
 			url: '/v2/voice',
 			body: '{"method":"dial","params":{"to":"1"}}',
-			headers: { Authorization: applyTelesignAuth(credentials, { url: '/v2/voice' }).headers?.Authorization },
+			headers: {
+				Authorization: applyTelesignAuth(credentials, { url: '/v2/voice' }).headers?.Authorization,
+			},
 		});
 	});
 });

@@ -62,7 +62,9 @@ describe('normalizePhoneNumber', () => {
 	});
 
 	it('names the field it was given', () => {
-		expect(errorOf(() => normalizePhoneNumber('abc', 'Caller ID Number')).message).toMatch(/^Caller ID Number "abc"/);
+		expect(errorOf(() => normalizePhoneNumber('abc', 'Caller ID Number')).message).toMatch(
+			/^Caller ID Number "abc"/,
+		);
 	});
 
 	it('shortens a huge value in the message', () => {
@@ -104,16 +106,24 @@ describe('validateInteger', () => {
 		expect(validateInteger('14400', 'Max Call Duration', 1, 14400)).toBe(14400);
 	});
 	it.each([0, 14401, 'abc', 1.5, '', null])('rejects %j', (value) => {
-		expect(errorOf(() => validateInteger(value, 'Max Call Duration', 1, 14400)).message).toMatch(/^Max Call Duration .*(1 to 14400)/);
+		expect(errorOf(() => validateInteger(value, 'Max Call Duration', 1, 14400)).message).toMatch(
+			/^Max Call Duration .*(1 to 14400)/,
+		);
 	});
 });
 
 describe('validateHttpUrl / parseJsonObject / toTelesignUtc', () => {
 	it('accepts http(s) URLs only', () => {
-		expect(validateHttpUrl(' https://example.com/a.wav ', 'Audio URL')).toBe('https://example.com/a.wav');
-		expect(errorOf(() => validateHttpUrl('ftp://x/a.wav', 'Audio URL')).message).toMatch(/must start with https:\/\//);
+		expect(validateHttpUrl(' https://example.com/a.wav ', 'Audio URL')).toBe(
+			'https://example.com/a.wav',
+		);
+		expect(errorOf(() => validateHttpUrl('ftp://x/a.wav', 'Audio URL')).message).toMatch(
+			/must start with https:\/\//,
+		);
 		expect(errorOf(() => validateHttpUrl('menu.wav', 'Audio URL')).message).toMatch(/is not a URL/);
-		expect(errorOf(() => validateHttpUrl('', 'Audio URL')).message).toMatch(/Audio URL is required/);
+		expect(errorOf(() => validateHttpUrl('', 'Audio URL')).message).toMatch(
+			/Audio URL is required/,
+		);
 	});
 	it('parses JSON objects and refuses other JSON', () => {
 		expect(parseJsonObject('{"a":1}', 'Params')).toEqual({ a: 1 });
@@ -126,22 +136,40 @@ describe('validateHttpUrl / parseJsonObject / toTelesignUtc', () => {
 		expect(toTelesignUtc('2026-11-01T10:00:00', 'Start')).toBe('2026-11-01T10:00:00');
 		expect(toTelesignUtc('2026-11-01T10:00:00+02:00', 'Start')).toBe('2026-11-01T08:00:00');
 		expect(toTelesignUtc('2026-11-01 10:00:00', 'Start')).toBe('2026-11-01T10:00:00');
-		expect(errorOf(() => toTelesignUtc('yesterday', 'Start')).message).toMatch(/^Start "yesterday" is not a date/);
+		expect(errorOf(() => toTelesignUtc('yesterday', 'Start')).message).toMatch(
+			/^Start "yesterday" is not a date/,
+		);
 	});
 	it('takes Dates and Luxon DateTimes (what {{ $now }} gives), refuses numbers and objects by name', () => {
 		expect(toTelesignUtc(new Date('2026-11-01T10:00:00Z'), 'Start')).toBe('2026-11-01T10:00:00');
-		const luxonLike = { isLuxonDateTime: true, isValid: true, toISO: () => '2026-11-01T12:00:00.000+02:00' };
+		const luxonLike = {
+			isLuxonDateTime: true,
+			isValid: true,
+			toISO: () => '2026-11-01T12:00:00.000+02:00',
+		};
 		expect(toTelesignUtc(luxonLike, 'End')).toBe('2026-11-01T10:00:00');
 		const invalidLuxon = { isLuxonDateTime: true, isValid: false, toISO: () => null };
-		expect(errorOf(() => toTelesignUtc(invalidLuxon, 'End')).message).toMatch(/^End is an invalid date/);
-		expect(errorOf(() => toTelesignUtc(new Date('nope'), 'Start')).message).toMatch(/^Start is an invalid date/);
-		expect(errorOf(() => toTelesignUtc(1790000000000, 'Start')).message).toMatch(/^Start "1790000000000" is a number, not a date/);
-		expect(errorOf(() => toTelesignUtc({ day: 1 }, 'Start')).message).toMatch(/^Start .* is an object, not a date/);
+		expect(errorOf(() => toTelesignUtc(invalidLuxon, 'End')).message).toMatch(
+			/^End is an invalid date/,
+		);
+		expect(errorOf(() => toTelesignUtc(new Date('nope'), 'Start')).message).toMatch(
+			/^Start is an invalid date/,
+		);
+		expect(errorOf(() => toTelesignUtc(1790000000000, 'Start')).message).toMatch(
+			/^Start "1790000000000" is a number, not a date/,
+		);
+		expect(errorOf(() => toTelesignUtc({ day: 1 }, 'Start')).message).toMatch(
+			/^Start .* is an object, not a date/,
+		);
 		expect(errorOf(() => toTelesignUtc('', 'Start')).message).toMatch(/^Start is required/);
 	});
 	it('requireText takes numbers as text and refuses other non-text values by name', () => {
 		expect(requireText(42, 'Message', 'enter the text')).toBe('42');
-		expect(errorOf(() => requireText(['a'], 'Message', 'enter the text')).message).toMatch(/^Message "\["a"\]" must be text, not an array/);
-		expect(errorOf(() => requireText(null, 'Message', 'enter the text')).message).toMatch(/^Message is required/);
+		expect(errorOf(() => requireText(['a'], 'Message', 'enter the text')).message).toMatch(
+			/^Message "\["a"\]" must be text, not an array/,
+		);
+		expect(errorOf(() => requireText(null, 'Message', 'enter the text')).message).toMatch(
+			/^Message is required/,
+		);
 	});
 });

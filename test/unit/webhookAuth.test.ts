@@ -1,4 +1,9 @@
-import { DIGEST_NONCE_LIFETIME_MS, checkDigestNonce, createDigestNonce, deriveDigestNonceSecret } from '../../nodes/shared/telesign/digestNonce';
+import {
+	DIGEST_NONCE_LIFETIME_MS,
+	checkDigestNonce,
+	createDigestNonce,
+	deriveDigestNonceSecret,
+} from '../../nodes/shared/telesign/digestNonce';
 import {
 	buildBasicChallenge,
 	buildDigestChallenges,
@@ -68,8 +73,14 @@ describe('RFC 7616 §3.9.1 digest vectors', () => {
 	});
 
 	it('handles escapes, commas inside quotes, and rejects broken headers', () => {
-		expect(parseDigestAuthorization('Digest username="a\\"b,c", realm="r"')).toEqual({ username: 'a"b,c', realm: 'r' });
-		expect(parseDigestAuthorization('digest  nc=00000001 ,qop=auth')).toEqual({ nc: '00000001', qop: 'auth' });
+		expect(parseDigestAuthorization('Digest username="a\\"b,c", realm="r"')).toEqual({
+			username: 'a"b,c',
+			realm: 'r',
+		});
+		expect(parseDigestAuthorization('digest  nc=00000001 ,qop=auth')).toEqual({
+			nc: '00000001',
+			qop: 'auth',
+		});
 		expect(parseDigestAuthorization('Digest username="open')).toBeUndefined();
 		expect(parseDigestAuthorization('Digest username="a" junk')).toBeUndefined();
 		expect(parseDigestAuthorization('Digest username="a", username="b"')).toBeUndefined();
@@ -88,14 +99,42 @@ describe('RFC 7616 §3.9.1 digest vectors', () => {
 });
 
 describe('stateless nonces', () => {
-	const secret = deriveDigestNonceSecret({ user: 'telesign', password: 'a long password', scope: 'hook-1/telesign-voice' });
+	const secret = deriveDigestNonceSecret({
+		user: 'telesign',
+		password: 'a long password',
+		scope: 'hook-1/telesign-voice',
+	});
 	const t0 = 1_700_000_000_000;
 
 	it('are the same secret in every process, different per webhook, user and password', () => {
-		expect(deriveDigestNonceSecret({ user: 'telesign', password: 'a long password', scope: 'hook-1/telesign-voice' })).toEqual(secret);
-		expect(deriveDigestNonceSecret({ user: 'telesign', password: 'a long password', scope: 'hook-2/telesign-voice' })).not.toEqual(secret);
-		expect(deriveDigestNonceSecret({ user: 'other', password: 'a long password', scope: 'hook-1/telesign-voice' })).not.toEqual(secret);
-		expect(deriveDigestNonceSecret({ user: 'telesign', password: 'another password', scope: 'hook-1/telesign-voice' })).not.toEqual(secret);
+		expect(
+			deriveDigestNonceSecret({
+				user: 'telesign',
+				password: 'a long password',
+				scope: 'hook-1/telesign-voice',
+			}),
+		).toEqual(secret);
+		expect(
+			deriveDigestNonceSecret({
+				user: 'telesign',
+				password: 'a long password',
+				scope: 'hook-2/telesign-voice',
+			}),
+		).not.toEqual(secret);
+		expect(
+			deriveDigestNonceSecret({
+				user: 'other',
+				password: 'a long password',
+				scope: 'hook-1/telesign-voice',
+			}),
+		).not.toEqual(secret);
+		expect(
+			deriveDigestNonceSecret({
+				user: 'telesign',
+				password: 'another password',
+				scope: 'hook-1/telesign-voice',
+			}),
+		).not.toEqual(secret);
 	});
 
 	it('has the documented shape and is fresh each time', () => {
@@ -114,7 +153,11 @@ describe('stateless nonces', () => {
 		expect(checkDigestNonce(secret, nonce, t0 + DIGEST_NONCE_LIFETIME_MS)).toBe('valid');
 		expect(checkDigestNonce(secret, nonce, t0 + DIGEST_NONCE_LIFETIME_MS + 1)).toBe('stale');
 		expect(checkDigestNonce(secret, nonce, t0 - 60_000)).toBe('invalid'); // issued "in the future"
-		const other = deriveDigestNonceSecret({ user: 'telesign', password: 'a long password', scope: 'hook-2/telesign-voice' });
+		const other = deriveDigestNonceSecret({
+			user: 'telesign',
+			password: 'a long password',
+			scope: 'hook-2/telesign-voice',
+		});
 		expect(checkDigestNonce(other, nonce, t0)).toBe('invalid');
 		// Moving the timestamp forward (to extend the lifetime) breaks the MAC.
 		const [, random, mac] = Buffer.from(nonce, 'base64url').toString('utf8').split(':');
@@ -139,7 +182,11 @@ describe('verifyDigestAuth', () => {
 	const now = 1_700_000_000_000;
 	const target = '/webhook/hook/telesign-voice';
 
-	function header(overrides: Partial<Record<string, string>> = {}, algorithm: DigestAlgorithm = 'SHA-256', pass = user.password): string {
+	function header(
+		overrides: Partial<Record<string, string>> = {},
+		algorithm: DigestAlgorithm = 'SHA-256',
+		pass = user.password,
+	): string {
 		const p = {
 			username: user.user,
 			realm: 'Telesign Voice',
@@ -169,7 +216,14 @@ describe('verifyDigestAuth', () => {
 	}
 
 	const verify = (authorization: string | undefined, nowMs = now, requestTarget = target) =>
-		verifyDigestAuth({ authorization, method: 'POST', requestTarget, expected: user, secret, nowMs });
+		verifyDigestAuth({
+			authorization,
+			method: 'POST',
+			requestTarget,
+			expected: user,
+			secret,
+			nowMs,
+		});
 
 	it('accepts a correct SHA-256 or MD5 response, and replays within the nonce lifetime', () => {
 		const h = header();
@@ -179,25 +233,53 @@ describe('verifyDigestAuth', () => {
 	});
 
 	it('accepts an absolute-form uri and a uri whose path ends with the request path (proxy prefix)', () => {
-		expect(verify(header({ uri: 'https://hooks.example.com/webhook/hook/telesign-voice' }))).toEqual({ valid: true });
+		expect(
+			verify(header({ uri: 'https://hooks.example.com/webhook/hook/telesign-voice' })),
+		).toEqual({ valid: true });
 		expect(verify(header({ uri: '/n8n/webhook/hook/telesign-voice' }))).toEqual({ valid: true });
 	});
 
 	it('rejects a missing, malformed, wrong or stale response', () => {
 		expect(verify(undefined)).toEqual({ valid: false, reason: 'missing' });
 		expect(verify('Basic dTpw')).toEqual({ valid: false, reason: 'malformed' });
-		expect(verify(header().replace(/, qop=auth/, ''))).toEqual({ valid: false, reason: 'malformed' });
+		expect(verify(header().replace(/, qop=auth/, ''))).toEqual({
+			valid: false,
+			reason: 'malformed',
+		});
 		expect(verify(header({ nc: '1' }))).toEqual({ valid: false, reason: 'malformed' });
-		expect(verify(header().replace('algorithm=SHA-256', 'algorithm=SHA-256-sess'))).toEqual({ valid: false, reason: 'malformed' });
-		expect(verify(header({}, 'SHA-256', 'wrong password!!'))).toEqual({ valid: false, reason: 'wrong_credentials' });
-		expect(verify(header({ username: 'someone' }))).toEqual({ valid: false, reason: 'wrong_credentials' });
-		expect(verify(header({ realm: 'elsewhere' }))).toEqual({ valid: false, reason: 'wrong_credentials' });
-		expect(verify(header({ response: '0'.repeat(64) }))).toEqual({ valid: false, reason: 'wrong_credentials' });
+		expect(verify(header().replace('algorithm=SHA-256', 'algorithm=SHA-256-sess'))).toEqual({
+			valid: false,
+			reason: 'malformed',
+		});
+		expect(verify(header({}, 'SHA-256', 'wrong password!!'))).toEqual({
+			valid: false,
+			reason: 'wrong_credentials',
+		});
+		expect(verify(header({ username: 'someone' }))).toEqual({
+			valid: false,
+			reason: 'wrong_credentials',
+		});
+		expect(verify(header({ realm: 'elsewhere' }))).toEqual({
+			valid: false,
+			reason: 'wrong_credentials',
+		});
+		expect(verify(header({ response: '0'.repeat(64) }))).toEqual({
+			valid: false,
+			reason: 'wrong_credentials',
+		});
 		expect(verify(header({ nonce: RFC.nonce }))).toEqual({ valid: false, reason: 'bad_nonce' });
-		expect(verify(header({ uri: '/webhook/other/telesign-voice' }))).toEqual({ valid: false, reason: 'wrong_uri' });
-		expect(verify(header(), now + DIGEST_NONCE_LIFETIME_MS + 1)).toEqual({ valid: false, reason: 'stale_nonce' });
+		expect(verify(header({ uri: '/webhook/other/telesign-voice' }))).toEqual({
+			valid: false,
+			reason: 'wrong_uri',
+		});
+		expect(verify(header(), now + DIGEST_NONCE_LIFETIME_MS + 1)).toEqual({
+			valid: false,
+			reason: 'stale_nonce',
+		});
 		// A wrong password on an expired nonce is "wrong", not "stale": stale=true only for a correct response.
-		expect(verify(header({}, 'SHA-256', 'wrong password!!'), now + DIGEST_NONCE_LIFETIME_MS + 1)).toEqual({
+		expect(
+			verify(header({}, 'SHA-256', 'wrong password!!'), now + DIGEST_NONCE_LIFETIME_MS + 1),
+		).toEqual({
 			valid: false,
 			reason: 'wrong_credentials',
 		});
@@ -228,17 +310,34 @@ describe('Basic auth', () => {
 	it('parses and verifies', () => {
 		expect(parseBasicAuthorization(basic('a', 'b:c'))).toEqual({ user: 'a', password: 'b:c' });
 		expect(verifyBasicAuth(basic(user.user, user.password), user)).toEqual({ valid: true });
-		expect(verifyBasicAuth(`basic   ${Buffer.from('telesign:correct horse battery').toString('base64')}`, user)).toEqual({ valid: true });
+		expect(
+			verifyBasicAuth(
+				`basic   ${Buffer.from('telesign:correct horse battery').toString('base64')}`,
+				user,
+			),
+		).toEqual({ valid: true });
 	});
 
 	it('rejects missing, malformed and wrong credentials', () => {
 		expect(verifyBasicAuth(undefined, user)).toEqual({ valid: false, reason: 'missing' });
 		expect(verifyBasicAuth('Bearer x', user)).toEqual({ valid: false, reason: 'malformed' });
 		expect(verifyBasicAuth('Basic !!!', user)).toEqual({ valid: false, reason: 'malformed' });
-		expect(verifyBasicAuth(`Basic ${Buffer.from('no-colon').toString('base64')}`, user)).toEqual({ valid: false, reason: 'malformed' });
-		expect(verifyBasicAuth(basic(user.user, 'correct horse batterY'), user)).toEqual({ valid: false, reason: 'wrong_credentials' });
-		expect(verifyBasicAuth(basic('Telesign', user.password), user)).toEqual({ valid: false, reason: 'wrong_credentials' });
-		expect(verifyBasicAuth(basic(user.user, ''), user)).toEqual({ valid: false, reason: 'wrong_credentials' });
+		expect(verifyBasicAuth(`Basic ${Buffer.from('no-colon').toString('base64')}`, user)).toEqual({
+			valid: false,
+			reason: 'malformed',
+		});
+		expect(verifyBasicAuth(basic(user.user, 'correct horse batterY'), user)).toEqual({
+			valid: false,
+			reason: 'wrong_credentials',
+		});
+		expect(verifyBasicAuth(basic('Telesign', user.password), user)).toEqual({
+			valid: false,
+			reason: 'wrong_credentials',
+		});
+		expect(verifyBasicAuth(basic(user.user, ''), user)).toEqual({
+			valid: false,
+			reason: 'wrong_credentials',
+		});
 	});
 
 	it('challenges with the realm', () => {
@@ -256,10 +355,21 @@ describe('helpers', () => {
 	it('webhookCredentialProblems explains what is wrong', () => {
 		expect(webhookCredentialProblems('telesign', 'correct horse battery')).toEqual([]);
 		expect(webhookCredentialProblems('', 'correct horse battery')).toEqual(['User is empty']);
-		expect(webhookCredentialProblems(' telesign', 'correct horse battery')).toEqual(['User starts or ends with a space']);
-		expect(webhookCredentialProblems('a:b', 'correct horse battery')[0]).toMatch(/must not contain ":"/);
-		expect(webhookCredentialProblems('telesign', 'short')).toEqual(['Password has 5 characters: use at least 12']);
-		expect(webhookCredentialProblems('telesign', 'correct horse battery ')).toEqual(['Password starts or ends with a space']);
-		expect(webhookCredentialProblems(undefined, undefined)).toEqual(['User is empty', 'Password is empty']);
+		expect(webhookCredentialProblems(' telesign', 'correct horse battery')).toEqual([
+			'User starts or ends with a space',
+		]);
+		expect(webhookCredentialProblems('a:b', 'correct horse battery')[0]).toMatch(
+			/must not contain ":"/,
+		);
+		expect(webhookCredentialProblems('telesign', 'short')).toEqual([
+			'Password has 5 characters: use at least 12',
+		]);
+		expect(webhookCredentialProblems('telesign', 'correct horse battery ')).toEqual([
+			'Password starts or ends with a space',
+		]);
+		expect(webhookCredentialProblems(undefined, undefined)).toEqual([
+			'User is empty',
+			'Password is empty',
+		]);
 	});
 });

@@ -32,8 +32,16 @@ const floorRef = (i) => `BENCHBURST${String(i).padStart(22, '0')}`;
 
 /** The relayed event of each phase, the answer it must get, and the same kind of event for the floor and Respond. */
 const PHASES = {
-	dial_completed: { event: t.dialCompleted, check: t.isPrompt, floorEvent: (i) => t.dialCompleted({ reference_id: floorRef(i), to: '15552000000' }) },
-	speak_completed: { event: t.speakCompleted, check: t.isHangup, floorEvent: (i) => t.speakCompleted({ reference_id: floorRef(i) }) },
+	dial_completed: {
+		event: t.dialCompleted,
+		check: t.isPrompt,
+		floorEvent: (i) => t.dialCompleted({ reference_id: floorRef(i), to: '15552000000' }),
+	},
+	speak_completed: {
+		event: t.speakCompleted,
+		check: t.isHangup,
+		floorEvent: (i) => t.speakCompleted({ reference_id: floorRef(i) }),
+	},
 };
 
 function chunks(values, first, size) {
@@ -69,7 +77,11 @@ async function checkedPost(url, body, check, what) {
 		return { ms: NaN, ok: false, failure: `${what}: ${error.message}` };
 	}
 	const ok = r.status === 200 && check(r.body);
-	return { ms: r.ms, ok, failure: ok ? undefined : `${what}: HTTP ${r.status} ${String(r.body).slice(0, 120)}` };
+	return {
+		ms: r.ms,
+		ok,
+		failure: ok ? undefined : `${what}: HTTP ${r.status} ${String(r.body).slice(0, 120)}`,
+	};
 }
 
 /**
@@ -77,7 +89,10 @@ async function checkedPost(url, body, check, what) {
  * them at level warn, the bench's default N8N_LOG_LEVEL (with `error` they are not counted).
  */
 function relayWarnings(n8n) {
-	const lines = fs.readFileSync(n8n.logPath, 'utf8').split('\n').filter((l) => l.includes('Call and Wait call not relayed'));
+	const lines = fs
+		.readFileSync(n8n.logPath, 'utf8')
+		.split('\n')
+		.filter((l) => l.includes('Call and Wait call not relayed'));
 	return { count: lines.length, last: lines[lines.length - 1] };
 }
 
@@ -99,7 +114,12 @@ async function burstPhase(run, pid, dials, name, state) {
 			});
 		const posts = {
 			relay: calls.map((dial) => async () => {
-				const r = await checkedPost(triggerUrl, phase.event(dial), phase.check, `relayed ${name} of ${dial.to}`);
+				const r = await checkedPost(
+					triggerUrl,
+					phase.event(dial),
+					phase.check,
+					`relayed ${name} of ${dial.to}`,
+				);
 				if (!r.ok && name === 'dial_completed') state.ended.add(dial.to); // Telesign would end this call here
 				return r;
 			}),
@@ -145,7 +165,20 @@ async function completeAll(run, pid, dials, workflowId) {
 	const acc = newAcc();
 	const cpu0 = cpuMs(pid);
 	const started = Date.now();
-	await postBlock(pid, CONFIG.burst.concurrency, dials.map((dial) => () => checkedPost(run.triggerUrl, t.callCompleted(dial), () => true, `call_completed of ${dial.to}`)), acc);
+	await postBlock(
+		pid,
+		CONFIG.burst.concurrency,
+		dials.map(
+			(dial) => () =>
+				checkedPost(
+					run.triggerUrl,
+					t.callCompleted(dial),
+					() => true,
+					`call_completed of ${dial.to}`,
+				),
+		),
+		acc,
+	);
 	await s.until(`${dials.length} executions resumed`, async () => {
 		const success = await s.countExecutions(run.n8n, workflowId, 'success');
 		return { done: success === dials.length, seen: `${success} succeeded` };
@@ -165,27 +198,52 @@ async function burstScenario(run) {
 	const numbers = Array.from({ length: calls }, () => String(15552000000 + run.nextNumber++));
 	const rssIdleKb = await s.settledRssKb(pid);
 	log(`call and wait burst: placing ${calls} calls in ${calls} executions`);
-	const placeMs = await s.placeCalls(run, { url, workflowId, bodies: numbers.map((to) => ({ to })), calls, executions: calls });
+	const placeMs = await s.placeCalls(run, {
+		url,
+		workflowId,
+		bodies: numbers.map((to) => ({ to })),
+		calls,
+		executions: calls,
+	});
 	const rssWaitingKb = await s.settledRssKb(pid);
 	const dials = sim.dialsPlaced();
 	const loadStart = loadAverage();
-	log(`  ${calls} calls waiting after ${(placeMs / 1000).toFixed(1)} s; events with ${concurrency} in flight, three paths interleaved (load average ${loadStart})`);
+	log(
+		`  ${calls} calls waiting after ${(placeMs / 1000).toFixed(1)} s; events with ${concurrency} in flight, three paths interleaved (load average ${loadStart})`,
+	);
 	const state = { rotation: 0, floorEvents: 0, ended: new Set() };
 	const phases = {};
 	const relayFailed = {};
 	for (const name of Object.keys(PHASES)) {
 		const before = relayWarnings(n8n).count;
-		phases[name] = await burstPhase(run, pid, dials.filter((d) => !state.ended.has(d.to)), name, state);
+		phases[name] = await burstPhase(
+			run,
+			pid,
+			dials.filter((d) => !state.ended.has(d.to)),
+			name,
+			state,
+		);
 		const after = relayWarnings(n8n);
-		relayFailed[name] = { count: after.count - before, last: after.count > before ? after.last : undefined };
-		log(`  ${name}: relay p50 ${percentile(phases[name].relay.latencies, 50).toFixed(0)} ms, Webhook → Set p50 ${percentile(phases[name].floor.latencies, 50).toFixed(0)} ms (load average ${loadAverage()})`);
+		relayFailed[name] = {
+			count: after.count - before,
+			last: after.count > before ? after.last : undefined,
+		};
+		log(
+			`  ${name}: relay p50 ${percentile(phases[name].relay.latencies, 50).toFixed(0)} ms, Webhook → Set p50 ${percentile(phases[name].floor.latencies, 50).toFixed(0)} ms (load average ${loadAverage()})`,
+		);
 	}
 	const loadEnd = loadAverage();
 	log(`  call_completed of ${calls} calls, ${concurrency} in flight (load average ${loadEnd})`);
 	const callCompleted = await completeAll(run, pid, dials, workflowId);
 	let verified;
 	try {
-		verified = await s.verifyOutcomes(n8n, workflowId, new Map(dials.map((d) => [d.to, d])), calls, state.ended);
+		verified = await s.verifyOutcomes(
+			n8n,
+			workflowId,
+			new Map(dials.map((d) => [d.to, d])),
+			calls,
+			state.ended,
+		);
 	} catch (error) {
 		verified = { executions: 0, items: 0, error: error.message };
 	}
@@ -197,8 +255,13 @@ async function burstScenario(run) {
 		for (const name of Object.keys(PHASES)) paths[path][name] = summarize([phases[name][path]]);
 	}
 	for (const name of Object.keys(PHASES)) paths.relay[name].relayFailed = relayFailed[name];
-	paths.relay.all.relayFailed = { count: relayFailed.dial_completed.count + relayFailed.speak_completed.count, last: relayFailed.speak_completed.last || relayFailed.dial_completed.last };
-	log(`  relay p50 ${paths.relay.all.p50.toFixed(0)} ms, Webhook → Set p50 ${paths.floor.all.p50.toFixed(0)} ms; ${verified.items}/${calls} outcomes checked`);
+	paths.relay.all.relayFailed = {
+		count: relayFailed.dial_completed.count + relayFailed.speak_completed.count,
+		last: relayFailed.speak_completed.last || relayFailed.dial_completed.last,
+	};
+	log(
+		`  relay p50 ${paths.relay.all.p50.toFixed(0)} ms, Webhook → Set p50 ${paths.floor.all.p50.toFixed(0)} ms; ${verified.items}/${calls} outcomes checked`,
+	);
 	return {
 		key: 'burst',
 		calls,

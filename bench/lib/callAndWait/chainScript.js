@@ -25,7 +25,12 @@ const isNoAction = (body) => {
 	}
 };
 
-const silentSpeakCompleted = (dial) => ({ event: 'speak_completed', reference_id: dial.reference_id, external_id: dial.external_id, data: { status: 'speak_successful', collected_digits: '' } });
+const silentSpeakCompleted = (dial) => ({
+	event: 'speak_completed',
+	reference_id: dial.reference_id,
+	external_id: dial.external_id,
+	data: { status: 'speak_successful', collected_digits: '' },
+});
 
 /** The first call's events before its call_completed, each with the check of its answer. */
 function eventsBeforeEnd(dial, flavour) {
@@ -36,20 +41,33 @@ function eventsBeforeEnd(dial, flavour) {
 	}
 	if (flavour !== 'noKey') throw new Error(`unknown first-call flavour ${flavour}`);
 	return [
-		{ what: 'dial_completed answered → speak + collect_digits', body: t.dialCompleted(dial), check: t.isPrompt },
-		{ what: 'speak_completed, nothing pressed → hangup', body: silentSpeakCompleted(dial), check: t.isHangup },
+		{
+			what: 'dial_completed answered → speak + collect_digits',
+			body: t.dialCompleted(dial),
+			check: t.isPrompt,
+		},
+		{
+			what: 'speak_completed, nothing pressed → hangup',
+			body: silentSpeakCompleted(dial),
+			check: t.isHangup,
+		},
 	];
 }
 
 /** The first call's call_completed: the measured event, after which the next person must be dialled. */
 function endOfCall(dial, flavour) {
 	const body = t.callCompleted(dial);
-	if (flavour === 'busy') Object.assign(body.data, { status: 'busy', duration: 0, answered_on_utc: null });
+	if (flavour === 'busy')
+		Object.assign(body.data, { status: 'busy', duration: 0, answered_on_utc: null });
 	return body;
 }
 
 /** The same call_completed for Webhook → Set: no Call and Wait marker (the floor's node reads nothing of it). */
-const floorEndOfCall = (index, flavour) => endOfCall({ reference_id: `BENCHESC${String(index).padStart(24, '0')}`, to: '15552000000' }, flavour);
+const floorEndOfCall = (index, flavour) =>
+	endOfCall(
+		{ reference_id: `BENCHESC${String(index).padStart(24, '0')}`, to: '15552000000' },
+		flavour,
+	);
 
 /**
  * The dials placed must be, for every chain, its first and second numbers exactly once each and nobody after the
@@ -65,11 +83,18 @@ function dialProblems(dials, chains, limit = 5) {
 			known.add(to);
 			const expected = position < 2 ? 1 : 0;
 			const seen = counts.get(to) ?? 0;
-			if (seen !== expected) problems.push(`${to} (person ${position + 1} of a chain) dialled ${seen}×, expected ${expected}×`);
+			if (seen !== expected)
+				problems.push(
+					`${to} (person ${position + 1} of a chain) dialled ${seen}×, expected ${expected}×`,
+				);
 		});
 	}
-	for (const [to, seen] of counts) if (!known.has(to)) problems.push(`${to} is in no chain, dialled ${seen}×`);
-	if (dials.length !== 2 * chains.length) problems.unshift(`${dials.length} dials for ${chains.length} chains (expected ${2 * chains.length})`);
+	for (const [to, seen] of counts)
+		if (!known.has(to)) problems.push(`${to} is in no chain, dialled ${seen}×`);
+	if (dials.length !== 2 * chains.length)
+		problems.unshift(
+			`${dials.length} dials for ${chains.length} chains (expected ${2 * chains.length})`,
+		);
 	return problems.slice(0, limit);
 }
 
@@ -79,9 +104,23 @@ function dialProblems(dials, chains, limit = 5) {
  */
 function outcomeProblem(json, chain) {
 	const [first, second] = chain.recipients;
-	const attempts = (json.attempts ?? []).map((a) => [a.to, a.round, a.answered, a.status, a.digits, a.reference_id]);
+	const attempts = (json.attempts ?? []).map((a) => [
+		a.to,
+		a.round,
+		a.answered,
+		a.status,
+		a.digits,
+		a.reference_id,
+	]);
 	const expected = [
-		[first, 1, chain.flavour === 'noKey', chain.flavour === 'busy' ? 'busy' : 'hangup', null, chain.dials[0]?.reference_id],
+		[
+			first,
+			1,
+			chain.flavour === 'noKey',
+			chain.flavour === 'busy' ? 'busy' : 'hangup',
+			null,
+			chain.dials[0]?.reference_id,
+		],
 		[second, 1, true, 'hangup', '1', chain.dials[1]?.reference_id],
 	];
 	const by = json.acknowledged_by ?? {};
@@ -97,4 +136,13 @@ function outcomeProblem(json, chain) {
 	return `chain ${first} → ${second} (${chain.flavour}): ${JSON.stringify({ acknowledged: json.acknowledged, status: json.status, acknowledged_by: json.acknowledged_by, attempts })}`;
 }
 
-module.exports = { FLAVOURS, flavourOf, eventsBeforeEnd, endOfCall, floorEndOfCall, dialProblems, outcomeProblem, isNoAction };
+module.exports = {
+	FLAVOURS,
+	flavourOf,
+	eventsBeforeEnd,
+	endOfCall,
+	floorEndOfCall,
+	dialProblems,
+	outcomeProblem,
+	isNoAction,
+};

@@ -36,8 +36,12 @@ const CONFIG = {
 	scenarios: env.BENCH_CW_PARTS ? env.BENCH_CW_PARTS.split(',').map((v) => v.trim()) : SCENARIOS,
 };
 const unknown = CONFIG.scenarios.filter((v) => !SCENARIOS.includes(v));
-if (unknown.length) throw new Error(`BENCH_CW_PARTS: unknown ${unknown.join(', ')} (allowed: ${SCENARIOS.join(', ')})`);
-if (!(CONFIG.escalation.length >= 2 && CONFIG.escalation.length <= 50)) throw new Error('BENCH_CW_CHAIN_LENGTH: 2 to 50 numbers per on-call list');
+if (unknown.length)
+	throw new Error(
+		`BENCH_CW_PARTS: unknown ${unknown.join(', ')} (allowed: ${SCENARIOS.join(', ')})`,
+	);
+if (!(CONFIG.escalation.length >= 2 && CONFIG.escalation.length <= 50))
+	throw new Error('BENCH_CW_CHAIN_LENGTH: 2 to 50 numbers per on-call list');
 const MESSAGE = 'Disk full on db-1. Press 1 to acknowledge.';
 
 module.exports = { CONFIG, MESSAGE };

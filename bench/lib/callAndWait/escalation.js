@@ -61,10 +61,16 @@ function watchDials(sim) {
 async function timeNextDial(run, chain, watch) {
 	const dialled = watch.next(chain.recipients[1], CONFIG.escalation.dialTimeoutMs);
 	const t0 = performance.now();
-	const answered = t.post(run.triggerUrl, script.endOfCall(chain.dials[0], chain.flavour)).then((r) => ({ ...r, at: performance.now() }));
+	const answered = t
+		.post(run.triggerUrl, script.endOfCall(chain.dials[0], chain.flavour))
+		.then((r) => ({ ...r, at: performance.now() }));
 	const [dial, answer] = await Promise.allSettled([dialled, answered]);
-	if (answer.status === 'rejected') return { failure: `call_completed of ${chain.recipients[0]}: ${answer.reason.message}` };
-	if (answer.value.status !== 200) return { failure: `call_completed of ${chain.recipients[0]}: HTTP ${answer.value.status} ${answer.value.body.slice(0, 120)}` };
+	if (answer.status === 'rejected')
+		return { failure: `call_completed of ${chain.recipients[0]}: ${answer.reason.message}` };
+	if (answer.value.status !== 200)
+		return {
+			failure: `call_completed of ${chain.recipients[0]}: HTTP ${answer.value.status} ${answer.value.body.slice(0, 120)}`,
+		};
 	if (dial.status === 'rejected') return { failure: dial.reason.message };
 	return { dialMs: dial.value - t0, answerMs: answer.value.at - t0 };
 }
@@ -91,7 +97,8 @@ async function measureChains(run, chains, warmup) {
 			const chain = chains[i];
 			for (const step of script.eventsBeforeEnd(chain.dials[0], chain.flavour)) {
 				const r = await t.post(run.triggerUrl, step.body);
-				if (r.status !== 200 || !step.check(r.body)) fail(`${chain.recipients[0]}, ${step.what}: HTTP ${r.status} ${r.body.slice(0, 120)}`);
+				if (r.status !== 200 || !step.check(r.body))
+					fail(`${chain.recipients[0]}, ${step.what}: HTTP ${r.status} ${r.body.slice(0, 120)}`);
 			}
 			const order = i % 2 === 0 ? ['chain', 'floor'] : ['floor', 'chain'];
 			for (const path of order) {
@@ -122,9 +129,21 @@ async function acknowledgeAll(run, chains, workflowId) {
 		const dial = run.sim.dialsPlaced().find((d) => d.to === chain.recipients[1]);
 		if (dial === undefined) return; // counted by the dial check
 		chain.dials[1] = dial;
-		t.expectAnswer(`second call of ${chain.recipients[0]}'s chain, dial_completed`, await t.post(run.triggerUrl, t.dialCompleted(dial)), t.isPrompt);
-		t.expectAnswer(`second call of ${chain.recipients[0]}'s chain, speak_completed 1`, await t.post(run.triggerUrl, t.speakCompleted(dial)), t.isHangup);
-		t.expectAnswer(`second call of ${chain.recipients[0]}'s chain, call_completed`, await t.post(run.triggerUrl, t.callCompleted(dial)), () => true);
+		t.expectAnswer(
+			`second call of ${chain.recipients[0]}'s chain, dial_completed`,
+			await t.post(run.triggerUrl, t.dialCompleted(dial)),
+			t.isPrompt,
+		);
+		t.expectAnswer(
+			`second call of ${chain.recipients[0]}'s chain, speak_completed 1`,
+			await t.post(run.triggerUrl, t.speakCompleted(dial)),
+			t.isHangup,
+		);
+		t.expectAnswer(
+			`second call of ${chain.recipients[0]}'s chain, call_completed`,
+			await t.post(run.triggerUrl, t.callCompleted(dial)),
+			() => true,
+		);
 	});
 	await s.until(`${chains.length} executions resumed`, async () => {
 		const success = await s.countExecutions(run.n8n, workflowId, 'success');
@@ -139,16 +158,22 @@ async function verifyChains(n8n, workflowId, chains) {
 	const executions = await n8n.executions(workflowId, { includeData: true });
 	const seen = new Set();
 	for (const execution of executions) {
-		if (execution.status !== 'success') throw new Error(`execution ${execution.id}: ${execution.status}`);
-		const recipients = execution.data.resultData.runData['Alert In'][0].data.main[0][0].json.body.recipients;
+		if (execution.status !== 'success')
+			throw new Error(`execution ${execution.id}: ${execution.status}`);
+		const recipients =
+			execution.data.resultData.runData['Alert In'][0].data.main[0][0].json.body.recipients;
 		const chain = byFirst.get(recipients[0]);
 		const output = s.outputOf(execution);
-		if (chain === undefined || seen.has(chain) || output.length !== 1) throw new Error(`execution ${execution.id}: ${output.length} items for ${recipients.join(', ')}`);
+		if (chain === undefined || seen.has(chain) || output.length !== 1)
+			throw new Error(
+				`execution ${execution.id}: ${output.length} items for ${recipients.join(', ')}`,
+			);
 		seen.add(chain);
 		const problem = script.outcomeProblem(output[0].json, chain);
 		if (problem !== undefined) throw new Error(`execution ${execution.id}: ${problem}`);
 	}
-	if (seen.size !== chains.length) throw new Error(`${seen.size} executions resumed for ${chains.length} chains`);
+	if (seen.size !== chains.length)
+		throw new Error(`${seen.size} executions resumed for ${chains.length} chains`);
 	return { executions: executions.length, items: seen.size };
 }
 
@@ -165,22 +190,39 @@ async function escalationScenario(run) {
 		dials: [],
 	}));
 	const rssIdleKb = await s.settledRssKb(pid);
-	log(`call and wait on-call lists: placing ${count} chains of ${length} numbers (One After Another), one execution each`);
-	const placeMs = await s.placeCalls(run, { url, workflowId, bodies: chains.map((c) => ({ recipients: c.recipients })), calls: count, executions: count });
+	log(
+		`call and wait on-call lists: placing ${count} chains of ${length} numbers (One After Another), one execution each`,
+	);
+	const placeMs = await s.placeCalls(run, {
+		url,
+		workflowId,
+		bodies: chains.map((c) => ({ recipients: c.recipients })),
+		calls: count,
+		executions: count,
+	});
 	const rssWaitingKb = await s.settledRssKb(pid);
 	const firstDials = new Map(sim.dialsPlaced().map((d) => [d.to, d]));
 	for (const chain of chains) chain.dials[0] = firstDials.get(chain.recipients[0]);
 	const missing = chains.filter((c) => c.dials[0] === undefined);
-	if (missing.length > 0) throw new Error(`${missing.length} chains' first person was not dialled (e.g. ${missing[0].recipients[0]})`);
+	if (missing.length > 0)
+		throw new Error(
+			`${missing.length} chains' first person was not dialled (e.g. ${missing[0].recipients[0]})`,
+		);
 	const waitingBefore = await s.countExecutions(n8n, workflowId, 'waiting');
-	log(`  ${waitingBefore} chains waiting after ${(placeMs / 1000).toFixed(1)} s; n8n RSS ${(rssWaitingKb / 1024).toFixed(0)} MB; measuring call_completed → next person's dial`);
+	log(
+		`  ${waitingBefore} chains waiting after ${(placeMs / 1000).toFixed(1)} s; n8n RSS ${(rssWaitingKb / 1024).toFixed(0)} MB; measuring call_completed → next person's dial`,
+	);
 	const cpu0 = cpuMs(pid);
 	const warmup = Math.min(CONFIG.warmup, Math.floor(count / 10));
 	const { lat, failures } = await measureChains(run, chains, warmup);
 	const cpuMsPerChain = (cpuMs(pid) - cpu0) / count;
 	const waitingAfter = await s.countExecutions(n8n, workflowId, 'waiting');
-	const latency = Object.fromEntries(Object.entries(lat).map(([name, values]) => [name, s.summarizeLatency(values)]));
-	log(`  next dial p50 ${latency.nextDial.p50.toFixed(0)} ms, Webhook → Set p50 ${latency.floor.p50.toFixed(0)} ms; ${waitingAfter} chains still waiting; acknowledging every second call`);
+	const latency = Object.fromEntries(
+		Object.entries(lat).map(([name, values]) => [name, s.summarizeLatency(values)]),
+	);
+	log(
+		`  next dial p50 ${latency.nextDial.p50.toFixed(0)} ms, Webhook → Set p50 ${latency.floor.p50.toFixed(0)} ms; ${waitingAfter} chains still waiting; acknowledging every second call`,
+	);
 	const finishMs = await acknowledgeAll(run, chains, workflowId);
 	const dialProblems = script.dialProblems(sim.dialsPlaced(), chains);
 	let verified;
@@ -191,7 +233,9 @@ async function escalationScenario(run) {
 	}
 	const rssAfterKb = await s.settledRssKb(pid);
 	await n8n.deactivate(workflowId);
-	log(`  ${verified.items}/${count} chains acknowledged by their second person; dials ${dialProblems.length ? dialProblems.join('; ') : 'right'}`);
+	log(
+		`  ${verified.items}/${count} chains acknowledged by their second person; dials ${dialProblems.length ? dialProblems.join('; ') : 'right'}`,
+	);
 	return {
 		key: 'escalation',
 		chains: count,

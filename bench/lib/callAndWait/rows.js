@@ -7,14 +7,34 @@ const { CONFIG } = require('./config');
 function latencyRows(r, { sec, shape, row }, targets) {
 	const floor = r.latency.floor;
 	const line = (setting, l, ratio, check = '', { cpu = '', rss = '(same run)' } = {}) =>
-		row([sec, setting, `p50 ${fmtMs(l.p50)} · p99 ${fmtMs(l.p99)}`, `${fmtMs(l.min)}–${fmtMs(l.max)}`, '', ratio, cpu, rss, check]);
-	line('Webhook → Set (floor), same client, interleaved', floor, '1.00×', '', { rss: fmtMb(r.rss.waitingKb) });
+		row([
+			sec,
+			setting,
+			`p50 ${fmtMs(l.p50)} · p99 ${fmtMs(l.p99)}`,
+			`${fmtMs(l.min)}–${fmtMs(l.max)}`,
+			'',
+			ratio,
+			cpu,
+			rss,
+			check,
+		]);
+	line('Webhook → Set (floor), same client, interleaved', floor, '1.00×', '', {
+		rss: fmtMb(r.rss.waitingKb),
+	});
 	const respond = r.latency.respond;
-	line('Telesign Voice Trigger → Respond Speak (today\'s path)', respond, `p50 ${fmtX(respond.p50 / floor.p50)} · p99 ${fmtX(respond.p99 / floor.p99)}`);
+	line(
+		"Telesign Voice Trigger → Respond Speak (today's path)",
+		respond,
+		`p50 ${fmtX(respond.p50 / floor.p50)} · p99 ${fmtX(respond.p99 / floor.p99)}`,
+	);
 	const cw = r.latency.callAndWait;
 	const ratio = cw.p50 / floor.p50;
 	const ok = ratio <= CONFIG.goalRatio;
-	targets.push({ target: `Call and Wait: dial_completed → speak p50 ≤ ${CONFIG.goalRatio}× Webhook → Set — ${shape} waiting`, value: fmtX(ratio), met: ok });
+	targets.push({
+		target: `Call and Wait: dial_completed → speak p50 ≤ ${CONFIG.goalRatio}× Webhook → Set — ${shape} waiting`,
+		value: fmtX(ratio),
+		met: ok,
+	});
 	line(
 		'Call and Wait: dial_completed → Trigger → relay → waiting node → speak + collect_digits',
 		cw,
@@ -27,7 +47,11 @@ function latencyRows(r, { sec, shape, row }, targets) {
 /** The row of the calls held at once (with its target). */
 function heldRow(r, { sec, shape, row }, targets) {
 	const held = r.calls >= CONFIG.goalWaiting && r.verified.items === r.calls;
-	targets.push({ target: `Calls waiting at once in one n8n ≥ ${CONFIG.goalWaiting}, each answered and resumed — ${shape}`, value: `${r.verified.items}/${r.calls}`, met: held });
+	targets.push({
+		target: `Calls waiting at once in one n8n ≥ ${CONFIG.goalWaiting}, each answered and resumed — ${shape}`,
+		value: `${r.verified.items}/${r.calls}`,
+		met: held,
+	});
 	row([
 		sec,
 		`Held: ${r.calls} calls dialled and waiting (placed in ${fmtMs(r.placeMs)}); then all finished (${fmtMs(r.finishMs)}): ${r.verified.executions} execution(s) resumed, ${r.verified.items} acknowledged items checked`,
@@ -43,17 +67,37 @@ function heldRow(r, { sec, shape, row }, targets) {
 
 const failed = (r) => {
 	const out = [];
-	if (r.failures > 0) out.push(`❌ ${r.failures} wrong or missing answers (${String(r.firstFailure).slice(0, 80)})`);
+	if (r.failures > 0)
+		out.push(`❌ ${r.failures} wrong or missing answers (${String(r.firstFailure).slice(0, 80)})`);
 	const relay = r.relayFailed;
-	if (relay?.count > 0) out.push(`❌ ${relay.count} relays failed, answered hangup by the trigger (${String(relay.last).replace(/.*not relayed: /, '').slice(0, 60)})`);
+	if (relay?.count > 0)
+		out.push(
+			`❌ ${relay.count} relays failed, answered hangup by the trigger (${String(relay.last)
+				.replace(/.*not relayed: /, '')
+				.slice(0, 60)})`,
+		);
 	return out.join(' · ');
 };
-const cpuCell = (r, floor) => `${fmtMs(r.cpuMsPerEvent)}/event${floor ? ` (${fmtX(r.cpuMsPerEvent / floor.cpuMsPerEvent)} floor)` : ''}`;
+const cpuCell = (r, floor) =>
+	`${fmtMs(r.cpuMsPerEvent)}/event${floor ? ` (${fmtX(r.cpuMsPerEvent / floor.cpuMsPerEvent)} floor)` : ''}`;
 
 /** One path's row of the burst: latency, throughput, ratio to the floor (and to Respond), CPU per event. */
-function burstLine(row, sec, setting, r, { floor, respond, check = '', rss = '(same run)', ratio = '1.00×' } = {}) {
-	if (floor) ratio = `**p50 ${fmtX(r.p50 / floor.p50)}** · p99 ${fmtX(r.p99 / floor.p99)}${respond ? ` · p50 ${fmtX(r.p50 / respond.p50)} Respond` : ''}`;
-	const cells = [sec, setting, `p50 ${fmtMs(r.p50)} · p99 ${fmtMs(r.p99)}`, `${fmtMs(r.min)}–${fmtMs(r.max)}`, `${r.perSecond.toFixed(1)} events/s`];
+function burstLine(
+	row,
+	sec,
+	setting,
+	r,
+	{ floor, respond, check = '', rss = '(same run)', ratio = '1.00×' } = {},
+) {
+	if (floor)
+		ratio = `**p50 ${fmtX(r.p50 / floor.p50)}** · p99 ${fmtX(r.p99 / floor.p99)}${respond ? ` · p50 ${fmtX(r.p50 / respond.p50)} Respond` : ''}`;
+	const cells = [
+		sec,
+		setting,
+		`p50 ${fmtMs(r.p50)} · p99 ${fmtMs(r.p99)}`,
+		`${fmtMs(r.min)}–${fmtMs(r.max)}`,
+		`${r.perSecond.toFixed(1)} events/s`,
+	];
 	row([...cells, ratio, cpuCell(r, floor), rss, [check, failed(r)].filter(Boolean).join(' · ')]);
 }
 
@@ -63,30 +107,66 @@ function burstRows(b, row) {
 	const sec =
 		`Call and Wait · ${b.concurrency}-way burst · ${b.calls} executions × 1 call waiting · ${floor.all.n} events per path ` +
 		`(${b.measuredCalls} calls × 2 events, after ${b.calls - b.measuredCalls} calls' warm-up), blocks of ${b.block} interleaved · load average ${b.load.start} → ${b.load.end}`;
-	burstLine(row, sec, `Webhook → Set (floor), same client, same events, ${b.concurrency} in flight`, floor.all, { rss: fmtMb(b.rss.waitingKb) });
-	burstLine(row, sec, "Telesign Voice Trigger → Respond Speak (today's path)", respond.all, { floor: floor.all });
-	const ratio = relay.all.p50 / floor.all.p50;
-	burstLine(row, sec, 'Call and Wait relay, every relayed answer: Trigger → relay → waiting node → answer', relay.all, {
+	burstLine(
+		row,
+		sec,
+		`Webhook → Set (floor), same client, same events, ${b.concurrency} in flight`,
+		floor.all,
+		{ rss: fmtMb(b.rss.waitingKb) },
+	);
+	burstLine(row, sec, "Telesign Voice Trigger → Respond Speak (today's path)", respond.all, {
 		floor: floor.all,
-		respond: respond.all,
-		check: `${relay.all.failures || relay.all.relayFailed?.count ? '' : '✅ every answer right · '}p50 ${ratio <= CONFIG.goalRatio ? '✅' : '❌'} ≤${CONFIG.goalRatio}× (the goal set at concurrency 1)`,
 	});
-	burstLine(row, sec, '… of which dial_completed → speak + collect_digits (ratios: same phase\'s blocks)', relay.dial_completed, { floor: floor.dial_completed, respond: respond.dial_completed });
-	burstLine(row, sec, '… of which speak_completed (key 1) → hangup (ratios: same phase\'s blocks)', relay.speak_completed, { floor: floor.speak_completed, respond: respond.speak_completed });
+	const ratio = relay.all.p50 / floor.all.p50;
+	burstLine(
+		row,
+		sec,
+		'Call and Wait relay, every relayed answer: Trigger → relay → waiting node → answer',
+		relay.all,
+		{
+			floor: floor.all,
+			respond: respond.all,
+			check: `${relay.all.failures || relay.all.relayFailed?.count ? '' : '✅ every answer right · '}p50 ${ratio <= CONFIG.goalRatio ? '✅' : '❌'} ≤${CONFIG.goalRatio}× (the goal set at concurrency 1)`,
+		},
+	);
+	burstLine(
+		row,
+		sec,
+		"… of which dial_completed → speak + collect_digits (ratios: same phase's blocks)",
+		relay.dial_completed,
+		{ floor: floor.dial_completed, respond: respond.dial_completed },
+	);
+	burstLine(
+		row,
+		sec,
+		"… of which speak_completed (key 1) → hangup (ratios: same phase's blocks)",
+		relay.speak_completed,
+		{ floor: floor.speak_completed, respond: respond.speak_completed },
+	);
 	const cc = b.callCompleted;
-	burstLine(row, sec, `call_completed of every call (ends it, resumes its execution, runs the call log); CPU until the last resumed (${fmtMs(cc.finishMs)})`, cc, { ratio: '' });
+	burstLine(
+		row,
+		sec,
+		`call_completed of every call (ends it, resumes its execution, runs the call log); CPU until the last resumed (${fmtMs(cc.finishMs)})`,
+		cc,
+		{ ratio: '' },
+	);
 	const ok = b.verified.items === b.calls && !b.verified.error;
 	row([
 		sec,
 		`Held: ${b.calls} calls dialled and waiting (placed in ${fmtMs(b.placeMs)}); ${b.verified.executions} execution(s) resumed, ${b.verified.items} outcome items checked` +
-			(b.verified.endedEarly ? ` (${b.verified.endedEarly} calls answered hangup at dial_completed, ended there as Telesign would: not acknowledged)` : ', all acknowledged'),
+			(b.verified.endedEarly
+				? ` (${b.verified.endedEarly} calls answered hangup at dial_completed, ended there as Telesign would: not acknowledged)`
+				: ', all acknowledged'),
 		`${b.calls} waiting`,
 		'',
 		'',
 		'',
 		'',
 		`RSS idle ${fmtMb(b.rss.idleKb)} → all waiting ${fmtMb(b.rss.waitingKb)} → all resumed ${fmtMb(b.rss.afterKb)}`,
-		ok ? '✅ every execution resumed once, right outcome per call' : `❌ ${String(b.verified.error || `${b.verified.items}/${b.calls}`).slice(0, 120)}`,
+		ok
+			? '✅ every execution resumed once, right outcome per call'
+			: `❌ ${String(b.verified.error || `${b.verified.items}/${b.calls}`).slice(0, 120)}`,
 	]);
 }
 
@@ -94,12 +174,31 @@ function burstRows(b, row) {
 function escalationRows(e, row, targets) {
 	const { floor, nextDial, triggerAnswer } = e.latency;
 	const sec = `Call and Wait · on-call lists · ${e.chains} executions × 1 chain of ${e.length} numbers (One After Another) waiting · ${floor.n} chains measured (after ${e.chains - e.measured}) · concurrency 1`;
-	const cells = (l) => [`p50 ${fmtMs(l.p50)} · p95 ${fmtMs(l.p95)} · p99 ${fmtMs(l.p99)}`, `${fmtMs(l.min)}–${fmtMs(l.max)}`, ''];
-	row([sec, 'Webhook → Set (floor): the same call_completed body without the marker, same client, interleaved', ...cells(floor), '1.00×', '', fmtMb(e.rss.waitingKb), '']);
+	const cells = (l) => [
+		`p50 ${fmtMs(l.p50)} · p95 ${fmtMs(l.p95)} · p99 ${fmtMs(l.p99)}`,
+		`${fmtMs(l.min)}–${fmtMs(l.max)}`,
+		'',
+	];
+	row([
+		sec,
+		'Webhook → Set (floor): the same call_completed body without the marker, same client, interleaved',
+		...cells(floor),
+		'1.00×',
+		'',
+		fmtMb(e.rss.waitingKb),
+		'',
+	]);
 	const ratio = nextDial.p50 / floor.p50;
 	const ok = ratio <= CONFIG.goalRatio && e.failures.count === 0;
-	targets.push({ target: `On-call list: call_completed of an unacknowledged call → next person's dial at Telesign, p50 ≤ ${CONFIG.goalRatio}× Webhook → Set`, value: fmtX(ratio), met: ok });
-	const wrong = e.failures.count > 0 ? ` · ❌ ${e.failures.count} wrong or missing (${String(e.failures.first).slice(0, 80)})` : '';
+	targets.push({
+		target: `On-call list: call_completed of an unacknowledged call → next person's dial at Telesign, p50 ≤ ${CONFIG.goalRatio}× Webhook → Set`,
+		value: fmtX(ratio),
+		met: ok,
+	});
+	const wrong =
+		e.failures.count > 0
+			? ` · ❌ ${e.failures.count} wrong or missing (${String(e.failures.first).slice(0, 80)})`
+			: '';
 	row([
 		sec,
 		"call_completed of the first call (busy, or answered and nothing pressed; alternating) → Trigger → relay → waiting node → next person's POST /v2/voice received by the simulator",
@@ -109,12 +208,33 @@ function escalationRows(e, row, targets) {
 		'(same run)',
 		`${ratio <= CONFIG.goalRatio ? '✅' : '❌'} ≤${CONFIG.goalRatio}×${wrong}`,
 	]);
-	row([sec, "… of which the trigger's answer to that call_completed (the relay's round trip; the waiting node answers it, then dials)", ...cells(triggerAnswer), `p50 ${fmtX(triggerAnswer.p50 / floor.p50)}`, '', '(same run)', '']);
+	row([
+		sec,
+		"… of which the trigger's answer to that call_completed (the relay's round trip; the waiting node answers it, then dials)",
+		...cells(triggerAnswer),
+		`p50 ${fmtX(triggerAnswer.p50 / floor.p50)}`,
+		'',
+		'(same run)',
+		'',
+	]);
 	const after = e.latency.dialAfterAnswer;
-	if (after) row([sec, "… then the dial: per chain, the dial's arrival at the simulator minus the trigger's answer's (n8n's credential read and the request)", ...cells(after), `p50 ${fmtX(after.p50 / floor.p50)}`, '', '(same run)', '']);
+	if (after)
+		row([
+			sec,
+			"… then the dial: per chain, the dial's arrival at the simulator minus the trigger's answer's (n8n's credential read and the request)",
+			...cells(after),
+			`p50 ${fmtX(after.p50 / floor.p50)}`,
+			'',
+			'(same run)',
+			'',
+		]);
 	const held = Math.min(e.waiting.before, e.waiting.after);
 	const right = e.dials.problems.length === 0 && e.verified.items === e.chains && !e.verified.error;
-	targets.push({ target: `On-call lists waiting at once in one n8n ≥ ${CONFIG.goalWaiting}, each next person dialled once`, value: `${held} waiting, ${e.verified.items}/${e.chains} right`, met: held >= CONFIG.goalWaiting && right });
+	targets.push({
+		target: `On-call lists waiting at once in one n8n ≥ ${CONFIG.goalWaiting}, each next person dialled once`,
+		value: `${held} waiting, ${e.verified.items}/${e.chains} right`,
+		met: held >= CONFIG.goalWaiting && right,
+	});
 	const problem = e.verified.error || e.dials.problems.join('; ');
 	row([
 		sec,
@@ -134,8 +254,15 @@ function escalationRows(e, row, targets) {
 /** Rows in run.js's table (Benchmark | Setting | Median | Spread | Throughput | Ratio | CPU | RSS | Check). */
 function rows(report, row, targets) {
 	for (const r of report.results) {
-		const shape = r.itemsPerExecution > 1 ? `1 execution × ${r.calls} calls` : `${r.executions} executions × 1 call`;
-		const section = { sec: `Call and Wait · ${shape} waiting · ${r.latency.floor.n} events each · concurrency 1`, shape, row };
+		const shape =
+			r.itemsPerExecution > 1
+				? `1 execution × ${r.calls} calls`
+				: `${r.executions} executions × 1 call`;
+		const section = {
+			sec: `Call and Wait · ${shape} waiting · ${r.latency.floor.n} events each · concurrency 1`,
+			shape,
+			row,
+		};
 		latencyRows(r, section, targets);
 		heldRow(r, section, targets);
 	}

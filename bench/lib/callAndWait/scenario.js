@@ -22,7 +22,12 @@ async function countExecutions(n8n, workflowId, status) {
 	let count = 0;
 	let cursor;
 	for (let page = 0; page < 100; page++) {
-		const qs = new URLSearchParams({ workflowId: String(workflowId), status, includeData: 'false', limit: '250' });
+		const qs = new URLSearchParams({
+			workflowId: String(workflowId),
+			status,
+			includeData: 'false',
+			limit: '250',
+		});
 		if (cursor) qs.set('cursor', cursor);
 		const res = await n8n.api('GET', `/executions?${qs}`);
 		count += res.data.data.length;
@@ -37,7 +42,8 @@ async function until(what, test) {
 	for (;;) {
 		const state = await test();
 		if (state.done) return Date.now() - started;
-		if (Date.now() - started > CONFIG.waitTimeoutMs) throw new Error(`${what}: not reached after ${CONFIG.waitTimeoutMs} ms (${state.seen})`);
+		if (Date.now() - started > CONFIG.waitTimeoutMs)
+			throw new Error(`${what}: not reached after ${CONFIG.waitTimeoutMs} ms (${state.seen})`);
 		await delay(250);
 	}
 }
@@ -53,17 +59,32 @@ function outputOf(execution) {
  * it): their item must say not acknowledged.
  */
 function verifyExecution(execution, dialsByTo, ended = new Set()) {
-	if (execution.status !== 'success') throw new Error(`execution ${execution.id}: ${execution.status}`);
+	if (execution.status !== 'success')
+		throw new Error(`execution ${execution.id}: ${execution.status}`);
 	const input = execution.data.resultData.runData['Alert In'][0].data.main[0][0].json.body;
 	const expected = input.calls ? input.calls.map((c) => c.to) : [input.to];
 	const output = outputOf(execution);
-	if (output.length !== expected.length) throw new Error(`execution ${execution.id}: ${output.length} items out for ${expected.length} calls`);
+	if (output.length !== expected.length)
+		throw new Error(
+			`execution ${execution.id}: ${output.length} items out for ${expected.length} calls`,
+		);
 	output.forEach((item, i) => {
 		const j = item.json;
 		const dial = dialsByTo.get(expected[i]);
-		const own = j.to === expected[i] && j.reference_id === dial?.reference_id && item.pairedItem?.item === i;
-		const ok = own && (ended.has(j.to) ? j.acknowledged === false : j.answered === true && j.acknowledged === true && j.digits === '1' && j.status === 'hangup');
-		if (!ok) throw new Error(`execution ${execution.id}, item ${i}: ${JSON.stringify({ ...j, events: undefined, pairedItem: item.pairedItem })}`);
+		const own =
+			j.to === expected[i] && j.reference_id === dial?.reference_id && item.pairedItem?.item === i;
+		const ok =
+			own &&
+			(ended.has(j.to)
+				? j.acknowledged === false
+				: j.answered === true &&
+					j.acknowledged === true &&
+					j.digits === '1' &&
+					j.status === 'hangup');
+		if (!ok)
+			throw new Error(
+				`execution ${execution.id}, item ${i}: ${JSON.stringify({ ...j, events: undefined, pairedItem: item.pairedItem })}`,
+			);
 	});
 	return output.length;
 }
@@ -78,7 +99,15 @@ async function verifyOutcomes(n8n, workflowId, dialsByTo, expectedItems, ended) 
 }
 
 function summarizeLatency(values) {
-	return { n: values.length, p50: percentile(values, 50), p90: percentile(values, 90), p95: percentile(values, 95), p99: percentile(values, 99), min: min(values), max: max(values) };
+	return {
+		n: values.length,
+		p50: percentile(values, 50),
+		p90: percentile(values, 90),
+		p95: percentile(values, 95),
+		p99: percentile(values, 99),
+		min: min(values),
+		max: max(values),
+	};
 }
 
 /** Posts the alerts and waits until every call is dialled and every execution waits; returns the time taken. */
@@ -86,13 +115,20 @@ async function placeCalls(run, { url, workflowId, bodies, calls, executions }) {
 	const { n8n, sim } = run;
 	const started = Date.now();
 	await pool(bodies, CONFIG.poolSize, async (body) => {
-		const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+		const res = await fetch(url, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify(body),
+		});
 		if (res.status !== 200) throw new Error(`${url}: HTTP ${res.status} ${await res.text()}`);
 	});
 	await until(`${calls} calls dialled and ${executions} execution(s) waiting`, async () => {
 		const dialled = sim.dialsPlaced().length;
 		const waiting = dialled === calls ? await countExecutions(n8n, workflowId, 'waiting') : 0;
-		return { done: dialled === calls && waiting === executions, seen: `${dialled} dialled, ${waiting} waiting` };
+		return {
+			done: dialled === calls && waiting === executions,
+			seen: `${dialled} dialled, ${waiting} waiting`,
+		};
 	});
 	return Date.now() - started;
 }
@@ -110,7 +146,9 @@ async function finishAll(run, { workflowId, dials, executions }) {
 
 async function deployScenario(run, key, split, list = false) {
 	const { n8n } = run;
-	const created = await n8n.createWorkflow(callAndWaitWorkflow(key, MESSAGE, { split, list }), { credentials: { telesignVoiceApi: run.credential } });
+	const created = await n8n.createWorkflow(callAndWaitWorkflow(key, MESSAGE, { split, list }), {
+		credentials: { telesignVoiceApi: run.credential },
+	});
 	const url = `${n8n.baseUrl}/webhook/bench-cw-${key}`;
 	await n8n.waitForWebhook(url);
 	return { workflowId: created.id, url };
@@ -127,24 +165,65 @@ async function scenario(run, { key, executions, itemsPerExecution }) {
 	const { workflowId, url } = await deployScenario(run, key, itemsPerExecution > 1);
 	sim.reset();
 	const numbers = Array.from({ length: calls }, () => String(15552000000 + run.nextNumber++));
-	const bodies = itemsPerExecution > 1 ? [{ calls: numbers.map((to) => ({ to })) }] : numbers.map((to) => ({ to }));
+	const bodies =
+		itemsPerExecution > 1
+			? [{ calls: numbers.map((to) => ({ to })) }]
+			: numbers.map((to) => ({ to }));
 	const rssIdleKb = await settledRssKb(pid);
-	log(`call and wait (${key}): placing ${calls} calls in ${executions} execution(s), n8n RSS ${(rssIdleKb / 1024).toFixed(0)} MB`);
+	log(
+		`call and wait (${key}): placing ${calls} calls in ${executions} execution(s), n8n RSS ${(rssIdleKb / 1024).toFixed(0)} MB`,
+	);
 	const placeMs = await placeCalls(run, { url, workflowId, bodies, calls, executions });
 	const rssWaitingKb = await settledRssKb(pid);
-	log(`  ${calls} calls waiting after ${(placeMs / 1000).toFixed(1)} s; n8n RSS ${(rssWaitingKb / 1024).toFixed(0)} MB; measuring dial_completed → speak`);
+	log(
+		`  ${calls} calls waiting after ${(placeMs / 1000).toFixed(1)} s; n8n RSS ${(rssWaitingKb / 1024).toFixed(0)} MB; measuring dial_completed → speak`,
+	);
 	const dials = sim.dialsPlaced();
 	const cpu0 = cpuMs(pid);
-	const lat = await measureLatencies({ ...run.urls, trigger: run.triggerUrl }, dials, Math.min(CONFIG.warmup, Math.floor(dials.length / 10)));
+	const lat = await measureLatencies(
+		{ ...run.urls, trigger: run.triggerUrl },
+		dials,
+		Math.min(CONFIG.warmup, Math.floor(dials.length / 10)),
+	);
 	const cpuMsPerRound = (cpuMs(pid) - cpu0) / dials.length;
 	log(`  finishing ${calls} calls (speak_completed → hangup, call_completed)`);
 	const finishMs = await finishAll(run, { workflowId, dials, executions });
-	const verified = await verifyOutcomes(n8n, workflowId, new Map(dials.map((d) => [d.to, d])), calls);
+	const verified = await verifyOutcomes(
+		n8n,
+		workflowId,
+		new Map(dials.map((d) => [d.to, d])),
+		calls,
+	);
 	const rssAfterKb = await settledRssKb(pid);
 	await n8n.deactivate(workflowId);
-	log(`  all ${calls} calls answered and ${verified.executions} execution(s) resumed with ${verified.items} acknowledged items; n8n RSS ${(rssAfterKb / 1024).toFixed(0)} MB`);
-	const latency = Object.fromEntries(Object.entries(lat).map(([name, values]) => [name, summarizeLatency(values)]));
-	return { key, executions, itemsPerExecution, calls, placeMs, finishMs, rss: { idleKb: rssIdleKb, waitingKb: rssWaitingKb, afterKb: rssAfterKb }, verified, cpuMsPerRound, latency };
+	log(
+		`  all ${calls} calls answered and ${verified.executions} execution(s) resumed with ${verified.items} acknowledged items; n8n RSS ${(rssAfterKb / 1024).toFixed(0)} MB`,
+	);
+	const latency = Object.fromEntries(
+		Object.entries(lat).map(([name, values]) => [name, summarizeLatency(values)]),
+	);
+	return {
+		key,
+		executions,
+		itemsPerExecution,
+		calls,
+		placeMs,
+		finishMs,
+		rss: { idleKb: rssIdleKb, waitingKb: rssWaitingKb, afterKb: rssAfterKb },
+		verified,
+		cpuMsPerRound,
+		latency,
+	};
 }
 
-module.exports = { scenario, deployScenario, placeCalls, verifyOutcomes, settledRssKb, countExecutions, until, summarizeLatency, outputOf };
+module.exports = {
+	scenario,
+	deployScenario,
+	placeCalls,
+	verifyOutcomes,
+	settledRssKb,
+	countExecutions,
+	until,
+	summarizeLatency,
+	outputOf,
+};

@@ -22,23 +22,38 @@ function dialCompleted(dial) {
 	return body;
 }
 
-const speakCompleted = (dial) => ({ event: 'speak_completed', reference_id: dial.reference_id, external_id: dial.external_id, data: { status: 'speak_successful', collected_digits: '1' } });
+const speakCompleted = (dial) => ({
+	event: 'speak_completed',
+	reference_id: dial.reference_id,
+	external_id: dial.external_id,
+	data: { status: 'speak_successful', collected_digits: '1' },
+});
 const callCompleted = (dial) => ({
 	event: 'call_completed',
 	reference_id: dial.reference_id,
 	external_id: dial.external_id,
-	data: { status: 'hangup', duration: 4, answered_on_utc: '2026-01-01T00:00:01.000', ended_on_utc: '2026-01-01T00:00:05.000', to: dial.to, from: CALLER_ID, direction: 'outbound' },
+	data: {
+		status: 'hangup',
+		duration: 4,
+		answered_on_utc: '2026-01-01T00:00:01.000',
+		ended_on_utc: '2026-01-01T00:00:05.000',
+		to: dial.to,
+		from: CALLER_ID,
+		direction: 'outbound',
+	},
 });
 
 function expectAnswer(what, r, check) {
-	if (r.status !== 200 || !check(r.body)) throw new Error(`${what}: HTTP ${r.status} ${String(r.body).slice(0, 300)}`);
+	if (r.status !== 200 || !check(r.body))
+		throw new Error(`${what}: HTTP ${r.status} ${String(r.body).slice(0, 300)}`);
 }
 const isPrompt = (body) => body.includes('"method":"speak"') && body.includes('"collect_digits"');
 const isSpeak = (body) => body.includes('"method":"speak"');
 const isHangup = (body) => body.includes('"method":"hangup"');
 
 /** The same dial_completed for the floor and the Respond path: a call of no Call and Wait (no marker). */
-const floorEvent = (i) => dialCompleted({ reference_id: `BENCHCW${String(i).padStart(25, '0')}`, to: '15552000000' });
+const floorEvent = (i) =>
+	dialCompleted({ reference_id: `BENCHCW${String(i).padStart(25, '0')}`, to: '15552000000' });
 
 /** One measured post per pipeline: the floor, today's trigger → Respond path, and Call and Wait's relay. */
 function latencySteps(urls, dials) {
@@ -82,7 +97,11 @@ async function measureLatencies(urls, dials, warmup) {
 /** speak_completed (key 1) → hangup, then call_completed, for every call. */
 async function finishCalls(triggerUrl, dials) {
 	await pool(dials, CONFIG.poolSize, async (dial) => {
-		expectAnswer(`Call and Wait, speak_completed of ${dial.to}`, await post(triggerUrl, speakCompleted(dial)), isHangup);
+		expectAnswer(
+			`Call and Wait, speak_completed of ${dial.to}`,
+			await post(triggerUrl, speakCompleted(dial)),
+			isHangup,
+		);
 		const done = await post(triggerUrl, callCompleted(dial));
 		expectAnswer(`Call and Wait, call_completed of ${dial.to}`, done, () => true);
 	});

@@ -67,7 +67,11 @@ export const maxCallDurationOption: INodeProperties = {
 };
 
 /** Reads the dial fields of one item (validation happens in buildDialAction). */
-export function readDialInput(this: IExecuteFunctions, itemIndex: number, options: IDataObject): DialInput {
+export function readDialInput(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	options: IDataObject,
+): DialInput {
 	return {
 		to: this.getNodeParameter('to', itemIndex),
 		callerIdNumber: this.getNodeParameter('callerIdNumber', itemIndex),
@@ -128,7 +132,17 @@ export function readConcurrency(this: IExecuteFunctions): number {
 /** Rate Limit Retries and Timeout of one item's dial. */
 export function readSendLimits(options: IDataObject): { retries: number; timeoutMs: number } {
 	return {
-		retries: validateInteger(options.rateLimitRetries ?? DEFAULT_RATE_LIMIT_RETRIES, 'Rate Limit Retries', 0, MAX_RATE_LIMIT_RETRIES),
-		timeoutMs: validateInteger(options.timeout ?? DEFAULT_TIMEOUT_MS, 'Timeout', MIN_TIMEOUT_MS, MAX_TIMEOUT_MS),
+		retries: validateInteger(
+			options.rateLimitRetries ?? DEFAULT_RATE_LIMIT_RETRIES,
+			'Rate Limit Retries',
+			0,
+			MAX_RATE_LIMIT_RETRIES,
+		),
+		timeoutMs: validateInteger(
+			options.timeout ?? DEFAULT_TIMEOUT_MS,
+			'Timeout',
+			MIN_TIMEOUT_MS,
+			MAX_TIMEOUT_MS,
+		),
 	};
 }

@@ -17,11 +17,17 @@ const KEPT_NAMES: Record<string, string> = { Recipients: 'to' };
 export function parameterNameOf(displayName: string): string {
 	if (KEPT_NAMES[displayName] !== undefined) return KEPT_NAMES[displayName];
 	const words = displayName.split(/\s+/).filter((word) => word !== '');
-	return words.map((word, index) => (index === 0 ? word.toLowerCase() : word.charAt(0).toUpperCase() + word.slice(1).toLowerCase())).join('');
+	return words
+		.map((word, index) =>
+			index === 0 ? word.toLowerCase() : word.charAt(0).toUpperCase() + word.slice(1).toLowerCase(),
+		)
+		.join('');
 }
 
 function asObject(value: unknown): INodeParameters | undefined {
-	return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as INodeParameters) : undefined;
+	return value !== null && typeof value === 'object' && !Array.isArray(value)
+		? (value as INodeParameters)
+		: undefined;
 }
 
 /**

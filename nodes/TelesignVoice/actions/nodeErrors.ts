@@ -18,8 +18,13 @@ export function toNodeError(node: INode, error: unknown, itemIndex: number): Nod
 		return error;
 	}
 	if (error instanceof ValidationError) {
-		const description = [error.hint, expressionSourceOf(node.parameters, error.field)].filter(Boolean).join(' ');
-		return new NodeOperationError(node, error.message, { itemIndex, description: description || undefined });
+		const description = [error.hint, expressionSourceOf(node.parameters, error.field)]
+			.filter(Boolean)
+			.join(' ');
+		return new NodeOperationError(node, error.message, {
+			itemIndex,
+			description: description || undefined,
+		});
 	}
 	if (error instanceof Error) return new NodeOperationError(node, error, { itemIndex });
 	return new NodeOperationError(node, String(error), { itemIndex });
@@ -32,7 +37,11 @@ export function toNodeError(node: INode, error: unknown, itemIndex: number): Nod
  * handleNodeErrorOutput takes an item whose JSON has nothing but error / message / details) and keeps as it is:
  * an item with `item.error` set would be cut down to `{error}` (normalizeNodeErrors), losing which call it was.
  */
-export function errorItem(error: NodeError, itemIndex: number, fields: IDataObject = {}): INodeExecutionData {
+export function errorItem(
+	error: NodeError,
+	itemIndex: number,
+	fields: IDataObject = {},
+): INodeExecutionData {
 	const details: IDataObject = {};
 	if (error.description) details.description = error.description;
 	for (const [key, value] of Object.entries(fields)) if (value !== undefined) details[key] = value;

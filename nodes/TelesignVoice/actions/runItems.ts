@@ -11,19 +11,26 @@ import type { NodeError } from './nodeErrors';
 import { errorItem, toNodeError } from './nodeErrors';
 
 /** One operation: gets all input items, returns one or more output items per input item (with pairedItem). */
-export type OperationExecute = (this: IExecuteFunctions, items: INodeExecutionData[]) => Promise<INodeExecutionData[]>;
+export type OperationExecute = (
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+) => Promise<INodeExecutionData[]>;
 
 /** The "Options" collection of an item (always an object). */
 export function getOptions(this: IExecuteFunctions, itemIndex: number): IDataObject {
 	const options = this.getNodeParameter('options', itemIndex, {});
-	return options !== null && typeof options === 'object' && !Array.isArray(options) ? (options as IDataObject) : {};
+	return options !== null && typeof options === 'object' && !Array.isArray(options)
+		? (options as IDataObject)
+		: {};
 }
 
 /**
  * Reads and checks the Telesign Voice API credential once, before any request: a missing or broken credential
  * must not look like a request that failed in flight (for a dial that would read "the call may have been placed").
  */
-export async function checkCredentials(this: IExecuteFunctions): Promise<NodeOperationError | undefined> {
+export async function checkCredentials(
+	this: IExecuteFunctions,
+): Promise<NodeOperationError | undefined> {
 	let credentials;
 	try {
 		credentials = await this.getCredentials(TELESIGN_CREDENTIAL);
@@ -31,7 +38,10 @@ export async function checkCredentials(this: IExecuteFunctions): Promise<NodeOpe
 		return new NodeOperationError(
 			this.getNode(),
 			`The Telesign Voice API credential could not be read: ${(error as Error).message}`,
-			{ description: 'Select a Telesign Voice API credential for this node. Nothing was sent to Telesign.' },
+			{
+				description:
+					'Select a Telesign Voice API credential for this node. Nothing was sent to Telesign.',
+			},
 		);
 	}
 	try {
@@ -60,7 +70,11 @@ export interface PreparePhase<P> {
  * Prepares every item, then checks the credential once if anything is to be sent. Returns the prepared items
  * (none when the credential is unusable); failures go to `fail`, or stop the node without Continue On Fail.
  */
-export async function prepareItems<P>(context: IExecuteFunctions, count: number, phase: PreparePhase<P>): Promise<Map<number, P>> {
+export async function prepareItems<P>(
+	context: IExecuteFunctions,
+	count: number,
+	phase: PreparePhase<P>,
+): Promise<Map<number, P>> {
 	const continueOnFail = context.continueOnFail();
 	const stop = phase.stop ?? ((failure: NodeError) => failure);
 	const prepared = new Map<number, P>();
@@ -82,7 +96,10 @@ export async function prepareItems<P>(context: IExecuteFunctions, count: number,
 	return new Map();
 }
 
-function safeErrorFields(errorFields: (itemIndex: number) => IDataObject, itemIndex: number): IDataObject {
+function safeErrorFields(
+	errorFields: (itemIndex: number) => IDataObject,
+	itemIndex: number,
+): IDataObject {
 	try {
 		return errorFields(itemIndex);
 	} catch {
@@ -92,7 +109,8 @@ function safeErrorFields(errorFields: (itemIndex: number) => IDataObject, itemIn
 }
 
 /** The output items of an operation that gives JSON only (pairedItem is set by runEachItemData). */
-const jsonItems = (result: IDataObject | IDataObject[]): INodeExecutionData[] => (Array.isArray(result) ? result : [result]).map((json) => ({ json }));
+const jsonItems = (result: IDataObject | IDataObject[]): INodeExecutionData[] =>
+	(Array.isArray(result) ? result : [result]).map((json) => ({ json }));
 
 /**
  * Runs an operation item by item (in order). Each item gives one or more output objects; an item that already
@@ -105,7 +123,13 @@ export async function runEachItem(
 	errorFields: (itemIndex: number) => IDataObject = () => ({}),
 	failures: ReadonlyMap<number, NodeError> = new Map(),
 ): Promise<INodeExecutionData[]> {
-	return await runEachItemData.call(this, items, async (itemIndex) => jsonItems(await run(itemIndex)), errorFields, failures);
+	return await runEachItemData.call(
+		this,
+		items,
+		async (itemIndex) => jsonItems(await run(itemIndex)),
+		errorFields,
+		failures,
+	);
 }
 
 /** As runEachItem, for operations whose output items carry more than JSON (binary data); pairedItem is set here. */
@@ -124,7 +148,8 @@ export async function runEachItemData(
 			continue;
 		}
 		try {
-			for (const item of await run(itemIndex)) output.push({ ...item, pairedItem: { item: itemIndex } });
+			for (const item of await run(itemIndex))
+				output.push({ ...item, pairedItem: { item: itemIndex } });
 		} catch (error) {
 			const nodeError = toNodeError(this.getNode(), error, itemIndex);
 			if (!this.continueOnFail()) throw nodeError;
@@ -145,7 +170,8 @@ export async function runApiOperation<P>(
 	run: (itemIndex: number, prepared: P) => Promise<IDataObject | IDataObject[]>,
 	errorFields: (itemIndex: number) => IDataObject = () => ({}),
 ): Promise<INodeExecutionData[]> {
-	const asItems = async (itemIndex: number, prepared: P) => jsonItems(await run(itemIndex, prepared));
+	const asItems = async (itemIndex: number, prepared: P) =>
+		jsonItems(await run(itemIndex, prepared));
 	return await runApiOperationItems(context, items, prepare, asItems, errorFields);
 }
 
@@ -162,5 +188,11 @@ export async function runApiOperationItems<P>(
 		prepare,
 		fail: (itemIndex, error) => failures.set(itemIndex, error),
 	});
-	return await runEachItemData.call(context, items, async (itemIndex) => await run(itemIndex, prepared.get(itemIndex) as P), errorFields, failures);
+	return await runEachItemData.call(
+		context,
+		items,
+		async (itemIndex) => await run(itemIndex, prepared.get(itemIndex) as P),
+		errorFields,
+		failures,
+	);
 }

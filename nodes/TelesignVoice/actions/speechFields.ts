@@ -4,9 +4,15 @@
  */
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_TTS_LANGUAGE, LANGUAGE_TAG_PATTERN, SUGGESTED_TTS_LANGUAGES } from '../../shared/telesign/actions';
+import {
+	DEFAULT_TTS_LANGUAGE,
+	LANGUAGE_TAG_PATTERN,
+	SUGGESTED_TTS_LANGUAGES,
+} from '../../shared/telesign/actions';
 
-const defaultLanguage = SUGGESTED_TTS_LANGUAGES.find((language) => language.code === DEFAULT_TTS_LANGUAGE);
+const defaultLanguage = SUGGESTED_TTS_LANGUAGES.find(
+	(language) => language.code === DEFAULT_TTS_LANGUAGE,
+);
 
 /** The Language field of anything Telesign speaks. */
 export function languageProperty(): INodeProperties {
@@ -59,8 +65,11 @@ export function messageProperty(description: string, hint?: string): INodeProper
 }
 
 export function readLanguage(this: IExecuteFunctions, itemIndex: number): unknown {
-	const value = this.getNodeParameter('language', itemIndex, DEFAULT_TTS_LANGUAGE, { extractValue: true });
+	const value = this.getNodeParameter('language', itemIndex, DEFAULT_TTS_LANGUAGE, {
+		extractValue: true,
+	});
 	// A resource locator normally arrives as its value; accept the whole object too.
-	if (value !== null && typeof value === 'object' && 'value' in value) return (value as { value: unknown }).value;
+	if (value !== null && typeof value === 'object' && 'value' in value)
+		return (value as { value: unknown }).value;
 	return value;
 }

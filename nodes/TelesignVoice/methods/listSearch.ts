@@ -9,7 +9,8 @@ export async function searchLanguages(
 ): Promise<INodeListSearchResult> {
 	const needle = (filter ?? '').trim().toLowerCase();
 	const results = SUGGESTED_TTS_LANGUAGES.filter(
-		({ code, name }) => needle === '' || code.toLowerCase().includes(needle) || name.toLowerCase().includes(needle),
+		({ code, name }) =>
+			needle === '' || code.toLowerCase().includes(needle) || name.toLowerCase().includes(needle),
 	).map(({ code, name }) => ({ name: `${name} (${code})`, value: code }));
 	return { results };
 }

@@ -38,25 +38,43 @@ export async function requestRecordings(
 	request: TelesignRequest,
 ): Promise<TelesignResponse> {
 	try {
-		return await sendTelesignRequest.call(this, request, { maxRetries: RECORDING_RATE_LIMIT_RETRIES });
-	} catch (error) {
-		throw new NodeOperationError(this.getNode(), `${RECORDINGS_API} did not answer: ${(error as Error).message}`, {
-			itemIndex,
-			description:
-				'Check the Base URL of the Telesign Voice API credential and the network connection, then run the node again.',
+		return await sendTelesignRequest.call(this, request, {
+			maxRetries: RECORDING_RATE_LIMIT_RETRIES,
 		});
+	} catch (error) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`${RECORDINGS_API} did not answer: ${(error as Error).message}`,
+			{
+				itemIndex,
+				description:
+					'Check the Base URL of the Telesign Voice API credential and the network connection, then run the node again.',
+			},
+		);
 	}
 }
 
 /** The recordings dated in [start, end] (UTC, inclusive), following Telesign's `token` pagination. */
-export async function listRecordings(this: TelesignContext, itemIndex: number, request: ListRequest): Promise<IDataObject[]> {
+export async function listRecordings(
+	this: TelesignContext,
+	itemIndex: number,
+	request: ListRequest,
+): Promise<IDataObject[]> {
 	const recordings: IDataObject[] = [];
 	const pageSize = Math.min(request.limit ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE);
 	// The first page is asked for by date range; the following ones by token only (Telesign: mutually exclusive).
-	let qs: IDataObject = { start_date_time: request.start, end_date_time: request.end, pagesize: pageSize };
+	let qs: IDataObject = {
+		start_date_time: request.start,
+		end_date_time: request.end,
+		pagesize: pageSize,
+	};
 	const seenTokens = new Set<string>();
 	for (let page = 0; page < MAX_PAGES; page++) {
-		const response = await requestRecordings.call(this, itemIndex, { method: 'GET', path: RECORDINGS_PATH, qs });
+		const response = await requestRecordings.call(this, itemIndex, {
+			method: 'GET',
+			path: RECORDINGS_PATH,
+			qs,
+		});
 		const outcome = interpretRecordingListResponse(response.statusCode, response.body);
 		if (!outcome.ok) throw telesignApiError(this.getNode(), outcome, itemIndex);
 		for (const recording of outcome.body.recordings) {

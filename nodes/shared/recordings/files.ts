@@ -5,7 +5,13 @@
  * from Telesign once.
  * https://developer.telesign.com/enterprise/docs/voice-download-recordings
  */
-import type { IBinaryData, IDataObject, IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
+import type {
+	IBinaryData,
+	IDataObject,
+	IExecuteFunctions,
+	INode,
+	INodeExecutionData,
+} from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import { telesignApiError } from '../apiError';
@@ -42,17 +48,34 @@ export interface FileItemOptions {
 	binaryPropertyName: string;
 }
 
-function fileError(node: INode, itemIndex: number, message: string, description: string): NodeOperationError {
+function fileError(
+	node: INode,
+	itemIndex: number,
+	message: string,
+	description: string,
+): NodeOperationError {
 	return new NodeOperationError(node, message, { itemIndex, description });
 }
 
 /** The files Telesign has for a call (at least one: none is the "no recordings" error naming the call). */
-export async function readCallFiles(this: TelesignContext, itemIndex: number, referenceId: string): Promise<RecordingFile[]> {
-	const response = await requestRecordings.call(this, itemIndex, { method: 'GET', path: recordingPath(referenceId) });
+export async function readCallFiles(
+	this: TelesignContext,
+	itemIndex: number,
+	referenceId: string,
+): Promise<RecordingFile[]> {
+	const response = await requestRecordings.call(this, itemIndex, {
+		method: 'GET',
+		path: recordingPath(referenceId),
+	});
 	const outcome = interpretRecordingResponse(response.statusCode, response.body, referenceId);
 	if (!outcome.ok) throw telesignApiError(this.getNode(), outcome, itemIndex);
 	const files = parseRecordingFiles(outcome.body, referenceId);
-	if (files.length === 0) throw telesignApiError(this.getNode(), recordingsNotFound(referenceId, response.statusCode), itemIndex);
+	if (files.length === 0)
+		throw telesignApiError(
+			this.getNode(),
+			recordingsNotFound(referenceId, response.statusCode),
+			itemIndex,
+		);
 	return files;
 }
 
@@ -84,11 +107,20 @@ export async function readAvailableFiles(
 			);
 		}
 		// Only a stop of the execution ends the pause early: then nothing more is asked of Telesign.
-		const stopped = await sleep(Math.min(WAIT_STEPS_MS[Math.min(look, WAIT_STEPS_MS.length - 1)], left), signal).then(
+		const stopped = await sleep(
+			Math.min(WAIT_STEPS_MS[Math.min(look, WAIT_STEPS_MS.length - 1)], left),
+			signal,
+		).then(
 			() => false,
 			() => true,
 		);
-		if (stopped) throw fileError(this.getNode(), itemIndex, `The download of call ${referenceId} was stopped while waiting for its recording`, 'The execution was stopped.');
+		if (stopped)
+			throw fileError(
+				this.getNode(),
+				itemIndex,
+				`The download of call ${referenceId} was stopped while waiting for its recording`,
+				'The execution was stopped.',
+			);
 	}
 }
 
@@ -96,7 +128,11 @@ export async function readAvailableFiles(
  * GET on a pre-signed link with n8n's plain request helper (never the authenticated one): the link is its own
  * authorization, so no header of ours travels with it, and a redirect elsewhere gets none either.
  */
-export async function fetchLink(httpRequest: PlainRequest, url: string, signal?: AbortSignal): Promise<LinkResponse> {
+export async function fetchLink(
+	httpRequest: PlainRequest,
+	url: string,
+	signal?: AbortSignal,
+): Promise<LinkResponse> {
 	const response = (await httpRequest({
 		method: 'GET',
 		url,
@@ -117,15 +153,26 @@ const failureCode = (error: unknown) => {
 };
 
 /** Opens the file's audio; a refused link is read again from Telesign once. */
-async function openAudio(this: TelesignContext, itemIndex: number, file: RecordingFile): Promise<LinkResponse> {
+async function openAudio(
+	this: TelesignContext,
+	itemIndex: number,
+	file: RecordingFile,
+): Promise<LinkResponse> {
 	const what = `${file.fileName} (call ${file.referenceId})`;
 	let current = file;
 	let refusal = '';
 	for (let attempt = 0; attempt < 2; attempt++) {
 		if (attempt === 1) {
-			const fresh = (await readCallFiles.call(this, itemIndex, file.referenceId)).find((f) => f.fileName === file.fileName);
+			const fresh = (await readCallFiles.call(this, itemIndex, file.referenceId)).find(
+				(f) => f.fileName === file.fileName,
+			);
 			if (fresh === undefined || fresh.status === 'deleted') {
-				throw fileError(this.getNode(), itemIndex, `The recording ${what} was deleted`, `Its link was refused (${refusal}) and Telesign ${fresh ? 'now lists it as deleted' : 'no longer lists it'}.`);
+				throw fileError(
+					this.getNode(),
+					itemIndex,
+					`The recording ${what} was deleted`,
+					`Its link was refused (${refusal}) and Telesign ${fresh ? 'now lists it as deleted' : 'no longer lists it'}.`,
+				);
 			}
 			current = fresh;
 		}
@@ -136,15 +183,29 @@ async function openAudio(this: TelesignContext, itemIndex: number, file: Recordi
 		}
 		let response: LinkResponse;
 		try {
-			response = await fetchLink(this.helpers.httpRequest, current.url as string, cancelSignal(this));
+			response = await fetchLink(
+				this.helpers.httpRequest,
+				current.url as string,
+				cancelSignal(this),
+			);
 		} catch (error) {
-			throw fileError(this.getNode(), itemIndex, `The download of ${what} failed: ${failureCode(error)}`, 'The storage host of the recording did not answer. Try again later.');
+			throw fileError(
+				this.getNode(),
+				itemIndex,
+				`The download of ${what} failed: ${failureCode(error)}`,
+				'The storage host of the recording did not answer. Try again later.',
+			);
 		}
 		if (response.statusCode >= 200 && response.statusCode < 300) return response;
 		response.body.destroy?.();
 		refusal = describeRefusal(response.statusCode);
 		if (!isRefusedLink(response.statusCode)) {
-			throw fileError(this.getNode(), itemIndex, `The storage host answered ${refusal} for ${what}`, 'Try again later.');
+			throw fileError(
+				this.getNode(),
+				itemIndex,
+				`The storage host answered ${refusal} for ${what}`,
+				'Try again later.',
+			);
 		}
 	}
 	throw fileError(
@@ -156,14 +217,27 @@ async function openAudio(this: TelesignContext, itemIndex: number, file: Recordi
 }
 
 /** Streams the audio into n8n's binary data store (not one string in memory); the size is what was stored. */
-async function storeAudio(this: TelesignContext, itemIndex: number, file: RecordingFile): Promise<IBinaryData> {
+async function storeAudio(
+	this: TelesignContext,
+	itemIndex: number,
+	file: RecordingFile,
+): Promise<IBinaryData> {
 	const response = await openAudio.call(this, itemIndex, file);
 	const mimeType = recordingMimeType(file.fileName, response.headers['content-type']);
 	let binary: IBinaryData;
 	try {
-		binary = await this.helpers.prepareBinaryData(response.body as Parameters<typeof this.helpers.prepareBinaryData>[0], file.fileName, mimeType);
+		binary = await this.helpers.prepareBinaryData(
+			response.body as Parameters<typeof this.helpers.prepareBinaryData>[0],
+			file.fileName,
+			mimeType,
+		);
 	} catch (error) {
-		throw fileError(this.getNode(), itemIndex, `The download of ${file.fileName} (call ${file.referenceId}) broke off: ${failureCode(error)}`, 'Run the node again.');
+		throw fileError(
+			this.getNode(),
+			itemIndex,
+			`The download of ${file.fileName} (call ${file.referenceId}) broke off: ${failureCode(error)}`,
+			'Run the node again.',
+		);
 	}
 	const declared = Number(response.headers['content-length']);
 	if (Number.isInteger(declared) && binary.bytes !== undefined && binary.bytes !== declared) {
@@ -191,7 +265,12 @@ export function fileJson(file: RecordingFile): IDataObject {
 }
 
 /** One item for one available file: JSON, and the audio as binary data when asked for. */
-export async function fileItem(this: TelesignContext, itemIndex: number, file: RecordingFile, options: FileItemOptions): Promise<INodeExecutionData> {
+export async function fileItem(
+	this: TelesignContext,
+	itemIndex: number,
+	file: RecordingFile,
+	options: FileItemOptions,
+): Promise<INodeExecutionData> {
 	const json = fileJson(file);
 	if (!options.download) return { json };
 	const binary = await storeAudio.call(this, itemIndex, file);

@@ -59,7 +59,8 @@ function encodeNodeId(nodeId: string): string {
 }
 
 function decodeNodeId(text: string): string | undefined {
-	if (text.startsWith('~')) return Buffer.from(text.slice(1), 'base64url').toString('utf8') || undefined;
+	if (text.startsWith('~'))
+		return Buffer.from(text.slice(1), 'base64url').toString('utf8') || undefined;
 	const hex = Buffer.from(text, 'base64url').toString('hex');
 	if (hex.length !== 32) return undefined;
 	return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
@@ -67,12 +68,19 @@ function decodeNodeId(text: string): string | undefined {
 
 /** The marker without the user's External ID; throws when the resume URL has an unexpected shape. */
 export function encodeMarker(marker: Omit<WaitMarker, 'userExternalId'>): string {
-	if (marker.step !== undefined && !(Number.isInteger(marker.step) && marker.step >= 0 && marker.step <= 999)) throw new Error(`Unexpected chain step ${marker.step}`);
-	if (!/^[A-Za-z0-9_-]{1,40}$/.test(marker.executionId)) throw new Error(`Unexpected execution ID "${marker.executionId}"`);
-	if (!/^[0-9a-f]{64}$/i.test(marker.signature)) throw new Error('Unexpected resume URL signature (expected 64 hex digits)');
+	if (
+		marker.step !== undefined &&
+		!(Number.isInteger(marker.step) && marker.step >= 0 && marker.step <= 999)
+	)
+		throw new Error(`Unexpected chain step ${marker.step}`);
+	if (!/^[A-Za-z0-9_-]{1,40}$/.test(marker.executionId))
+		throw new Error(`Unexpected execution ID "${marker.executionId}"`);
+	if (!/^[0-9a-f]{64}$/i.test(marker.signature))
+		throw new Error('Unexpected resume URL signature (expected 64 hex digits)');
 	const node = encodeNodeId(marker.nodeId);
 	const signature = b64url(Buffer.from(marker.signature, 'hex'));
-	const item = marker.step === undefined ? String(marker.itemIndex) : `${marker.itemIndex}-${marker.step}`;
+	const item =
+		marker.step === undefined ? String(marker.itemIndex) : `${marker.itemIndex}-${marker.step}`;
 	return [MARKER_PREFIX, marker.executionId, node, item, signature].join('.');
 }
 
@@ -88,24 +96,37 @@ export const MAX_USER_EXTERNAL_ID_LENGTH = 32;
 export function buildExternalId(marker: string, userExternalId?: string): string {
 	const externalId = userExternalId ? `${marker}.${userExternalId}` : marker;
 	if (externalId.length > MAX_EXTERNAL_ID_LENGTH) {
-		throw new Error(`The external_id would be ${externalId.length} characters long, more than Telesign's ${MAX_EXTERNAL_ID_LENGTH}`);
+		throw new Error(
+			`The external_id would be ${externalId.length} characters long, more than Telesign's ${MAX_EXTERNAL_ID_LENGTH}`,
+		);
 	}
 	return externalId;
 }
 
 /** Reads a marker from an event's external_id; undefined for calls not placed by Call and Wait. */
 export function parseMarker(externalId: unknown): WaitMarker | undefined {
-	if (typeof externalId !== 'string' || !externalId.startsWith(`${MARKER_PREFIX}.`)) return undefined;
+	if (typeof externalId !== 'string' || !externalId.startsWith(`${MARKER_PREFIX}.`))
+		return undefined;
 	const parts = externalId.split('.');
 	if (parts.length < 5) return undefined;
 	const [, executionId, node, item, signature] = parts;
 	const nodeId = decodeNodeId(node);
 	const sigHex = Buffer.from(signature, 'base64url').toString('hex');
 	const itemAndStep = /^(\d{1,6})(?:-(\d{1,3}))?$/.exec(item);
-	if (!/^[A-Za-z0-9_-]+$/.test(executionId) || nodeId === undefined || itemAndStep === null || sigHex.length !== 64) {
+	if (
+		!/^[A-Za-z0-9_-]+$/.test(executionId) ||
+		nodeId === undefined ||
+		itemAndStep === null ||
+		sigHex.length !== 64
+	) {
 		return undefined;
 	}
-	const marker: WaitMarker = { executionId, nodeId, itemIndex: Number(itemAndStep[1]), signature: sigHex };
+	const marker: WaitMarker = {
+		executionId,
+		nodeId,
+		itemIndex: Number(itemAndStep[1]),
+		signature: sigHex,
+	};
 	if (itemAndStep[2] !== undefined) marker.step = Number(itemAndStep[2]);
 	if (parts.length > 5) marker.userExternalId = parts.slice(5).join('.');
 	return marker;
@@ -115,7 +136,11 @@ export function parseMarker(externalId: unknown): WaitMarker | undefined {
  * The resume URL of the waiting execution, from the trigger's own production webhook URL
  * (`<base>/<endpoint>/<webhookId>/<path>`) and n8n's default waiting endpoint (`<endpoint>-waiting`).
  */
-export function resumeUrlFor(triggerUrl: string, triggerSuffix: string, marker: WaitMarker): string | undefined {
+export function resumeUrlFor(
+	triggerUrl: string,
+	triggerSuffix: string,
+	marker: WaitMarker,
+): string | undefined {
 	const suffix = `/${triggerSuffix.replace(/^\/+/, '')}`;
 	if (!triggerUrl.endsWith(suffix)) return undefined;
 	const webhookBase = triggerUrl.slice(0, -suffix.length);
@@ -124,7 +149,9 @@ export function resumeUrlFor(triggerUrl: string, triggerSuffix: string, marker: 
 
 /** The relay key: only someone holding the account's API key can derive it. */
 export function deriveRelayKey(apiKey: string, customerId: string): Buffer {
-	return createHmac('sha256', decodeApiKey(apiKey)).update(`n8n-nodes-telesign-voice call-and-wait relay v1|${customerId}`).digest();
+	return createHmac('sha256', decodeApiKey(apiKey))
+		.update(`n8n-nodes-telesign-voice call-and-wait relay v1|${customerId}`)
+		.digest();
 }
 
 /**
@@ -139,12 +166,22 @@ function relayMac(key: Buffer, kind: RelayKind, timestamp: string, body: Buffer)
 	return createHmac('sha256', key).update(`${kind}\n${timestamp}\n${digest}`).digest('hex');
 }
 
-export function signRelay(key: Buffer, kind: RelayKind, body: Buffer, nowMs: number): Record<string, string> {
+export function signRelay(
+	key: Buffer,
+	kind: RelayKind,
+	body: Buffer,
+	nowMs: number,
+): Record<string, string> {
 	const timestamp = String(nowMs);
-	return { [RELAY_TIMESTAMP_HEADER]: timestamp, [RELAY_SIGNATURE_HEADER]: `v1=${relayMac(key, kind, timestamp, body)}` };
+	return {
+		[RELAY_TIMESTAMP_HEADER]: timestamp,
+		[RELAY_SIGNATURE_HEADER]: `v1=${relayMac(key, kind, timestamp, body)}`,
+	};
 }
 
-export type RelayVerification = { valid: true } | { valid: false; reason: 'missing' | 'malformed' | 'expired' | 'bad_signature' };
+export type RelayVerification =
+	| { valid: true }
+	| { valid: false; reason: 'missing' | 'malformed' | 'expired' | 'bad_signature' };
 
 export function verifyRelay(params: {
 	key: Buffer;
@@ -155,14 +192,24 @@ export function verifyRelay(params: {
 	nowMs: number;
 }): RelayVerification {
 	if (!params.timestamp || !params.signature) return { valid: false, reason: 'missing' };
-	if (!/^\d{1,16}$/.test(params.timestamp) || !/^v1=[0-9a-f]{64}$/.test(params.signature)) return { valid: false, reason: 'malformed' };
-	if (Math.abs(params.nowMs - Number(params.timestamp)) > RELAY_MAX_AGE_MS) return { valid: false, reason: 'expired' };
+	if (!/^\d{1,16}$/.test(params.timestamp) || !/^v1=[0-9a-f]{64}$/.test(params.signature))
+		return { valid: false, reason: 'malformed' };
+	if (Math.abs(params.nowMs - Number(params.timestamp)) > RELAY_MAX_AGE_MS)
+		return { valid: false, reason: 'expired' };
 	const expected = `v1=${relayMac(params.key, params.kind, params.timestamp, params.body)}`;
-	return safeEqualSecret(expected, params.signature) ? { valid: true } : { valid: false, reason: 'bad_signature' };
+	return safeEqualSecret(expected, params.signature)
+		? { valid: true }
+		: { valid: false, reason: 'bad_signature' };
 }
 
 /** verifyRelay with the timestamp and signature read from the request's or response's headers. */
-export function verifyRelayHeaders(params: { key: Buffer; kind: RelayKind; body: Buffer; headers: HeaderBag; nowMs: number }): RelayVerification {
+export function verifyRelayHeaders(params: {
+	key: Buffer;
+	kind: RelayKind;
+	body: Buffer;
+	headers: HeaderBag;
+	nowMs: number;
+}): RelayVerification {
 	return verifyRelay({
 		key: params.key,
 		kind: params.kind,

@@ -11,7 +11,13 @@ import { TELESIGN_CREDENTIAL, readCredentials } from '../telesign/credentials';
 import type { HeaderBag } from '../telesign/signing';
 import { headerValue } from '../telesign/signing';
 import type { RelayKind, RelayVerification, WaitMarker } from './protocol';
-import { RELAY_MAX_AGE_MS, RELAY_SIGNATURE_HEADER, deriveRelayKey, signRelay, verifyRelayHeaders } from './protocol';
+import {
+	RELAY_MAX_AGE_MS,
+	RELAY_SIGNATURE_HEADER,
+	deriveRelayKey,
+	signRelay,
+	verifyRelayHeaders,
+} from './protocol';
 
 /**
  * Relay signatures this process has obeyed, with when they stop being valid anyway. A signature covers a
@@ -37,21 +43,28 @@ function firstSight(signature: string, nowMs: number): boolean {
 	return true;
 }
 
-export type RelayCheck = { ok: true; key: Buffer; kind: 'event' | 'timeLimit' } | { ok: false; reason: string };
+export type RelayCheck =
+	| { ok: true; key: Buffer; kind: 'event' | 'timeLimit' }
+	| { ok: false; reason: string };
 
 /**
  * Checks the relay signature with the node's Telesign credential — the values this process read within the last
  * minute when fresh (credentialCache.ts: n8n reads a credential in an expression isolate of its own) — and
  * returns the relay key that passed, to sign the answer with.
  */
-export async function verifyRelayedRequest(context: IWebhookFunctions, raw: Buffer, nowMs: number): Promise<RelayCheck> {
+export async function verifyRelayedRequest(
+	context: IWebhookFunctions,
+	raw: Buffer,
+	nowMs: number,
+): Promise<RelayCheck> {
 	const headers = (context.getRequestObject().headers ?? {}) as HeaderBag;
 	let key: Buffer | undefined;
 	let kind: 'event' | 'timeLimit' = 'event';
 	const verification = await verifyWithCredential(context, TELESIGN_CREDENTIAL, (data) => {
 		const credentials = readCredentials(data);
 		key = deriveRelayKey(credentials.apiKey, credentials.customerId);
-		const check = (k: RelayKind): RelayVerification => verifyRelayHeaders({ key: key as Buffer, kind: k, body: raw, headers, nowMs });
+		const check = (k: RelayKind): RelayVerification =>
+			verifyRelayHeaders({ key: key as Buffer, kind: k, body: raw, headers, nowMs });
 		let result = check('event');
 		kind = 'event';
 		if (!result.valid && result.reason === 'bad_signature' && check('timeLimit').valid) {
@@ -60,8 +73,10 @@ export async function verifyRelayedRequest(context: IWebhookFunctions, raw: Buff
 		}
 		return result;
 	});
-	if (!verification.valid || key === undefined) return { ok: false, reason: verification.valid ? 'no key' : verification.reason };
-	if (!firstSight(headerValue(headers, RELAY_SIGNATURE_HEADER) ?? '', nowMs)) return { ok: false, reason: 'replayed' };
+	if (!verification.valid || key === undefined)
+		return { ok: false, reason: verification.valid ? 'no key' : verification.reason };
+	if (!firstSight(headerValue(headers, RELAY_SIGNATURE_HEADER) ?? '', nowMs))
+		return { ok: false, reason: 'replayed' };
 	return { ok: true, key, kind };
 }
 
@@ -75,14 +90,22 @@ export async function relayKeyFor(context: CredentialSource): Promise<Buffer> {
 export function markerTargetsThisNode(context: IWebhookFunctions, marker: WaitMarker): boolean {
 	if (marker.nodeId !== context.getNode().id) return false;
 	const query = context.getQueryData() as IDataObject;
-	return typeof query.signature === 'string' && query.signature.toLowerCase() === marker.signature.toLowerCase();
+	return (
+		typeof query.signature === 'string' &&
+		query.signature.toLowerCase() === marker.signature.toLowerCase()
+	);
 }
 
 /** Answers the trigger with the call's next action (null: none), signed so the trigger can trust it. */
-export function sendSignedAnswer(context: IWebhookFunctions, key: Buffer, action: IDataObject | null): void {
+export function sendSignedAnswer(
+	context: IWebhookFunctions,
+	key: Buffer,
+	action: IDataObject | null,
+): void {
 	const answer = Buffer.from(JSON.stringify({ action }), 'utf8');
 	const res = context.getResponseObject();
-	for (const [name, value] of Object.entries(signRelay(key, 'answer', answer, Date.now()))) res.setHeader(name, value);
+	for (const [name, value] of Object.entries(signRelay(key, 'answer', answer, Date.now())))
+		res.setHeader(name, value);
 	res.status(200).type('application/json').send(answer);
 }
 

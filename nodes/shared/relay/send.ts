@@ -63,19 +63,27 @@ export async function relayToWaitingExecution(
 	stop?: AbortSignal,
 ): Promise<RelayAnswer> {
 	const url = resumeUrlFor(target.triggerUrl, target.triggerSuffix, target.marker);
-	if (url === undefined) return { ok: false, reason: "the resume URL cannot be derived from this trigger's URL" };
+	if (url === undefined)
+		return { ok: false, reason: "the resume URL cannot be derived from this trigger's URL" };
 	const deadline = Date.now() + RELAY_TIMEOUT_MS;
 	let response: RelayResponse | undefined;
 	let failure = '';
 	for (let attempt = 0; ; attempt++) {
 		const left = deadline - Date.now();
-		if (stop?.aborted) return { ok: false, reason: `Telesign closed its request before the waiting execution answered (${failure || 'relay pending'})` };
+		if (stop?.aborted)
+			return {
+				ok: false,
+				reason: `Telesign closed its request before the waiting execution answered (${failure || 'relay pending'})`,
+			};
 		try {
 			response = (await context.helpers.httpRequest({
 				method: 'POST',
 				url,
 				body: rawBody,
-				headers: { 'content-type': 'application/json', ...signRelay(key, 'event', rawBody, Date.now()) },
+				headers: {
+					'content-type': 'application/json',
+					...signRelay(key, 'event', rawBody, Date.now()),
+				},
 				encoding: 'text',
 				json: false,
 				returnFullResponse: true,
@@ -95,13 +103,29 @@ export async function relayToWaitingExecution(
 		// Telesign closing its request ends the wait at once (the abort is seen below).
 		await sleep(wait, stop).catch(() => undefined);
 	}
-	if (stop?.aborted) return { ok: false, reason: `Telesign closed its request before the waiting execution answered (${failure || 'relay pending'})` };
-	if (response === undefined || RETRY_STATUS.has(response.statusCode) || stillRunning(response)) return { ok: false, reason: failure };
-	if (response.statusCode !== 200) return { ok: false, reason: `waiting execution answered HTTP ${response.statusCode}` };
-	const body = Buffer.from(typeof response.body === 'string' ? response.body : String(response.body ?? ''), 'utf8');
+	if (stop?.aborted)
+		return {
+			ok: false,
+			reason: `Telesign closed its request before the waiting execution answered (${failure || 'relay pending'})`,
+		};
+	if (response === undefined || RETRY_STATUS.has(response.statusCode) || stillRunning(response))
+		return { ok: false, reason: failure };
+	if (response.statusCode !== 200)
+		return { ok: false, reason: `waiting execution answered HTTP ${response.statusCode}` };
+	const body = Buffer.from(
+		typeof response.body === 'string' ? response.body : String(response.body ?? ''),
+		'utf8',
+	);
 	const headers = response.headers as HeaderBag;
-	const verification = verifyRelayHeaders({ key, kind: 'answer', body, headers, nowMs: Date.now() });
-	if (!verification.valid) return { ok: false, reason: `answer not signed by the waiting node (${verification.reason})` };
+	const verification = verifyRelayHeaders({
+		key,
+		kind: 'answer',
+		body,
+		headers,
+		nowMs: Date.now(),
+	});
+	if (!verification.valid)
+		return { ok: false, reason: `answer not signed by the waiting node (${verification.reason})` };
 	try {
 		const parsed = JSON.parse(body.toString('utf8')) as { action?: IDataObject | null };
 		return { ok: true, action: parsed.action ?? null };

@@ -106,17 +106,28 @@ export function buildDialAction(input: DialInput): TelesignAction & { params: Di
 		to: normalizePhoneNumber(input.to, 'To'),
 		caller_id_number: normalizePhoneNumber(input.callerIdNumber, 'Caller ID Number'),
 	};
-	if (input.externalId !== undefined && input.externalId !== null && String(input.externalId).trim() !== '') {
+	if (
+		input.externalId !== undefined &&
+		input.externalId !== null &&
+		String(input.externalId).trim() !== ''
+	) {
 		const externalId = String(input.externalId).trim();
 		if (externalId.length > 128) {
-			throw new ValidationError('External ID', `External ID is ${externalId.length} characters long: keep it to 128 characters or fewer`);
+			throw new ValidationError(
+				'External ID',
+				`External ID is ${externalId.length} characters long: keep it to 128 characters or fewer`,
+			);
 		}
 		params.external_id = externalId;
 	}
 	if (input.sendDtmf !== undefined && input.sendDtmf !== null && input.sendDtmf !== '') {
 		params.send_dtmf = validateDtmf(input.sendDtmf, 'Send DTMF');
 	}
-	if (input.maxCallDuration !== undefined && input.maxCallDuration !== null && input.maxCallDuration !== '') {
+	if (
+		input.maxCallDuration !== undefined &&
+		input.maxCallDuration !== null &&
+		input.maxCallDuration !== ''
+	) {
 		// Telesign expects the number of seconds as a string, e.g. "600".
 		params.max_call_duration = String(
 			validateInteger(input.maxCallDuration, 'Max Call Duration', 1, MAX_CALL_DURATION_SECONDS),
@@ -126,7 +137,8 @@ export function buildDialAction(input: DialInput): TelesignAction & { params: Di
 }
 
 function collectDigitsParams(maxDigits: unknown): ActionParams | undefined {
-	if (maxDigits === undefined || maxDigits === null || maxDigits === '' || maxDigits === 0) return undefined;
+	if (maxDigits === undefined || maxDigits === null || maxDigits === '' || maxDigits === 0)
+		return undefined;
 	return { max: validateInteger(maxDigits, 'Max Digits', 1, MAX_COLLECT_DIGITS) };
 }
 
@@ -139,15 +151,25 @@ export interface SpeakInput {
 
 export function buildSpeakAction(input: SpeakInput): TelesignAction {
 	const message = requireText(input.message, 'Message', 'enter the text Telesign should speak');
-	if (input.language !== undefined && input.language !== null && typeof input.language !== 'string') {
-		throw new ValidationError('Language', `Language ${showValue(input.language)} is ${describeKind(input.language)}, not a language tag: use a code such as en-US, en-GB, fr-FR or es-MX`);
+	if (
+		input.language !== undefined &&
+		input.language !== null &&
+		typeof input.language !== 'string'
+	) {
+		throw new ValidationError(
+			'Language',
+			`Language ${showValue(input.language)} is ${describeKind(input.language)}, not a language tag: use a code such as en-US, en-GB, fr-FR or es-MX`,
+		);
 	}
 	const language =
 		typeof input.language === 'string' && input.language.trim() !== ''
 			? input.language.trim()
 			: DEFAULT_TTS_LANGUAGE;
 	if (!new RegExp(LANGUAGE_TAG_PATTERN).test(language)) {
-		throw new ValidationError('Language', `Language "${language}" is not a language tag: use a code such as en-US, en-GB, fr-FR or es-MX`);
+		throw new ValidationError(
+			'Language',
+			`Language "${language}" is not a language tag: use a code such as en-US, en-GB, fr-FR or es-MX`,
+		);
 	}
 	const params: ActionParams = { tts: { message, language } };
 	const collect = collectDigitsParams(input.collectDigits);
@@ -167,7 +189,10 @@ export function buildPlayAction(input: PlayInput): TelesignAction {
 	return envelope(ACTION_METHODS.play, params);
 }
 
-export function buildSendDtmfAction(input: { digits: unknown; paramName?: unknown }): TelesignAction {
+export function buildSendDtmfAction(input: {
+	digits: unknown;
+	paramName?: unknown;
+}): TelesignAction {
 	const paramName =
 		typeof input.paramName === 'string' && input.paramName.trim() !== ''
 			? input.paramName.trim()
@@ -181,18 +206,35 @@ export function buildHangupAction(): TelesignAction {
 
 /** Any action by name, for play_multiple and whatever the typed operations do not cover. */
 export function buildRawAction(input: { method: unknown; params: unknown }): TelesignAction {
-	if (input.method === undefined || input.method === null || (typeof input.method === 'string' && input.method.trim() === '')) {
-		throw new ValidationError('Method', 'Method is required: the Telesign action name, e.g. play_multiple');
+	if (
+		input.method === undefined ||
+		input.method === null ||
+		(typeof input.method === 'string' && input.method.trim() === '')
+	) {
+		throw new ValidationError(
+			'Method',
+			'Method is required: the Telesign action name, e.g. play_multiple',
+		);
 	}
 	if (typeof input.method !== 'string') {
-		throw new ValidationError('Method', `Method ${showValue(input.method)} is ${describeKind(input.method)}, not an action name: use e.g. play_multiple`);
+		throw new ValidationError(
+			'Method',
+			`Method ${showValue(input.method)} is ${describeKind(input.method)}, not an action name: use e.g. play_multiple`,
+		);
 	}
 	const method = input.method.trim();
 	if (!/^[a-z][a-z0-9_]*$/.test(method)) {
-		throw new ValidationError('Method', `Method "${method}" is not an action name: use lower-case letters, digits and "_", e.g. play_multiple`);
+		throw new ValidationError(
+			'Method',
+			`Method "${method}" is not an action name: use lower-case letters, digits and "_", e.g. play_multiple`,
+		);
 	}
 	if (input.params === null || typeof input.params !== 'object' || Array.isArray(input.params)) {
-		const kind = Array.isArray(input.params) ? 'an array' : input.params === null ? 'null' : `a ${typeof input.params}`;
+		const kind = Array.isArray(input.params)
+			? 'an array'
+			: input.params === null
+				? 'null'
+				: `a ${typeof input.params}`;
 		throw new ValidationError('Params', `Params must be a JSON object ({ … }), not ${kind}`);
 	}
 	return envelope(method, input.params as ActionParams);

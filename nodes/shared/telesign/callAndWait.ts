@@ -52,38 +52,70 @@ export interface WaitSettingsInput {
 function optionalKeys(value: unknown, field: string): string {
 	if (value === undefined || value === null || String(value).trim() === '') return '';
 	const keys = validateDtmf(String(value).trim(), field);
-	if (!/^[0-9*#]+$/.test(keys)) throw new ValidationError(field, `${field} "${keys}" can only hold the keys 0-9, * and #`);
+	if (!/^[0-9*#]+$/.test(keys))
+		throw new ValidationError(field, `${field} "${keys}" can only hold the keys 0-9, * and #`);
 	return keys;
 }
 
 /** Validates the settings of one item; every error names the field the user set. */
 export function buildWaitSettings(input: WaitSettingsInput): WaitSettings {
-	const message = requireText(input.message, 'Message', 'enter the text Telesign should speak when the call is answered');
+	const message = requireText(
+		input.message,
+		'Message',
+		'enter the text Telesign should speak when the call is answered',
+	);
 	const responseType = (input.responseType ?? 'keyPress') as ResponseType;
 	if (!RESPONSE_TYPES.includes(responseType)) {
-		throw new ValidationError('Response Type', `Response Type "${String(input.responseType)}" is not one of: ${RESPONSE_TYPES.join(', ')}`);
+		throw new ValidationError(
+			'Response Type',
+			`Response Type "${String(input.responseType)}" is not one of: ${RESPONSE_TYPES.join(', ')}`,
+		);
 	}
 	const repeat = validateInteger(input.repeat ?? 0, 'Repeat Message', 0, MAX_REPEATS);
-	const closing = typeof input.closingMessage === 'string' && input.closingMessage.trim() !== '' ? input.closingMessage.trim() : undefined;
+	const closing =
+		typeof input.closingMessage === 'string' && input.closingMessage.trim() !== ''
+			? input.closingMessage.trim()
+			: undefined;
 	// The speak builder checks the language; run it once here so a bad tag fails before any dial.
 	buildSpeakAction({ message, language: input.language });
-	const settings: WaitSettings = { message, language: input.language, responseType, maxDigits: 0, acknowledgeDigits: '', repeat, closingMessage: closing };
+	const settings: WaitSettings = {
+		message,
+		language: input.language,
+		responseType,
+		maxDigits: 0,
+		acknowledgeDigits: '',
+		repeat,
+		closingMessage: closing,
+	};
 	if (responseType === 'keyPress') {
 		settings.acknowledgeDigits = optionalKeys(input.acknowledgeKey, 'Acknowledge Key');
 		const fallback = settings.acknowledgeDigits.length || 1;
-		settings.maxDigits = validateInteger(input.maxDigits ?? fallback, 'Max Digits', 1, MAX_COLLECT_DIGITS);
+		settings.maxDigits = validateInteger(
+			input.maxDigits ?? fallback,
+			'Max Digits',
+			1,
+			MAX_COLLECT_DIGITS,
+		);
 		if (settings.acknowledgeDigits.length > settings.maxDigits) {
-			throw new ValidationError('Acknowledge Key', `Acknowledge Key "${settings.acknowledgeDigits}" has more keys than Max Digits (${settings.maxDigits})`);
+			throw new ValidationError(
+				'Acknowledge Key',
+				`Acknowledge Key "${settings.acknowledgeDigits}" has more keys than Max Digits (${settings.maxDigits})`,
+			);
 		}
 	} else if (responseType === 'approval') {
 		settings.maxDigits = 1;
 		settings.acknowledgeDigits = optionalKeys(input.approveKey ?? '1', 'Approve Key') || '1';
-		if (settings.acknowledgeDigits.length !== 1) throw new ValidationError('Approve Key', 'Approve Key must be a single key: 0-9, * or #');
+		if (settings.acknowledgeDigits.length !== 1)
+			throw new ValidationError('Approve Key', 'Approve Key must be a single key: 0-9, * or #');
 		if (input.approvalType === 'double') {
 			settings.declineDigits = optionalKeys(input.declineKey ?? '2', 'Decline Key') || '2';
-			if (settings.declineDigits.length !== 1) throw new ValidationError('Decline Key', 'Decline Key must be a single key: 0-9, * or #');
+			if (settings.declineDigits.length !== 1)
+				throw new ValidationError('Decline Key', 'Decline Key must be a single key: 0-9, * or #');
 			if (settings.declineDigits === settings.acknowledgeDigits) {
-				throw new ValidationError('Decline Key', `Decline Key and Approve Key are both "${settings.declineDigits}": choose two different keys`);
+				throw new ValidationError(
+					'Decline Key',
+					`Decline Key and Approve Key are both "${settings.declineDigits}": choose two different keys`,
+				);
 			}
 		}
 	}
@@ -93,23 +125,49 @@ export function buildWaitSettings(input: WaitSettingsInput): WaitSettings {
 }
 
 /** Validates Key Messages: each key a possible answer of the prompt, once, with a text to speak. */
-function readKeyMessages(value: unknown, settings: WaitSettings): Record<string, string> | undefined {
-	if (value === undefined || value === null || (Array.isArray(value) && value.length === 0)) return undefined;
-	if (!Array.isArray(value)) throw new ValidationError('Key Messages', 'Key Messages must be a list of keys, each with a message');
+function readKeyMessages(
+	value: unknown,
+	settings: WaitSettings,
+): Record<string, string> | undefined {
+	if (value === undefined || value === null || (Array.isArray(value) && value.length === 0))
+		return undefined;
+	if (!Array.isArray(value))
+		throw new ValidationError(
+			'Key Messages',
+			'Key Messages must be a list of keys, each with a message',
+		);
 	if (settings.responseType === 'none') {
-		throw new ValidationError('Key Messages', 'Key Messages need a Response Type that collects keys (Key Press or Approval)');
+		throw new ValidationError(
+			'Key Messages',
+			'Key Messages need a Response Type that collects keys (Key Press or Approval)',
+		);
 	}
 	const messages: Record<string, string> = {};
 	value.forEach((entry, index) => {
 		const row = (entry ?? {}) as Record<string, unknown>;
 		const field = `Key Messages entry ${index + 1}`;
 		const key = optionalKeys(row.key, `${field} Key`);
-		if (key === '') throw new ValidationError('Key Messages', `${field} has no key: enter the key(s) after which its message is spoken, e.g. 1`);
+		if (key === '')
+			throw new ValidationError(
+				'Key Messages',
+				`${field} has no key: enter the key(s) after which its message is spoken, e.g. 1`,
+			);
 		if (key.length > settings.maxDigits) {
-			throw new ValidationError('Key Messages', `${field} key "${key}" has more keys than the call collects (${settings.maxDigits})`);
+			throw new ValidationError(
+				'Key Messages',
+				`${field} key "${key}" has more keys than the call collects (${settings.maxDigits})`,
+			);
 		}
-		if (messages[key] !== undefined) throw new ValidationError('Key Messages', `${field} repeats the key "${key}": give each key one message`);
-		messages[key] = requireText(row.message, `${field} Message`, `enter what Telesign speaks after the key ${key}`);
+		if (messages[key] !== undefined)
+			throw new ValidationError(
+				'Key Messages',
+				`${field} repeats the key "${key}": give each key one message`,
+			);
+		messages[key] = requireText(
+			row.message,
+			`${field} Message`,
+			`enter what Telesign speaks after the key ${key}`,
+		);
 	});
 	return messages;
 }
@@ -142,24 +200,40 @@ function text(value: unknown): string | undefined {
 }
 
 function prompt(settings: WaitSettings): TelesignAction {
-	return buildSpeakAction({ message: settings.message, language: settings.language, collectDigits: settings.maxDigits || undefined });
+	return buildSpeakAction({
+		message: settings.message,
+		language: settings.language,
+		collectDigits: settings.maxDigits || undefined,
+	});
 }
 
 /**
  * The answer after the response is known (or there is none): the Key Message of the keys pressed, else the
  * closing message, else hang up.
  */
-function finish(settings: WaitSettings, history: readonly CallStep[], digits?: string): { action: TelesignAction; answer: StepAnswer } {
+function finish(
+	settings: WaitSettings,
+	history: readonly CallStep[],
+	digits?: string,
+): { action: TelesignAction; answer: StepAnswer } {
 	const closingSpoken = history.some((step) => step.answer === 'closing');
-	const message = (digits !== undefined ? settings.keyMessages?.[digits] : undefined) ?? settings.closingMessage;
+	const message =
+		(digits !== undefined ? settings.keyMessages?.[digits] : undefined) ?? settings.closingMessage;
 	if (message && !closingSpoken) {
-		return { action: buildSpeakAction({ message, language: settings.language }), answer: 'closing' };
+		return {
+			action: buildSpeakAction({ message, language: settings.language }),
+			answer: 'closing',
+		};
 	}
 	return { action: buildHangupAction(), answer: 'hangup' };
 }
 
 /** What to answer to `event`, given the settings and the steps of this call so far. */
-export function decideNext(settings: WaitSettings, history: readonly CallStep[], event: EventFacts): Decision {
+export function decideNext(
+	settings: WaitSettings,
+	history: readonly CallStep[],
+	event: EventFacts,
+): Decision {
 	const data = event.data ?? {};
 	const step: CallStep = { event: event.event, answer: 'nothing' };
 	const status = text(data.status);
@@ -177,7 +251,12 @@ export function decideNext(settings: WaitSettings, history: readonly CallStep[],
 		// see the call's earlier events), digits can only come from a prompt: the closing message collects none.
 		if (digits !== '' && (last?.answer === 'prompt' || last === undefined)) step.digits = digits;
 		const prompts = history.filter((s) => s.answer === 'prompt').length;
-		if (last?.answer === 'prompt' && digits === '' && settings.responseType !== 'none' && prompts <= settings.repeat) {
+		if (
+			last?.answer === 'prompt' &&
+			digits === '' &&
+			settings.responseType !== 'none' &&
+			prompts <= settings.repeat
+		) {
 			action = prompt(settings);
 			step.answer = 'prompt';
 		} else if (last?.answer === 'closing' || last?.answer === 'hangup') {
@@ -212,7 +291,10 @@ export const TIMEOUT_MESSAGE_WITH_EVENTS =
  * (docs/call-and-wait.md, Limits): a history that does not begin with dial_completed missed earlier events, which
  * another process (queue mode) or a process before a restart answered.
  */
-function missingFacts(history: readonly CallStep[], completed: Record<string, unknown> | undefined): string[] {
+function missingFacts(
+	history: readonly CallStep[],
+	completed: Record<string, unknown> | undefined,
+): string[] {
 	if (history[0]?.event === 'dial_completed') return [];
 	const missing: string[] = [];
 	if (completed === undefined || !('answered_on_utc' in completed)) missing.push('answered'); // null: not answered
@@ -222,20 +304,30 @@ function missingFacts(history: readonly CallStep[], completed: Record<string, un
 
 /** The digits of the last prompt answered (what the callee pressed for the question asked). */
 function lastDigits(history: readonly CallStep[]): string | undefined {
-	for (let i = history.length - 1; i >= 0; i--) if (history[i].digits !== undefined) return history[i].digits;
+	for (let i = history.length - 1; i >= 0; i--)
+		if (history[i].digits !== undefined) return history[i].digits;
 	return undefined;
 }
 
 /** The output item for a call, from its steps (ended or not: an unfinished call is a timeout). */
-export function buildOutcome(settings: WaitSettings, history: readonly CallStep[], context: OutcomeContext): Record<string, unknown> {
+export function buildOutcome(
+	settings: WaitSettings,
+	history: readonly CallStep[],
+	context: OutcomeContext,
+): Record<string, unknown> {
 	const completed = context.completed;
 	const dial = history.find((step) => step.event === 'dial_completed');
 	const answered =
-		dial?.status === 'answered' || (completed !== undefined && typeof completed.answered_on_utc === 'string' && completed.answered_on_utc !== '');
+		dial?.status === 'answered' ||
+		(completed !== undefined &&
+			typeof completed.answered_on_utc === 'string' &&
+			completed.answered_on_utc !== '');
 	const digits = lastDigits(history) ?? null;
 	let acknowledged = false;
-	if (settings.responseType === 'none') acknowledged = answered && history.some((s) => s.event === 'speak_completed');
-	else if (digits !== null) acknowledged = settings.acknowledgeDigits === '' || digits === settings.acknowledgeDigits;
+	if (settings.responseType === 'none')
+		acknowledged = answered && history.some((s) => s.event === 'speak_completed');
+	else if (digits !== null)
+		acknowledged = settings.acknowledgeDigits === '' || digits === settings.acknowledgeDigits;
 	const outcome: Record<string, unknown> = { answered, acknowledged };
 	if (settings.responseType === 'approval') outcome.approved = acknowledged;
 	outcome.digits = digits;
@@ -245,12 +337,14 @@ export function buildOutcome(settings: WaitSettings, history: readonly CallStep[
 	} else {
 		// An unanswered call ends with the dial's status (busy, no_answer, failed …), which tells more.
 		outcome.status = !answered && dial?.status ? dial.status : (text(completed.status) ?? null);
-		if (answered && digits === null && !history.some((s) => s.event === 'speak_completed')) outcome.hung_up_during_message = true;
+		if (answered && digits === null && !history.some((s) => s.event === 'speak_completed'))
+			outcome.hung_up_during_message = true;
 	}
 	outcome.reference_id = context.referenceId ?? null;
 	outcome.external_id = context.externalId ?? null;
 	outcome.to = context.to ?? null;
-	outcome.duration = completed && typeof completed.duration === 'number' ? completed.duration : null;
+	outcome.duration =
+		completed && typeof completed.duration === 'number' ? completed.duration : null;
 	outcome.events = history.map((step) => ({ ...step }));
 	outcome.missing_facts = missingFacts(history, completed);
 	return outcome;

@@ -2,7 +2,11 @@
  * How a Telesign Voice API credential is applied to an outgoing request (Basic, or TSA signing: stored as "digest").
  * Kept beside the signing code so the credential class stays declarative and this stays unit-testable.
  */
-import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestOptions } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IHttpRequestOptions,
+} from 'n8n-workflow';
 
 import { buildBasicAuthorization, buildTsaHeaders, headerKeys } from './signing';
 import { tryParseUrl } from './validation';
@@ -25,21 +29,29 @@ export interface TelesignCredentials {
 export function normalizeBaseUrl(value: unknown): string {
 	const text = typeof value === 'string' && value.trim() !== '' ? value.trim() : DEFAULT_BASE_URL;
 	const url = tryParseUrl(text);
-	if (url === undefined) throw new Error(`Base URL "${text}" is not a URL: use e.g. ${DEFAULT_BASE_URL}`);
+	if (url === undefined)
+		throw new Error(`Base URL "${text}" is not a URL: use e.g. ${DEFAULT_BASE_URL}`);
 	if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-		throw new Error(`Base URL "${text}" must start with https:// (or http:// for a local simulator)`);
+		throw new Error(
+			`Base URL "${text}" must start with https:// (or http:// for a local simulator)`,
+		);
 	}
 	if ((url.pathname !== '/' && url.pathname !== '') || url.search !== '' || url.hash !== '') {
-		throw new Error(`Base URL "${text}" must not have a path: use only the scheme and host, e.g. ${DEFAULT_BASE_URL}`);
+		throw new Error(
+			`Base URL "${text}" must not have a path: use only the scheme and host, e.g. ${DEFAULT_BASE_URL}`,
+		);
 	}
 	if (url.username !== '' || url.password !== '') {
-		throw new Error('Base URL must not contain a user name or password: put them in Customer ID and API Key');
+		throw new Error(
+			'Base URL must not contain a user name or password: put them in Customer ID and API Key',
+		);
 	}
 	return `${url.protocol}//${url.host}`;
 }
 
 export function readCredentials(credentials: ICredentialDataDecryptedObject): TelesignCredentials {
-	const customerId = typeof credentials.customerId === 'string' ? credentials.customerId.trim() : '';
+	const customerId =
+		typeof credentials.customerId === 'string' ? credentials.customerId.trim() : '';
 	const apiKey = typeof credentials.apiKey === 'string' ? credentials.apiKey.trim() : '';
 	if (customerId === '') throw new Error('The Telesign Voice API credential has no Customer ID');
 	if (apiKey === '') throw new Error('The Telesign Voice API credential has no API Key');
@@ -52,9 +64,11 @@ export function readCredentials(credentials: ICredentialDataDecryptedObject): Te
  * or `uri` (the legacy request path, used e.g. by the HTTP Request node and requestWithAuthentication).
  */
 function requestTarget(options: IHttpRequestOptions): { target: string; legacy: boolean } {
-	if (typeof options.url === 'string' && options.url !== '') return { target: options.url, legacy: false };
+	if (typeof options.url === 'string' && options.url !== '')
+		return { target: options.url, legacy: false };
 	const uri = (options as { uri?: unknown }).uri;
-	if (uri !== undefined && uri !== null && String(uri) !== '') return { target: String(uri), legacy: true };
+	if (uri !== undefined && uri !== null && String(uri) !== '')
+		return { target: String(uri), legacy: true };
 	return { target: '/', legacy: false };
 }
 
@@ -69,7 +83,10 @@ export function applyTelesignAuth(
 	nonce?: string,
 ): IHttpRequestOptions {
 	const creds = readCredentials(credentials);
-	const options: IHttpRequestOptions = { ...requestOptions, headers: { ...(requestOptions.headers ?? {}) } };
+	const options: IHttpRequestOptions = {
+		...requestOptions,
+		headers: { ...(requestOptions.headers ?? {}) },
+	};
 	const headers = options.headers as IDataObject;
 	const { target, legacy } = requestTarget(options);
 	const absolute = /^https?:\/\//i.test(target);
@@ -99,10 +116,18 @@ export function applyTelesignAuth(
 		contentType = String(headers[key ?? 'Content-Type']);
 	}
 	// TSA signs the path only (no query string), whichever shape carried it.
-	const resource = new URL(target, absolute ? undefined : (options.baseURL ?? creds.baseUrl)).pathname;
+	const resource = new URL(target, absolute ? undefined : (options.baseURL ?? creds.baseUrl))
+		.pathname;
 	Object.assign(
 		headers,
-		buildTsaHeaders(creds.customerId, creds.apiKey, { method, contentType, body, resource, now, nonce }),
+		buildTsaHeaders(creds.customerId, creds.apiKey, {
+			method,
+			contentType,
+			body,
+			resource,
+			now,
+			nonce,
+		}),
 	);
 	return options;
 }

@@ -18,14 +18,20 @@ function base64url(data: Buffer | string): string {
 }
 
 function fromBase64url(text: string): string | undefined {
-	return /^[A-Za-z0-9_-]+$/.test(text) ? Buffer.from(text, 'base64url').toString('utf8') : undefined;
+	return /^[A-Za-z0-9_-]+$/.test(text)
+		? Buffer.from(text, 'base64url').toString('utf8')
+		: undefined;
 }
 
 /**
  * The key for signing nonces: the same in every n8n process serving this webhook (derived from the
  * credential and the webhook's identity), unknown to anyone without the password, and different per webhook.
  */
-export function deriveDigestNonceSecret(params: { user: string; password: string; scope: string }): Buffer {
+export function deriveDigestNonceSecret(params: {
+	user: string;
+	password: string;
+	scope: string;
+}): Buffer {
 	return createHmac('sha256', params.password)
 		.update(`telesign-voice-digest-nonce:v1\n${params.user}\n${params.scope}`, 'utf8')
 		.digest();
@@ -36,7 +42,11 @@ function nonceMac(secret: Buffer, stamp: string, random: string): string {
 }
 
 /** A nonce = base64url("<unix-ms>:<random hex>:<base64url HMAC-SHA256(secret, unix-ms:random)>"). */
-export function createDigestNonce(secret: Buffer, nowMs: number, random = randomBytes(12).toString('hex')): string {
+export function createDigestNonce(
+	secret: Buffer,
+	nowMs: number,
+	random = randomBytes(12).toString('hex'),
+): string {
 	const stamp = String(Math.floor(nowMs));
 	return base64url(`${stamp}:${random}:${nonceMac(secret, stamp, random)}`);
 }

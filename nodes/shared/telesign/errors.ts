@@ -18,7 +18,8 @@ export const VOICE_STATUS_MEANINGS: Readonly<Record<string, StatusMeaning>> = {
 		fix: 'Use a regular (non-premium) destination number.',
 	},
 	to_number_blocked_by_country: {
-		meaning: "calls to the destination's country are blocked (in your Telesign portal settings or by Telesign)",
+		meaning:
+			"calls to the destination's country are blocked (in your Telesign portal settings or by Telesign)",
 		fix: 'Allow the country in the Telesign portal, or ask Telesign support to enable it.',
 	},
 	to_number_blocked_by_customer: {
@@ -85,7 +86,8 @@ export type Outcome<T = unknown> =
 	  };
 
 function asRecord(body: unknown): Record<string, unknown> | undefined {
-	if (body !== null && typeof body === 'object' && !Array.isArray(body)) return body as Record<string, unknown>;
+	if (body !== null && typeof body === 'object' && !Array.isArray(body))
+		return body as Record<string, unknown>;
 	if (typeof body === 'string' && body.trim().startsWith('{')) {
 		try {
 			return asRecord(JSON.parse(body));
@@ -104,7 +106,8 @@ export function readStatus(body: unknown): string | undefined {
 	if (typeof status === 'string') return status;
 	if (status && typeof status === 'object') {
 		const { code, description } = status as Record<string, unknown>;
-		if (typeof description === 'string') return code !== undefined ? `${String(code)} ${description}` : description;
+		if (typeof description === 'string')
+			return code !== undefined ? `${String(code)} ${description}` : description;
 	}
 	return undefined;
 }
@@ -127,7 +130,8 @@ const HTTP_ADVICE: Record<ErrorKind, string> = {
 	rejected: 'Telesign did not place the call.',
 	validation: 'Telesign rejected the request as invalid. Check the fields of this item.',
 	auth: VOICE_STATUS_MEANINGS.not_authorized.fix,
-	not_found: 'Nothing was found. Check the Reference ID, and that the Base URL of the credential points at the Telesign REST API.',
+	not_found:
+		'Nothing was found. Check the Reference ID, and that the Base URL of the credential points at the Telesign REST API.',
 	rate_limited: VOICE_STATUS_MEANINGS.rate_limit_exceeded.fix,
 	server: 'Telesign had an internal error; try again later.',
 	unexpected: 'Telesign answered in a way this node does not recognise.',
@@ -137,7 +141,10 @@ const HTTP_ADVICE: Record<ErrorKind, string> = {
  * Interprets an answer of the Voice API (POST /v2/voice). 202 is success; a 200 with a *_rejected or
  * *_blocked_* status is a refusal (the call was NOT placed); other codes are errors.
  */
-export function interpretVoiceResponse(httpCode: number, body: unknown): Outcome<Record<string, unknown>> {
+export function interpretVoiceResponse(
+	httpCode: number,
+	body: unknown,
+): Outcome<Record<string, unknown>> {
 	const record = asRecord(body);
 	const status = readStatus(body);
 	const referenceId = typeof record?.reference_id === 'string' ? record.reference_id : undefined;
@@ -165,7 +172,11 @@ export function interpretResponse(httpCode: number, body: unknown, api: string):
 	return errorOutcome(httpCode, body, api);
 }
 
-function errorOutcome(httpCode: number, body: unknown, api: string): Outcome<never> & { ok: false } {
+function errorOutcome(
+	httpCode: number,
+	body: unknown,
+	api: string,
+): Outcome<never> & { ok: false } {
 	const record = asRecord(body);
 	const status = readStatus(body);
 	const referenceId = typeof record?.reference_id === 'string' ? record.reference_id : undefined;
@@ -220,7 +231,10 @@ export function callNotPlacedMessage(reason: string): string {
 export const RECORDINGS_API = 'Telesign Recordings API';
 
 /** The answer for a call without recordings (Recordings API 404, or an empty list). */
-export function recordingsNotFound(referenceId: string, httpCode = 404): Outcome<never> & { ok: false } {
+export function recordingsNotFound(
+	referenceId: string,
+	httpCode = 404,
+): Outcome<never> & { ok: false } {
 	return {
 		ok: false,
 		kind: 'not_found',
@@ -236,8 +250,13 @@ export function recordingsNotFound(referenceId: string, httpCode = 404): Outcome
  * Interprets an answer of the Recordings API for one call (GET or DELETE /v2/call_recording/{reference_id}):
  * 404 means Telesign has no recordings for that call; a 503 with failed_delete is a partial delete.
  */
-export function interpretRecordingResponse(httpCode: number, body: unknown, referenceId: string): Outcome {
-	if (httpCode === 404) return { ...recordingsNotFound(referenceId, httpCode), status: readStatus(body) };
+export function interpretRecordingResponse(
+	httpCode: number,
+	body: unknown,
+	referenceId: string,
+): Outcome {
+	if (httpCode === 404)
+		return { ...recordingsNotFound(referenceId, httpCode), status: readStatus(body) };
 	const record = asRecord(body);
 	if (httpCode === 503 && record && Array.isArray(record.failed_delete)) {
 		const failed = record.failed_delete.map(String);
@@ -269,7 +288,8 @@ export function interpretRecordingListResponse(
 	const record = asRecord(body) ?? {};
 	const recordings = Array.isArray(record.call_recordings)
 		? record.call_recordings.filter(
-				(entry): entry is Record<string, unknown> => entry !== null && typeof entry === 'object' && !Array.isArray(entry),
+				(entry): entry is Record<string, unknown> =>
+					entry !== null && typeof entry === 'object' && !Array.isArray(entry),
 			)
 		: [];
 	const token = typeof record.token === 'string' && record.token !== '' ? record.token : undefined;

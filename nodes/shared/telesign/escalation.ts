@@ -32,14 +32,17 @@ export interface ChainPlan {
 
 function entries(value: unknown): unknown[] {
 	if (Array.isArray(value)) return value;
-	if (typeof value === 'string') return value.split(/[,\n\r]+/).filter((entry) => entry.trim() !== '');
+	if (typeof value === 'string')
+		return value.split(/[,\n\r]+/).filter((entry) => entry.trim() !== '');
 	return [value];
 }
 
 /** Why normalizePhoneNumber refused a value, without its "<field> <value> " opening. */
 function reasonOf(error: ValidationError, field: string, raw: unknown): string {
 	const opening = `${field} ${showValue(typeof raw === 'string' ? raw.trim() : raw)} `;
-	const message = error.message.startsWith(opening) ? error.message.slice(opening.length) : error.message;
+	const message = error.message.startsWith(opening)
+		? error.message.slice(opening.length)
+		: error.message;
 	return message.replace(/^is not a phone number: /, '');
 }
 
@@ -48,7 +51,9 @@ function normalizeEntry(raw: unknown, field: string): string | ValidationError {
 	try {
 		return normalizePhoneNumber(typeof raw === 'string' ? raw.trim() : raw, field);
 	} catch (error) {
-		return error instanceof ValidationError ? error : new ValidationError(field, `${field} could not be read`);
+		return error instanceof ValidationError
+			? error
+			: new ValidationError(field, `${field} could not be read`);
 	}
 }
 
@@ -58,22 +63,38 @@ function normalizeEntry(raw: unknown, field: string): string | ValidationError {
  */
 export function parseRecipients(value: unknown): string[] {
 	const list = entries(value);
-	if (list.length === 0) throw new ValidationError('Recipients', 'Recipients is required: enter a phone number, or several separated by commas or new lines');
+	if (list.length === 0)
+		throw new ValidationError(
+			'Recipients',
+			'Recipients is required: enter a phone number, or several separated by commas or new lines',
+		);
 	if (list.length > MAX_RECIPIENTS) {
-		throw new ValidationError('Recipients', `Recipients has ${list.length} numbers: at most ${MAX_RECIPIENTS} per call list`);
+		throw new ValidationError(
+			'Recipients',
+			`Recipients has ${list.length} numbers: at most ${MAX_RECIPIENTS} per call list`,
+		);
 	}
-	if (list.length === 1 && !Array.isArray(value)) return [normalizePhoneNumber(typeof list[0] === 'string' ? list[0].trim() : list[0], 'Recipients')];
+	if (list.length === 1 && !Array.isArray(value))
+		return [
+			normalizePhoneNumber(typeof list[0] === 'string' ? list[0].trim() : list[0], 'Recipients'),
+		];
 	const numbers: string[] = [];
 	list.forEach((raw, index) => {
 		const field = `Recipients entry ${index + 1}`;
 		const number = normalizeEntry(raw, field);
 		if (number instanceof ValidationError) {
 			const shown = showValue(typeof raw === 'string' ? raw.trim() : raw);
-			throw new ValidationError('Recipients', `${field} ${shown} is not a phone number: ${reasonOf(number, field, raw)}`);
+			throw new ValidationError(
+				'Recipients',
+				`${field} ${shown} is not a phone number: ${reasonOf(number, field, raw)}`,
+			);
 		}
 		const earlier = numbers.indexOf(number);
 		if (earlier >= 0) {
-			throw new ValidationError('Recipients', `${field} ${showValue(String(raw).trim())} repeats entry ${earlier + 1}: list each number once (More Rounds calls the list again)`);
+			throw new ValidationError(
+				'Recipients',
+				`${field} ${showValue(String(raw).trim())} repeats entry ${earlier + 1}: list each number once (More Rounds calls the list again)`,
+			);
 		}
 		numbers.push(number);
 	});
@@ -90,12 +111,16 @@ export interface ChainPlanInput {
 export function buildChainPlan(input: ChainPlanInput): ChainPlan {
 	const strategy = (input.strategy ?? 'oneAfterAnother') as Strategy;
 	if (!STRATEGIES.includes(strategy)) {
-		throw new ValidationError('Strategy', `Strategy "${String(input.strategy)}" is not one of: ${STRATEGIES.join(', ')}`);
+		throw new ValidationError(
+			'Strategy',
+			`Strategy "${String(input.strategy)}" is not one of: ${STRATEGIES.join(', ')}`,
+		);
 	}
 	const rounds = validateInteger(input.moreRounds ?? 0, 'More Rounds', 0, MAX_MORE_ROUNDS) + 1;
 	const plan: ChainPlan = { recipients: input.recipients, strategy, rounds };
 	const message = input.endedByOthersMessage;
-	if (strategy === 'allAtOnce' && typeof message === 'string' && message.trim() !== '') plan.endedByOthersMessage = message.trim();
+	if (strategy === 'allAtOnce' && typeof message === 'string' && message.trim() !== '')
+		plan.endedByOthersMessage = message.trim();
 	return plan;
 }
 
@@ -123,13 +148,19 @@ export function stepInfo(plan: ChainPlan, step: number): StepInfo {
  * The steps to dial now, given the steps dialled (or refused) so far and those that ended. Nothing once the
  * chain is decided; a step is never returned twice because dialled steps are excluded.
  */
-export function nextSteps(plan: ChainPlan, dialled: ReadonlySet<number>, ended: ReadonlySet<number>, decided: boolean): number[] {
+export function nextSteps(
+	plan: ChainPlan,
+	dialled: ReadonlySet<number>,
+	ended: ReadonlySet<number>,
+	decided: boolean,
+): number[] {
 	if (decided) return [];
 	const total = stepCount(plan);
 	const n = plan.recipients.length;
 	if (dialled.size === 0) return plan.strategy === 'allAtOnce' ? range(0, Math.min(n, total)) : [0];
 	const last = Math.max(...dialled);
-	if (plan.strategy === 'oneAfterAnother') return ended.has(last) && last + 1 < total && !dialled.has(last + 1) ? [last + 1] : [];
+	if (plan.strategy === 'oneAfterAnother')
+		return ended.has(last) && last + 1 < total && !dialled.has(last + 1) ? [last + 1] : [];
 	const round = Math.floor(last / n);
 	const roundSteps = range(round * n, round * n + n);
 	if (!roundSteps.every((step) => ended.has(step)) || round + 1 >= plan.rounds) return [];
@@ -143,14 +174,24 @@ function range(from: number, to: number): number[] {
 }
 
 /** What a call's new step says about the chain: it acknowledges (approves), declines, or decides nothing. */
-export function verdictOf(settings: WaitSettings, step: CallStep, history: readonly CallStep[]): 'acknowledged' | 'declined' | undefined {
+export function verdictOf(
+	settings: WaitSettings,
+	step: CallStep,
+	history: readonly CallStep[],
+): 'acknowledged' | 'declined' | undefined {
 	if (settings.responseType === 'none') {
 		const prompted = history.some((s) => s.answer === 'prompt');
 		return prompted && step.event === 'speak_completed' ? 'acknowledged' : undefined;
 	}
 	if (step.digits === undefined) return undefined;
-	if (settings.acknowledgeDigits === '' || step.digits === settings.acknowledgeDigits) return 'acknowledged';
-	if (settings.responseType === 'approval' && settings.declineDigits !== undefined && step.digits === settings.declineDigits) return 'declined';
+	if (settings.acknowledgeDigits === '' || step.digits === settings.acknowledgeDigits)
+		return 'acknowledged';
+	if (
+		settings.responseType === 'approval' &&
+		settings.declineDigits !== undefined &&
+		step.digits === settings.declineDigits
+	)
+		return 'declined';
 	return undefined;
 }
 
@@ -158,16 +199,27 @@ export function verdictOf(settings: WaitSettings, step: CallStep, history: reado
  * The answer to an event of a call whose chain someone else decided (All at Once; or a late call): the Ended By
  * Others Message once if the call is connected, then hang up. No digits are collected: they could not count.
  */
-export function answerDecidedElsewhere(settings: WaitSettings, plan: ChainPlan, history: readonly CallStep[], event: EventFacts): Decision {
+export function answerDecidedElsewhere(
+	settings: WaitSettings,
+	plan: ChainPlan,
+	history: readonly CallStep[],
+	event: EventFacts,
+): Decision {
 	const data = event.data ?? {};
 	const step: CallStep = { event: event.event, answer: 'nothing' };
 	if (typeof data.status === 'string') step.status = data.status;
 	let action: TelesignAction | undefined;
-	const connected = event.event === 'speak_completed' || event.event === 'play_completed' || (event.event === 'dial_completed' && data.status === 'answered');
+	const connected =
+		event.event === 'speak_completed' ||
+		event.event === 'play_completed' ||
+		(event.event === 'dial_completed' && data.status === 'answered');
 	if (connected) {
 		const spoken = history.some((s) => s.answer === 'closing' || s.answer === 'hangup');
 		if (plan.endedByOthersMessage && !spoken) {
-			action = buildSpeakAction({ message: plan.endedByOthersMessage, language: settings.language });
+			action = buildSpeakAction({
+				message: plan.endedByOthersMessage,
+				language: settings.language,
+			});
 			step.answer = 'closing';
 		} else {
 			action = buildHangupAction();
@@ -204,9 +256,19 @@ export interface CallFacts {
 }
 
 /** The attempt of a dialled call, from its steps (what this process saw of it). */
-export function attemptOf(settings: WaitSettings, plan: ChainPlan, step: number, history: readonly CallStep[], facts: CallFacts): Attempt {
+export function attemptOf(
+	settings: WaitSettings,
+	plan: ChainPlan,
+	step: number,
+	history: readonly CallStep[],
+	facts: CallFacts,
+): Attempt {
 	const info = stepInfo(plan, step);
-	const outcome = buildOutcome(settings, history, { referenceId: facts.referenceId ?? undefined, to: info.to, completed: facts.completed });
+	const outcome = buildOutcome(settings, history, {
+		referenceId: facts.referenceId ?? undefined,
+		to: info.to,
+		completed: facts.completed,
+	});
 	const attempt: Attempt = {
 		...info,
 		reference_id: facts.referenceId ?? null,
@@ -220,12 +282,17 @@ export function attemptOf(settings: WaitSettings, plan: ChainPlan, step: number,
 }
 
 /** The attempt of a dial that placed no call (refused), or whose outcome is unknown (no answer from Telesign). */
-export function failedDialAttempt(plan: ChainPlan, step: number, failure: { status?: unknown; referenceId?: unknown; error: string }): Attempt {
+export function failedDialAttempt(
+	plan: ChainPlan,
+	step: number,
+	failure: { status?: unknown; referenceId?: unknown; error: string },
+): Attempt {
 	return {
 		...stepInfo(plan, step),
 		reference_id: typeof failure.referenceId === 'string' ? failure.referenceId : null,
 		answered: false,
-		status: typeof failure.status === 'string' && failure.status !== '' ? failure.status : 'dial_failed',
+		status:
+			typeof failure.status === 'string' && failure.status !== '' ? failure.status : 'dial_failed',
 		digits: null,
 		hung_up_during_message: false,
 		error: failure.error,
@@ -255,18 +322,32 @@ export function buildChainOutcome(
 	decision: ChainDecision | undefined,
 	context: ChainOutcomeContext,
 ): Record<string, unknown> {
-	const ordered = [...attempts.entries()].sort(([a], [b]) => a - b).map(([, attempt]) => ({ ...attempt }));
+	const ordered = [...attempts.entries()]
+		.sort(([a], [b]) => a - b)
+		.map(([, attempt]) => ({ ...attempt }));
 	const acknowledged = decision?.verdict === 'acknowledged';
-	const decider = decision === undefined ? undefined : { ...stepInfo(plan, decision.step), digits: decision.digits, at: decision.at };
+	const decider =
+		decision === undefined
+			? undefined
+			: { ...stepInfo(plan, decision.step), digits: decision.digits, at: decision.at };
 	const deciding = decision === undefined ? undefined : attempts.get(decision.step);
-	const outcome: Record<string, unknown> = { answered: ordered.some((attempt) => attempt.answered === true), acknowledged };
+	const outcome: Record<string, unknown> = {
+		answered: ordered.some((attempt) => attempt.answered === true),
+		acknowledged,
+	};
 	if (settings.responseType === 'approval') {
 		outcome.approved = acknowledged;
 		outcome.decided_by = decider ?? null;
 	}
 	outcome.acknowledged_by = acknowledged ? (decider ?? null) : null;
 	outcome.digits = decision?.digits ?? null;
-	if (decision !== undefined) outcome.status = decision.verdict === 'declined' ? 'declined' : acknowledged && settings.responseType === 'approval' ? 'approved' : 'acknowledged';
+	if (decision !== undefined)
+		outcome.status =
+			decision.verdict === 'declined'
+				? 'declined'
+				: acknowledged && settings.responseType === 'approval'
+					? 'approved'
+					: 'acknowledged';
 	else if (context.timedOut) outcome.status = TIMEOUT_STATUS;
 	else outcome.status = 'not_acknowledged';
 	if (decision === undefined) {

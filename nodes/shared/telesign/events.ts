@@ -12,7 +12,6 @@ export const KNOWN_EVENTS = [
 	'call_completed',
 ] as const;
 
-
 /** Largest event body accepted; Telesign's events are a few hundred bytes. */
 export const MAX_EVENT_BODY_BYTES = 64 * 1024;
 
@@ -27,11 +26,16 @@ export interface TelesignEvent {
 export type ParsedEvent = { ok: true; event: TelesignEvent } | { ok: false; message: string };
 
 export function parseEventBody(rawBody: Buffer | string | undefined): ParsedEvent {
-	const raw = rawBody === undefined ? '' : typeof rawBody === 'string' ? rawBody : rawBody.toString('utf8');
+	const raw =
+		rawBody === undefined ? '' : typeof rawBody === 'string' ? rawBody : rawBody.toString('utf8');
 	const size = typeof rawBody === 'string' ? Buffer.byteLength(rawBody) : (rawBody?.length ?? 0);
-	if (size === 0 || raw.trim() === '') return { ok: false, message: 'Empty body: a Telesign event is a JSON object' };
+	if (size === 0 || raw.trim() === '')
+		return { ok: false, message: 'Empty body: a Telesign event is a JSON object' };
 	if (size > MAX_EVENT_BODY_BYTES) {
-		return { ok: false, message: `Body too large (${size} bytes; at most ${MAX_EVENT_BODY_BYTES})` };
+		return {
+			ok: false,
+			message: `Body too large (${size} bytes; at most ${MAX_EVENT_BODY_BYTES})`,
+		};
 	}
 	let parsed: unknown;
 	try {
@@ -44,7 +48,10 @@ export function parseEventBody(rawBody: Buffer | string | undefined): ParsedEven
 	}
 	const event = (parsed as Record<string, unknown>).event;
 	if (typeof event !== 'string' || event.trim() === '') {
-		return { ok: false, message: 'Body has no "event" name: a Telesign event has a string field "event"' };
+		return {
+			ok: false,
+			message: 'Body has no "event" name: a Telesign event has a string field "event"',
+		};
 	}
 	return { ok: true, event: parsed as TelesignEvent };
 }

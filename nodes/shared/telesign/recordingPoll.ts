@@ -43,8 +43,10 @@ export function initialPollState(now: string): PollState {
 /** Reads a state kept in the node's static data; anything malformed counts as no state. */
 export function readPollState(data: Record<string, unknown>): PollState | undefined {
 	const { since, handled, waiting } = data;
-	if (typeof since !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/.test(since)) return undefined;
-	const isRecord = (value: unknown) => value !== null && typeof value === 'object' && !Array.isArray(value);
+	if (typeof since !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/.test(since))
+		return undefined;
+	const isRecord = (value: unknown) =>
+		value !== null && typeof value === 'object' && !Array.isArray(value);
 	return {
 		since,
 		handled: isRecord(handled) ? (handled as PollState['handled']) : {},
@@ -73,16 +75,26 @@ export function planPoll(state: PollState, listed: ListedRecording[], nowMs: num
 			const previous = state.waiting[key];
 			const firstSeenMs = previous?.firstSeenMs ?? nowMs;
 			const released = nowMs - firstSeenMs > MAX_HOLD_MS;
-			waiting[key] = released ? { date: recording.date, firstSeenMs, released } : { date: recording.date, firstSeenMs };
+			waiting[key] = released
+				? { date: recording.date, firstSeenMs, released }
+				: { date: recording.date, firstSeenMs };
 			if (released && !previous?.released) {
-				skipped.push({ recording, reason: `still "recording" after ${MAX_HOLD_MS / 3_600_000} hours: no longer waited for (emitted if it becomes available while listed)` });
+				skipped.push({
+					recording,
+					reason: `still "recording" after ${MAX_HOLD_MS / 3_600_000} hours: no longer waited for (emitted if it becomes available while listed)`,
+				});
 			}
 		} else {
-			skipped.push({ recording, reason: recording.status === 'deleted' ? 'deleted' : `status "${recording.status}"` });
+			skipped.push({
+				recording,
+				reason: recording.status === 'deleted' ? 'deleted' : `status "${recording.status}"`,
+			});
 			handled[key] = recording.date;
 		}
 	}
-	const held = Object.values(waiting).filter((entry) => !entry.released).map((entry) => entry.date);
+	const held = Object.values(waiting)
+		.filter((entry) => !entry.released)
+		.map((entry) => entry.date);
 	const since = held.length > 0 ? held.reduce((a, b) => (a < b ? a : b)) : newest;
 	for (const [key, date] of Object.entries(handled)) if (date < since) delete handled[key];
 	return { emit, skipped, next: { since, handled, waiting } };

@@ -26,13 +26,24 @@ export interface RecordingFile {
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
 	value !== null && typeof value === 'object' && !Array.isArray(value);
-const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
+const text = (value: unknown): string | null =>
+	typeof value === 'string' && value !== '' ? value : null;
 
 export function transcriptOf(transcribe: unknown): Transcript {
 	if (!isObject(transcribe)) return { text: null, status: null, language: null };
-	const entries = Array.isArray(transcribe.transcription) ? transcribe.transcription.filter(isObject) : [];
-	const results = entries.map((entry) => entry.result).filter((result): result is string => typeof result === 'string' && result !== '');
-	const statuses = [...new Set(entries.map((entry) => text(entry.status)).filter((status): status is string => status !== null))];
+	const entries = Array.isArray(transcribe.transcription)
+		? transcribe.transcription.filter(isObject)
+		: [];
+	const results = entries
+		.map((entry) => entry.result)
+		.filter((result): result is string => typeof result === 'string' && result !== '');
+	const statuses = [
+		...new Set(
+			entries
+				.map((entry) => text(entry.status))
+				.filter((status): status is string => status !== null),
+		),
+	];
 	return {
 		text: results.length > 0 ? results.join('\n') : null,
 		status: statuses.length > 0 ? statuses.join(', ') : null,
@@ -76,7 +87,8 @@ const MIME_BY_EXTENSION: Readonly<Record<string, string>> = {
 export function recordingMimeType(fileName: string, contentType?: unknown): string {
 	const extension = /\.([a-z0-9]+)$/i.exec(fileName)?.[1]?.toLowerCase();
 	if (extension !== undefined && MIME_BY_EXTENSION[extension]) return MIME_BY_EXTENSION[extension];
-	const header = typeof contentType === 'string' ? contentType.split(';')[0].trim().toLowerCase() : '';
+	const header =
+		typeof contentType === 'string' ? contentType.split(';')[0].trim().toLowerCase() : '';
 	return /^[a-z]+\/[a-z0-9.+-]+$/.test(header) ? header : 'application/octet-stream';
 }
 
@@ -92,19 +104,28 @@ export function downloadLinkProblem(url: string | null): string | undefined {
 	} catch {
 		return 'the download link is not a URL';
 	}
-	if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return `the download link uses ${parsed.protocol}, not https`;
-	if (parsed.username !== '' || parsed.password !== '') return 'the download link carries a user name or password';
+	if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+		return `the download link uses ${parsed.protocol}, not https`;
+	if (parsed.username !== '' || parsed.password !== '')
+		return 'the download link carries a user name or password';
 	return undefined;
 }
 
 /** Storage answers that mean "this link is no good (any more)": expired, signature changed, gone. */
 export function isRefusedLink(statusCode: number): boolean {
-	return statusCode === 400 || statusCode === 401 || statusCode === 403 || statusCode === 404 || statusCode === 410;
+	return (
+		statusCode === 400 ||
+		statusCode === 401 ||
+		statusCode === 403 ||
+		statusCode === 404 ||
+		statusCode === 410
+	);
 }
 
 /** The storage host's answer without its body, for error messages (a signed link is not repeated). */
 export function describeRefusal(statusCode: number): string {
 	if (statusCode === 403) return 'HTTP 403: the link expired or its signature was refused';
-	if (statusCode === 404 || statusCode === 410) return `HTTP ${statusCode}: the file is not (or no longer) there`;
+	if (statusCode === 404 || statusCode === 410)
+		return `HTTP ${statusCode}: the file is not (or no longer) there`;
 	return `HTTP ${statusCode}`;
 }

@@ -32,7 +32,9 @@ export interface TsaStringToSignInput {
 export function decodeApiKey(apiKey: string): Buffer {
 	const key = Buffer.from(apiKey.trim(), 'base64');
 	if (key.length === 0) {
-		throw new Error('The API key is empty or is not base64 text. Copy it again from the Telesign portal.');
+		throw new Error(
+			'The API key is empty or is not base64 text. Copy it again from the Telesign portal.',
+		);
 	}
 	return key;
 }

@@ -3,7 +3,14 @@
  * applied (Basic or TSA signing: the credential's authenticate(), applyTelesignAuth), the body serialised exactly once,
  * bounded retries on 429 only, and failures classified so callers can tell "not placed" from "maybe placed".
  */
-import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, IHttpRequestOptions, IPollFunctions, IWebhookFunctions } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	IPollFunctions,
+	IWebhookFunctions,
+} from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
 import { credentialValues } from '../credentialCache';
@@ -109,13 +116,20 @@ function describeNetworkError(code: string | undefined, timeoutMs: number): stri
  * again for every dial, which made the time from a call's end to the next person's dial 2.4× a Webhook → Set
  * round trip (bench, "On-call lists"). execute() and poll() keep n8n's helper.
  */
-async function sendAuthenticated(context: TelesignContext, options: IHttpRequestOptions): Promise<unknown> {
+async function sendAuthenticated(
+	context: TelesignContext,
+	options: IHttpRequestOptions,
+): Promise<unknown> {
 	if (typeof (context as IWebhookFunctions).getRequestObject === 'function') {
 		const webhook = context as IWebhookFunctions;
 		const credentials = await credentialValues(webhook, TELESIGN_CREDENTIAL);
 		return await webhook.helpers.httpRequest(applyTelesignAuth(credentials, options));
 	}
-	return await context.helpers.httpRequestWithAuthentication.call(context, TELESIGN_CREDENTIAL, options);
+	return await context.helpers.httpRequestWithAuthentication.call(
+		context,
+		TELESIGN_CREDENTIAL,
+		options,
+	);
 }
 
 /** Sends one request; never throws for an HTTP status, only for a missing answer (TransportError). */
@@ -139,7 +153,9 @@ export async function sendTelesignRequestOnce(
 		options.body = JSON.stringify(request.body);
 		options.headers = { ...options.headers, 'Content-Type': JSON_CONTENT_TYPE };
 	}
-	let response: { statusCode: number; headers?: Record<string, unknown>; body: unknown } | undefined;
+	let response:
+		| { statusCode: number; headers?: Record<string, unknown>; body: unknown }
+		| undefined;
 	let failureCode: string | undefined;
 	try {
 		response = (await sendAuthenticated(this, options)) as typeof response;
@@ -166,7 +182,11 @@ export interface RetryPolicy {
 }
 
 /** Wait before the retry number `retry` (0-based): Retry-After when given, else exponential with jitter. */
-export function retryDelayMs(retry: number, retryAfterHeader: unknown, policy: RetryPolicy): number {
+export function retryDelayMs(
+	retry: number,
+	retryAfterHeader: unknown,
+	policy: RetryPolicy,
+): number {
 	const retryAfter = parseRetryAfter(retryAfterHeader);
 	if (retryAfter !== undefined) return Math.min(retryAfter, MAX_RETRY_WAIT_SECONDS) * 1000;
 	const base = policy.baseDelayMs ?? 1000;
@@ -180,11 +200,17 @@ export function retryDelayMs(retry: number, retryAfterHeader: unknown, policy: R
 /** n8n's signal for "the user stopped this execution" (n8n 2.x; absent in older versions and some contexts). */
 export function cancelSignal(context: TelesignContext): AbortSignal | undefined {
 	const execute = context as Partial<IExecuteFunctions>;
-	return typeof execute.getExecutionCancelSignal === 'function' ? execute.getExecutionCancelSignal() : undefined;
+	return typeof execute.getExecutionCancelSignal === 'function'
+		? execute.getExecutionCancelSignal()
+		: undefined;
 }
 
 function notSentBecauseCancelled(): TransportError {
-	return new TransportError('the execution was stopped before the request was sent', 'no', CANCELLED_CODE);
+	return new TransportError(
+		'the execution was stopped before the request was sent',
+		'no',
+		CANCELLED_CODE,
+	);
 }
 
 /**

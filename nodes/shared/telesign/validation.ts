@@ -29,7 +29,9 @@ export function showValue(value: unknown): string {
 			text = String(value);
 		}
 	}
-	return text.length > MAX_SHOWN ? `"${text.slice(0, MAX_SHOWN)}…" (${text.length} characters)` : `"${text}"`;
+	return text.length > MAX_SHOWN
+		? `"${text.slice(0, MAX_SHOWN)}…" (${text.length} characters)`
+		: `"${text}"`;
 }
 
 /** "an array", "an object", "a boolean", "null": what a value of the wrong type is, for error messages. */
@@ -43,13 +45,16 @@ export function describeKind(value: unknown): string {
 
 /** Whether a value counts as "not given": undefined, null, or text that is empty or only spaces. */
 function isBlank(value: unknown): boolean {
-	return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+	return (
+		value === undefined || value === null || (typeof value === 'string' && value.trim() === '')
+	);
 }
 
 /** Telesign wants digits only, country code first, no "+", spaces or punctuation (E.164 without "+"). */
 export const PHONE_MIN_DIGITS = 7;
 export const PHONE_MAX_DIGITS = 15;
-const PHONE_EXAMPLE = 'use the full international number with country code, e.g. 15555551212 or +1 (555) 555-1212';
+const PHONE_EXAMPLE =
+	'use the full international number with country code, e.g. 15555551212 or +1 (555) 555-1212';
 
 /**
  * Normalises a phone number to Telesign's format: accepts "+", spaces, dashes, dots and parentheses
@@ -70,7 +75,10 @@ export function normalizePhoneNumber(value: unknown, field: string): string {
 	}
 	const raw = value.trim();
 	if (/[a-z]/i.test(raw)) {
-		throw new ValidationError(field, `${field} ${showValue(raw)} is not a phone number: it contains letters; ${PHONE_EXAMPLE}`);
+		throw new ValidationError(
+			field,
+			`${field} ${showValue(raw)} is not a phone number: it contains letters; ${PHONE_EXAMPLE}`,
+		);
 	}
 	const withoutSeparators = raw.replace(/[\s\-.()\u00a0]/g, '');
 	let digits: string;
@@ -108,7 +116,10 @@ export function normalizePhoneNumber(value: unknown, field: string): string {
 export function validateDtmf(value: unknown, field: string): string {
 	if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) value = String(value);
 	if (isBlank(value)) {
-		throw new ValidationError(field, `${field} is required: use the digits 0-9, A-D, * and #, and "w" for a half-second pause`);
+		throw new ValidationError(
+			field,
+			`${field} is required: use the digits 0-9, A-D, * and #, and "w" for a half-second pause`,
+		);
 	}
 	if (typeof value !== 'string') {
 		throw new ValidationError(
@@ -132,10 +143,16 @@ export function validateDtmf(value: unknown, field: string): string {
 export function validateInteger(value: unknown, field: string, min: number, max: number): number {
 	const n = typeof value === 'string' && value.trim() !== '' ? Number(value.trim()) : value;
 	if (typeof n !== 'number' || !Number.isInteger(n)) {
-		throw new ValidationError(field, `${field} ${showValue(value)} must be a whole number from ${min} to ${max}`);
+		throw new ValidationError(
+			field,
+			`${field} ${showValue(value)} must be a whole number from ${min} to ${max}`,
+		);
 	}
 	if (n < min || n > max) {
-		throw new ValidationError(field, `${field} ${showValue(value)} is out of range: allowed ${min} to ${max}`);
+		throw new ValidationError(
+			field,
+			`${field} ${showValue(value)} is out of range: allowed ${min} to ${max}`,
+		);
 	}
 	return n;
 }
@@ -145,12 +162,16 @@ export function validateInteger(value: unknown, field: string, min: number, max:
  * any other non-text value is refused as such, not as "required".
  */
 export function requireText(value: unknown, field: string, what: string): string {
-	if ((typeof value === 'number' && Number.isFinite(value)) || typeof value === 'bigint') return String(value);
+	if ((typeof value === 'number' && Number.isFinite(value)) || typeof value === 'bigint')
+		return String(value);
 	if (isBlank(value)) {
 		throw new ValidationError(field, `${field} is required: ${what}`);
 	}
 	if (typeof value !== 'string') {
-		throw new ValidationError(field, `${field} ${showValue(value)} must be text, not ${describeKind(value)}: ${what}`);
+		throw new ValidationError(
+			field,
+			`${field} ${showValue(value)} must be text, not ${describeKind(value)}: ${what}`,
+		);
 	}
 	return value;
 }
@@ -177,10 +198,16 @@ export function validateHttpUrl(value: unknown, field: string): string {
 	const text = requireText(value, field, 'enter an http:// or https:// URL').trim();
 	const url = tryParseUrl(text);
 	if (url === undefined) {
-		throw new ValidationError(field, `${field} ${showValue(text)} is not a URL: enter an http:// or https:// URL`);
+		throw new ValidationError(
+			field,
+			`${field} ${showValue(text)} is not a URL: enter an http:// or https:// URL`,
+		);
 	}
 	if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-		throw new ValidationError(field, `${field} ${showValue(text)} must start with https:// or http://`);
+		throw new ValidationError(
+			field,
+			`${field} ${showValue(text)} must start with https:// or http://`,
+		);
 	}
 	return text;
 }
@@ -192,17 +219,24 @@ export function parseJsonObject(value: unknown, field: string): Record<string, u
 		if (value.trim() === '') return {};
 		const result = tryParseJson(value);
 		if ('error' in result) {
-			throw new ValidationError(field, `${field} is not valid JSON (${result.error}): enter a JSON object such as {"url": "https://…"}`);
+			throw new ValidationError(
+				field,
+				`${field} is not valid JSON (${result.error}): enter a JSON object such as {"url": "https://…"}`,
+			);
 		}
 		parsed = result.value;
 	}
 	if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-		throw new ValidationError(field, `${field} must be a JSON object ({ … }), not ${Array.isArray(parsed) ? 'an array' : parsed === null ? 'null' : `a ${typeof parsed}`}`);
+		throw new ValidationError(
+			field,
+			`${field} must be a JSON object ({ … }), not ${Array.isArray(parsed) ? 'an array' : parsed === null ? 'null' : `a ${typeof parsed}`}`,
+		);
 	}
 	return parsed as Record<string, unknown>;
 }
 
-const DATE_EXAMPLE = 'enter a date and time, e.g. 2026-11-01T00:00:00, or an expression such as {{ $now.minus({ days: 1 }) }}';
+const DATE_EXAMPLE =
+	'enter a date and time, e.g. 2026-11-01T00:00:00, or an expression such as {{ $now.minus({ days: 1 }) }}';
 
 /** A Luxon DateTime (what n8n expressions such as {{ $now }} produce), recognised without importing Luxon. */
 function luxonIso(value: unknown): string | undefined {
@@ -221,26 +255,37 @@ function luxonIso(value: unknown): string | undefined {
  */
 export function toTelesignUtc(value: unknown, field: string): string {
 	if (value instanceof Date) {
-		if (Number.isNaN(value.getTime())) throw new ValidationError(field, `${field} is an invalid date: ${DATE_EXAMPLE}`);
+		if (Number.isNaN(value.getTime()))
+			throw new ValidationError(field, `${field} is an invalid date: ${DATE_EXAMPLE}`);
 		return value.toISOString().slice(0, 19);
 	}
 	const fromLuxon = luxonIso(value);
 	if (fromLuxon !== undefined) {
-		if (fromLuxon === '') throw new ValidationError(field, `${field} is an invalid date: ${DATE_EXAMPLE}`);
+		if (fromLuxon === '')
+			throw new ValidationError(field, `${field} is an invalid date: ${DATE_EXAMPLE}`);
 		value = fromLuxon;
 	}
 	if (typeof value === 'number') {
 		// Seconds or milliseconds? Guessing could silently list the wrong range: ask for a date instead.
-		throw new ValidationError(field, `${field} ${showValue(value)} is a number, not a date: ${DATE_EXAMPLE}`);
+		throw new ValidationError(
+			field,
+			`${field} ${showValue(value)} is a number, not a date: ${DATE_EXAMPLE}`,
+		);
 	}
 	if (!isBlank(value) && typeof value !== 'string') {
-		throw new ValidationError(field, `${field} ${showValue(value)} is ${describeKind(value)}, not a date: ${DATE_EXAMPLE}`);
+		throw new ValidationError(
+			field,
+			`${field} ${showValue(value)} is ${describeKind(value)}, not a date: ${DATE_EXAMPLE}`,
+		);
 	}
 	const text = requireText(value, field, DATE_EXAMPLE);
 	const hasZone = /(Z|[+-]\d{2}:?\d{2})$/i.test(text.trim());
 	const date = new Date(hasZone ? text.trim() : `${text.trim().replace(' ', 'T')}Z`);
 	if (Number.isNaN(date.getTime())) {
-		throw new ValidationError(field, `${field} ${showValue(text)} is not a date: use e.g. 2026-11-01T00:00:00 (UTC)`);
+		throw new ValidationError(
+			field,
+			`${field} ${showValue(text)} is not a date: use e.g. 2026-11-01T00:00:00 (UTC)`,
+		);
 	}
 	return date.toISOString().slice(0, 19);
 }
@@ -253,7 +298,10 @@ export function validateReferenceId(value: unknown, field: string): string {
 		'enter the reference_id of the call, e.g. from the Dial output or a call_completed event',
 	).trim();
 	if (/\s/.test(text) || text.length > 128) {
-		throw new ValidationError(field, `${field} ${showValue(text)} is not a reference ID: use the reference_id of the call, one word without spaces, at most 128 characters`);
+		throw new ValidationError(
+			field,
+			`${field} ${showValue(text)} is not a reference ID: use the reference_id of the call, one word without spaces, at most 128 characters`,
+		);
 	}
 	return text;
 }

@@ -24,7 +24,10 @@ export type DigestAlgorithm = 'SHA-256' | 'MD5';
 export const DIGEST_ALGORITHMS: readonly DigestAlgorithm[] = ['SHA-256', 'MD5'];
 
 /** Returns the token after `<scheme> ` when the Authorization header uses that scheme. */
-function authorizationParams(authorization: string | undefined, scheme: string): string | undefined {
+function authorizationParams(
+	authorization: string | undefined,
+	scheme: string,
+): string | undefined {
 	if (authorization === undefined) return undefined;
 	const match = /^(\S+)\s+([\s\S]*)$/.exec(authorization.trim());
 	if (!match || match[1].toLowerCase() !== scheme.toLowerCase()) return undefined;
@@ -42,7 +45,9 @@ export function buildBasicChallenge(realm = WEBHOOK_AUTH_REALM): string {
 	return `Basic realm="${realm}"`;
 }
 
-export function parseBasicAuthorization(authorization: string | undefined): WebhookUser | undefined {
+export function parseBasicAuthorization(
+	authorization: string | undefined,
+): WebhookUser | undefined {
 	const token = authorizationParams(authorization, 'Basic');
 	if (token === undefined || !/^[A-Za-z0-9+/]+={0,2}$/.test(token)) return undefined;
 	const decoded = Buffer.from(token, 'base64').toString('utf8');
@@ -53,9 +58,21 @@ export function parseBasicAuthorization(authorization: string | undefined): Webh
 
 export type WebhookAuthResult =
 	| { valid: true }
-	| { valid: false; reason: 'missing' | 'malformed' | 'wrong_credentials' | 'stale_nonce' | 'bad_nonce' | 'wrong_uri' };
+	| {
+			valid: false;
+			reason:
+				| 'missing'
+				| 'malformed'
+				| 'wrong_credentials'
+				| 'stale_nonce'
+				| 'bad_nonce'
+				| 'wrong_uri';
+	  };
 
-export function verifyBasicAuth(authorization: string | undefined, expected: WebhookUser): WebhookAuthResult {
+export function verifyBasicAuth(
+	authorization: string | undefined,
+	expected: WebhookUser,
+): WebhookAuthResult {
 	if (authorization === undefined) return { valid: false, reason: 'missing' };
 	const given = parseBasicAuthorization(authorization);
 	if (!given) return { valid: false, reason: 'malformed' };
@@ -74,7 +91,11 @@ function digestHash(algorithm: DigestAlgorithm, text: string): string {
 }
 
 /** One WWW-Authenticate challenge per algorithm, SHA-256 first (RFC 7616 §3.7). */
-export function buildDigestChallenges(params: { nonce: string; stale?: boolean; realm?: string }): string[] {
+export function buildDigestChallenges(params: {
+	nonce: string;
+	stale?: boolean;
+	realm?: string;
+}): string[] {
 	const realm = params.realm ?? WEBHOOK_AUTH_REALM;
 	return DIGEST_ALGORITHMS.map(
 		(algorithm) =>
@@ -88,7 +109,9 @@ export function buildDigestChallenges(params: { nonce: string; stale?: boolean; 
  * with backslash escapes inside quotes). Names are lower-cased. Undefined when the header is not Digest
  * or cannot be parsed.
  */
-export function parseDigestAuthorization(authorization: string | undefined): Record<string, string> | undefined {
+export function parseDigestAuthorization(
+	authorization: string | undefined,
+): Record<string, string> | undefined {
 	const text = authorizationParams(authorization, 'Digest');
 	if (text === undefined || text === '') return undefined;
 	const params: Record<string, string> = {};
@@ -168,7 +191,10 @@ export interface DigestResponseInput {
 export function computeDigestResponse(input: DigestResponseInput): string {
 	const ha1 = digestHash(input.algorithm, `${input.username}:${input.realm}:${input.password}`);
 	const ha2 = digestHash(input.algorithm, `${input.method.toUpperCase()}:${input.uri}`);
-	return digestHash(input.algorithm, [ha1, input.nonce, input.nc, input.cnonce, input.qop, ha2].join(':'));
+	return digestHash(
+		input.algorithm,
+		[ha1, input.nonce, input.nc, input.cnonce, input.qop, ha2].join(':'),
+	);
 }
 
 function splitTarget(target: string): { path: string; query: string } | undefined {
@@ -187,7 +213,8 @@ function splitTarget(target: string): { path: string; query: string } | undefine
  * sees the request, and the request path (…/webhook/<id>/telesign-voice) still identifies this webhook.
  */
 export function digestUriMatches(digestUri: string, requestTarget: string): boolean {
-	if (!/^(\/|https?:\/\/)/i.test(requestTarget) || !/^(\/|https?:\/\/)/i.test(digestUri)) return false;
+	if (!/^(\/|https?:\/\/)/i.test(requestTarget) || !/^(\/|https?:\/\/)/i.test(digestUri))
+		return false;
 	const a = splitTarget(digestUri);
 	const b = splitTarget(requestTarget);
 	if (!a || !b) return false;
@@ -263,11 +290,14 @@ export function webhookCredentialProblems(user: unknown, password: unknown): str
 	const problems: string[] = [];
 	if (typeof user !== 'string' || user.trim() === '') problems.push('User is empty');
 	else if (user !== user.trim()) problems.push('User starts or ends with a space');
-	else if (user.includes(':')) problems.push('User must not contain ":" (Basic auth separates user and password with it)');
+	else if (user.includes(':'))
+		problems.push('User must not contain ":" (Basic auth separates user and password with it)');
 	if (typeof password !== 'string' || password === '') problems.push('Password is empty');
 	else {
 		if (password.length < MIN_WEBHOOK_PASSWORD_LENGTH) {
-			problems.push(`Password has ${password.length} characters: use at least ${MIN_WEBHOOK_PASSWORD_LENGTH}`);
+			problems.push(
+				`Password has ${password.length} characters: use at least ${MIN_WEBHOOK_PASSWORD_LENGTH}`,
+			);
 		}
 		if (password !== password.trim()) problems.push('Password starts or ends with a space');
 	}

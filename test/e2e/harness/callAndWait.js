@@ -32,8 +32,14 @@ async function createTelesignCredential(n8n, name, simUrl) {
 
 /** The account's events URL: a Telesign Voice Trigger (call_completed, Respond Immediately) that relays. */
 async function deployRelayTrigger(n8n, credential, name) {
-	const node = telesignTrigger('Telesign Events', { events: ['call_completed'], respond: 'immediately' });
-	const created = await n8n.createWorkflow({ name, nodes: [node], connections: {} }, { credentials: { telesignVoiceApi: credential } });
+	const node = telesignTrigger('Telesign Events', {
+		events: ['call_completed'],
+		respond: 'immediately',
+	});
+	const created = await n8n.createWorkflow(
+		{ name, nodes: [node], connections: {} },
+		{ credentials: { telesignVoiceApi: credential } },
+	);
 	const url = n8n.webhookUrl(node);
 	await n8n.waitForWebhook(url);
 	return { id: created.id, url };
@@ -41,21 +47,37 @@ async function deployRelayTrigger(n8n, credential, name) {
 
 /** Creates and activates an "Alert In → Call and Wait" workflow in `at` (default: the shared n8n). */
 async function deploy(at, name, parameters, options) {
-	const { workflow, path } = callAndWaitWorkflow(name, { callerId: DEMO_NUMBERS.callerId, credential: at.credential, parameters, ...options });
-	const created = await at.n8n.createWorkflow(workflow, { credentials: { telesignVoiceApi: at.credential } });
+	const { workflow, path } = callAndWaitWorkflow(name, {
+		callerId: DEMO_NUMBERS.callerId,
+		credential: at.credential,
+		parameters,
+		...options,
+	});
+	const created = await at.n8n.createWorkflow(workflow, {
+		credentials: { telesignVoiceApi: at.credential },
+	});
 	const url = `${at.n8n.baseUrl}/webhook/${path}`;
 	await at.n8n.waitForWebhook(url);
 	return { id: created.id, url, nodes: created.nodes };
 }
 
 /** The newest execution of a workflow in one of `status` (waited for). */
-async function lastExecution(n8n, workflowId, { status = ['success', 'error'], timeoutMs = 60_000 } = {}) {
+async function lastExecution(
+	n8n,
+	workflowId,
+	{ status = ['success', 'error'], timeoutMs = 60_000 } = {},
+) {
 	const started = Date.now();
 	for (;;) {
 		const list = await n8n.executions(workflowId, { includeData: true });
-		const done = list.filter((e) => status.includes(e.status)).sort((a, b) => Number(b.id) - Number(a.id));
+		const done = list
+			.filter((e) => status.includes(e.status))
+			.sort((a, b) => Number(b.id) - Number(a.id));
 		if (done.length > 0) return done[0];
-		if (Date.now() - started > timeoutMs) throw new Error(`no finished execution of ${workflowId} after ${timeoutMs} ms: ${JSON.stringify(list.map((e) => [e.id, e.status]))}`);
+		if (Date.now() - started > timeoutMs)
+			throw new Error(
+				`no finished execution of ${workflowId} after ${timeoutMs} ms: ${JSON.stringify(list.map((e) => [e.id, e.status]))}`,
+			);
 		await delay(300);
 	}
 }
@@ -64,9 +86,12 @@ async function lastExecution(n8n, workflowId, { status = ['success', 'error'], t
 async function finishedRuns(n8n, workflowId, n, timeoutMs = 60_000) {
 	const started = Date.now();
 	for (;;) {
-		const list = (await n8n.executions(workflowId)).filter((e) => ['success', 'error'].includes(e.status));
+		const list = (await n8n.executions(workflowId)).filter((e) =>
+			['success', 'error'].includes(e.status),
+		);
 		if (list.length >= n) return list.sort((a, b) => Number(b.id) - Number(a.id));
-		if (Date.now() - started > timeoutMs) throw new Error(`${list.length}/${n} finished executions of ${workflowId}`);
+		if (Date.now() - started > timeoutMs)
+			throw new Error(`${list.length}/${n} finished executions of ${workflowId}`);
 		await delay(300);
 	}
 }
@@ -79,15 +104,29 @@ async function finishedRuns(n8n, workflowId, n, timeoutMs = 60_000) {
 function callAndWaitSuite({ callees = {} } = {}) {
 	const suite = {
 		deploy: (name, parameters, options, at = suite) => deploy(at, name, parameters, options),
-		lastExecution: (workflowId, options, n8n = suite.n8n) => lastExecution(n8n, workflowId, options),
-		finishedRuns: (workflowId, n, timeoutMs, n8n = suite.n8n) => finishedRuns(n8n, workflowId, n, timeoutMs),
+		lastExecution: (workflowId, options, n8n = suite.n8n) =>
+			lastExecution(n8n, workflowId, options),
+		finishedRuns: (workflowId, n, timeoutMs, n8n = suite.n8n) =>
+			finishedRuns(n8n, workflowId, n, timeoutMs),
 	};
 	beforeAll(async () => {
 		suite.n8n = connectN8n();
-		suite.sim = new TelesignSimulator({ ownedNumbers: [DEMO_NUMBERS.callerId], callees: { ...DEMO_NUMBERS.callees, ...callees }, webhookTimeoutMs: 20_000 });
+		suite.sim = new TelesignSimulator({
+			ownedNumbers: [DEMO_NUMBERS.callerId],
+			callees: { ...DEMO_NUMBERS.callees, ...callees },
+			webhookTimeoutMs: 20_000,
+		});
 		await suite.sim.start();
-		suite.credential = await createTelesignCredential(suite.n8n, `Telesign (call and wait ${Date.now()})`, suite.sim.url);
-		suite.trigger = await deployRelayTrigger(suite.n8n, suite.credential, `Telesign events (call and wait ${Date.now()})`);
+		suite.credential = await createTelesignCredential(
+			suite.n8n,
+			`Telesign (call and wait ${Date.now()})`,
+			suite.sim.url,
+		);
+		suite.trigger = await deployRelayTrigger(
+			suite.n8n,
+			suite.credential,
+			`Telesign events (call and wait ${Date.now()})`,
+		);
 	});
 	afterAll(async () => {
 		await suite.sim?.stop();
@@ -101,4 +140,11 @@ function callAndWaitSuite({ callees = {} } = {}) {
 	return suite;
 }
 
-module.exports = { callAndWaitSuite, createTelesignCredential, deployRelayTrigger, actionsOf, outputOf, delay };
+module.exports = {
+	callAndWaitSuite,
+	createTelesignCredential,
+	deployRelayTrigger,
+	actionsOf,
+	outputOf,
+	delay,
+};

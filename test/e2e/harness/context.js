@@ -24,7 +24,9 @@ function loadExample(name) {
 }
 
 function findNode(workflow, predicate) {
-	const node = workflow.nodes.find(typeof predicate === 'string' ? (n) => n.name === predicate : predicate);
+	const node = workflow.nodes.find(
+		typeof predicate === 'string' ? (n) => n.name === predicate : predicate,
+	);
 	if (!node) throw new Error(`node not found in ${workflow.name}`);
 	return node;
 }

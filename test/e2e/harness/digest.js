@@ -12,7 +12,11 @@
 const crypto = require('crypto');
 
 function base64url(data) {
-	return Buffer.from(data).toString('base64').replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+	return Buffer.from(data)
+		.toString('base64')
+		.replace(/\+/g, '-')
+		.replace(/\//g, '_')
+		.replace(/=+$/, '');
 }
 
 function digestNonceSecret({ user, password, webhookId, webhookPath = 'telesign-voice' }) {
@@ -24,14 +28,18 @@ function digestNonceSecret({ user, password, webhookId, webhookPath = 'telesign-
 
 function mintDigestNonce(secret, issuedAtMs, random = crypto.randomBytes(12).toString('hex')) {
 	const stamp = String(Math.floor(issuedAtMs));
-	const mac = base64url(crypto.createHmac('sha256', secret).update(`${stamp}:${random}`, 'utf8').digest());
+	const mac = base64url(
+		crypto.createHmac('sha256', secret).update(`${stamp}:${random}`, 'utf8').digest(),
+	);
 	return base64url(`${stamp}:${random}:${mac}`);
 }
 
 /** The challenges of a 401 (one WWW-Authenticate header per algorithm), parsed. */
 function parseDigestChallenges(header) {
 	// Several WWW-Authenticate headers may arrive joined into one value (Node joins repeated headers with ", ").
-	const values = (Array.isArray(header) ? header : header ? [header] : []).flatMap((v) => v.split(/,\s*(?=Digest\s)/i));
+	const values = (Array.isArray(header) ? header : header ? [header] : []).flatMap((v) =>
+		v.split(/,\s*(?=Digest\s)/i),
+	);
 	return values
 		.filter((v) => /^Digest\s/i.test(v))
 		.map((v) => {
@@ -51,7 +59,17 @@ function digestHash(algorithm, text) {
 }
 
 /** `Authorization: Digest …` for one request (RFC 7616, qop=auth). */
-function digestAuthorization({ user, password, realm, nonce, method = 'POST', uri, algorithm = 'SHA-256', nc = '00000001', cnonce }) {
+function digestAuthorization({
+	user,
+	password,
+	realm,
+	nonce,
+	method = 'POST',
+	uri,
+	algorithm = 'SHA-256',
+	nc = '00000001',
+	cnonce,
+}) {
 	const cn = cnonce || crypto.randomBytes(8).toString('hex');
 	const ha1 = digestHash(algorithm, `${user}:${realm}:${password}`);
 	const ha2 = digestHash(algorithm, `${method}:${uri}`);

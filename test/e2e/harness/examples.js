@@ -81,9 +81,12 @@ async function deleteWorkflow(n8n, workflow) {
 	if (workflow.active) await n8n.deactivate(workflow.id);
 	const started = Date.now();
 	for (;;) {
-		const res = await n8n.api('DELETE', `/workflows/${workflow.id}`, undefined, { allowStatus: [200, 204, 409] });
+		const res = await n8n.api('DELETE', `/workflows/${workflow.id}`, undefined, {
+			allowStatus: [200, 204, 409],
+		});
 		if (res.status !== 409) return;
-		if (Date.now() - started > 30_000) throw new Error(`workflow ${workflow.id} still not deletable: ${JSON.stringify(res.data)}`);
+		if (Date.now() - started > 30_000)
+			throw new Error(`workflow ${workflow.id} still not deletable: ${JSON.stringify(res.data)}`);
 		await new Promise((resolve) => setTimeout(resolve, 500));
 	}
 }
@@ -115,9 +118,17 @@ async function importExamples(n8n, o) {
 		const workflow = readExample(FILES[key]);
 		const existing = o.reuse === false ? undefined : await findWorkflowByName(n8n, workflow.name);
 		if (existing) await deleteWorkflow(n8n, existing);
-		const created = await n8n.createWorkflow(workflow, { credentials: { telesignVoiceApi: credential } });
+		const created = await n8n.createWorkflow(workflow, {
+			credentials: { telesignVoiceApi: credential },
+		});
 		const trigger = triggerOf(workflow);
-		const entry = { key, name: workflow.name, id: created.id, workflow, webhookUrl: trigger ? n8n.webhookUrl(trigger) : undefined };
+		const entry = {
+			key,
+			name: workflow.name,
+			id: created.id,
+			workflow,
+			webhookUrl: trigger ? n8n.webhookUrl(trigger) : undefined,
+		};
 		if (entry.webhookUrl) await n8n.waitForWebhook(entry.webhookUrl);
 		result.workflows.push(entry);
 		if (key === 'alert') {
@@ -138,4 +149,12 @@ async function importExamples(n8n, o) {
 	return result;
 }
 
-module.exports = { importExamples, readExample, DEMO_NUMBERS, CALL_LOG_TABLE, CALL_LOG_COLUMNS, FILES, EXAMPLES_DIR };
+module.exports = {
+	importExamples,
+	readExample,
+	DEMO_NUMBERS,
+	CALL_LOG_TABLE,
+	CALL_LOG_COLUMNS,
+	FILES,
+	EXAMPLES_DIR,
+};

@@ -42,7 +42,10 @@ function buildAndPack({ skipBuild = process.env.E2E_SKIP_BUILD === '1' } = {}) {
 	if (packed && fs.existsSync(packed)) return packed;
 	if (!skipBuild) {
 		log('building the package (npm run build)');
-		execFileSync('npm', ['run', 'build', '--silent'], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+		execFileSync('npm', ['run', 'build', '--silent'], {
+			cwd: REPO_ROOT,
+			stdio: ['ignore', 'ignore', 'inherit'],
+		});
 	}
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'telesign-pack-'));
 	const out = execFileSync('npm', ['pack', '--silent', '--pack-destination', dir], {
@@ -61,11 +64,16 @@ function installPackageInto(userFolder, tarball) {
 	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
 	fs.mkdirSync(nodesDir, { recursive: true });
 	const pkg = path.join(nodesDir, 'package.json');
-	if (!fs.existsSync(pkg)) fs.writeFileSync(pkg, JSON.stringify({ name: 'installed-nodes', private: true }));
-	execFileSync('npm', ['install', '--omit=peer', '--ignore-scripts', '--no-audit', '--no-fund', '--silent', tarball], {
-		cwd: nodesDir,
-		stdio: ['ignore', 'ignore', 'inherit'],
-	});
+	if (!fs.existsSync(pkg))
+		fs.writeFileSync(pkg, JSON.stringify({ name: 'installed-nodes', private: true }));
+	execFileSync(
+		'npm',
+		['install', '--omit=peer', '--ignore-scripts', '--no-audit', '--no-fund', '--silent', tarball],
+		{
+			cwd: nodesDir,
+			stdio: ['ignore', 'ignore', 'inherit'],
+		},
+	);
 	return nodesDir;
 }
 

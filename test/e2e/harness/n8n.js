@@ -13,7 +13,12 @@ const axios = require('axios');
 
 const { ensureN8n, buildAndPack, installPackageInto, log } = require('./install');
 
-const OWNER = { email: 'owner@example.com', firstName: 'Telesign', lastName: 'Tester', password: 'Telesign-E2e-Passw0rd' };
+const OWNER = {
+	email: 'owner@example.com',
+	firstName: 'Telesign',
+	lastName: 'Tester',
+	password: 'Telesign-E2e-Passw0rd',
+};
 const PACKAGE = 'n8n-nodes-telesign-voice';
 
 function delay(ms) {
@@ -69,7 +74,9 @@ class N8nServer {
 			EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all',
 			EXECUTIONS_DATA_SAVE_ON_ERROR: 'all',
 			EXECUTIONS_DATA_PRUNE: 'false',
-			...(this.command === 'worker' ? { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(this.port) } : {}),
+			...(this.command === 'worker'
+				? { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(this.port) }
+				: {}),
 			...this.extraEnv,
 		};
 	}
@@ -90,25 +97,40 @@ class N8nServer {
 		this.n8nBin = n8nBin;
 		installPackageInto(this.userFolder, this.tarball || buildAndPack());
 		const logStream = fs.createWriteStream(this.logPath, { flags: 'a' });
-		this.child = spawn(node24, [n8nBin, this.command], { env: this.env(), stdio: ['ignore', 'pipe', 'pipe'] });
+		this.child = spawn(node24, [n8nBin, this.command], {
+			env: this.env(),
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
 		this.child.stdout.pipe(logStream);
 		this.child.stderr.pipe(logStream);
-		this.exited = new Promise((resolve) => this.child.once('exit', (code, signal) => resolve({ code, signal })));
+		this.exited = new Promise((resolve) =>
+			this.child.once('exit', (code, signal) => resolve({ code, signal })),
+		);
 		const started = Date.now();
 		for (;;) {
 			if (this.child.exitCode !== null) {
-				throw new Error(`n8n exited during start (code ${this.child.exitCode}); log: ${this.logPath}\n${this.tail()}`);
+				throw new Error(
+					`n8n exited during start (code ${this.child.exitCode}); log: ${this.logPath}\n${this.tail()}`,
+				);
 			}
 			try {
-				const res = await axios.get(`${this.baseUrl}/healthz/readiness`, { timeout: 2000, validateStatus: () => true });
+				const res = await axios.get(`${this.baseUrl}/healthz/readiness`, {
+					timeout: 2000,
+					validateStatus: () => true,
+				});
 				if (res.status === 200 && res.data && res.data.status === 'ok') break;
 			} catch {
 				/* not up yet */
 			}
-			if (Date.now() - started > timeoutMs) throw new Error(`n8n not ready after ${timeoutMs} ms; log: ${this.logPath}\n${this.tail()}`);
+			if (Date.now() - started > timeoutMs)
+				throw new Error(
+					`n8n not ready after ${timeoutMs} ms; log: ${this.logPath}\n${this.tail()}`,
+				);
 			await delay(500);
 		}
-		log(`n8n ${this.command} up on ${this.baseUrl} after ${((Date.now() - started) / 1000).toFixed(1)} s (user folder ${this.userFolder})`);
+		log(
+			`n8n ${this.command} up on ${this.baseUrl} after ${((Date.now() - started) / 1000).toFixed(1)} s (user folder ${this.userFolder})`,
+		);
 		if (this.command === 'start') await this.setupOwnerAndApiKey();
 		return this;
 	}
@@ -125,13 +147,24 @@ class N8nServer {
 		const keyFile = path.join(this.userFolder, 'e2e-api-key');
 		if (fs.existsSync(keyFile)) {
 			this.apiKey = fs.readFileSync(keyFile, 'utf8').trim();
-			const check = await this.api('GET', '/workflows?limit=1', undefined, { allowStatus: [200, 401] });
+			const check = await this.api('GET', '/workflows?limit=1', undefined, {
+				allowStatus: [200, 401],
+			});
 			if (check.status === 200) return;
 		}
-		const rest = axios.create({ baseURL: `${this.baseUrl}/rest`, validateStatus: () => true, timeout: 30_000 });
+		const rest = axios.create({
+			baseURL: `${this.baseUrl}/rest`,
+			validateStatus: () => true,
+			timeout: 30_000,
+		});
 		let res = await rest.post('/owner/setup', OWNER);
-		if (res.status !== 200) res = await rest.post('/login', { emailOrLdapLoginId: OWNER.email, password: OWNER.password });
-		if (res.status !== 200) throw new Error(`owner setup/login failed: HTTP ${res.status} ${JSON.stringify(res.data)}`);
+		if (res.status !== 200)
+			res = await rest.post('/login', {
+				emailOrLdapLoginId: OWNER.email,
+				password: OWNER.password,
+			});
+		if (res.status !== 200)
+			throw new Error(`owner setup/login failed: HTTP ${res.status} ${JSON.stringify(res.data)}`);
 		const cookie = (res.headers['set-cookie'] || []).map((c) => c.split(';')[0]).join('; ');
 		const scopes = await rest.get('/api-keys/scopes', { headers: { cookie } });
 		const created = await rest.post(
@@ -139,15 +172,23 @@ class N8nServer {
 			{ label: `e2e-${Date.now()}`, scopes: scopes.data.data, expiresAt: null },
 			{ headers: { cookie } },
 		);
-		if (!created.data?.data?.rawApiKey) throw new Error(`API key creation failed: HTTP ${created.status}`);
+		if (!created.data?.data?.rawApiKey)
+			throw new Error(`API key creation failed: HTTP ${created.status}`);
 		this.apiKey = created.data.data.rawApiKey;
 		fs.writeFileSync(keyFile, this.apiKey, { mode: 0o600 });
 	}
 
 	/** An axios client for n8n's internal REST API, logged in as the owner (what the editor UI uses). */
 	async restSession() {
-		const rest = axios.create({ baseURL: `${this.baseUrl}/rest`, validateStatus: () => true, timeout: 60_000 });
-		const res = await rest.post('/login', { emailOrLdapLoginId: OWNER.email, password: OWNER.password });
+		const rest = axios.create({
+			baseURL: `${this.baseUrl}/rest`,
+			validateStatus: () => true,
+			timeout: 60_000,
+		});
+		const res = await rest.post('/login', {
+			emailOrLdapLoginId: OWNER.email,
+			password: OWNER.password,
+		});
 		if (res.status !== 200) throw new Error(`login failed: HTTP ${res.status}`);
 		const cookie = (res.headers['set-cookie'] || []).map((c) => c.split(';')[0]).join('; ');
 		rest.defaults.headers.common.cookie = cookie;
@@ -157,8 +198,13 @@ class N8nServer {
 	/** Runs the credential test of the editor's credential dialog ("Test" / "Retry"). */
 	async testCredential(credential, type, data) {
 		const rest = await this.restSession();
-		const res = await rest.post('/credentials/test', { credentials: { id: credential.id, name: credential.name, type, data } });
-		if (res.status !== 200) throw new Error(`credential test: HTTP ${res.status} ${JSON.stringify(res.data).slice(0, 300)}`);
+		const res = await rest.post('/credentials/test', {
+			credentials: { id: credential.id, name: credential.name, type, data },
+		});
+		if (res.status !== 200)
+			throw new Error(
+				`credential test: HTTP ${res.status} ${JSON.stringify(res.data).slice(0, 300)}`,
+			);
 		return res.data.data;
 	}
 
@@ -173,7 +219,9 @@ class N8nServer {
 			timeout: 60_000,
 		});
 		if (!allowStatus.includes(res.status)) {
-			throw new Error(`n8n API ${method} ${urlPath} → HTTP ${res.status}: ${JSON.stringify(res.data).slice(0, 800)}`);
+			throw new Error(
+				`n8n API ${method} ${urlPath} → HTTP ${res.status}: ${JSON.stringify(res.data).slice(0, 800)}`,
+			);
 		}
 		return res;
 	}
@@ -202,7 +250,8 @@ class N8nServer {
 		const nodes = workflow.nodes.map((node) => {
 			if (!node.credentials) return node;
 			const replaced = {};
-			for (const [type, ref] of Object.entries(node.credentials)) replaced[type] = credentials[type] || ref;
+			for (const [type, ref] of Object.entries(node.credentials))
+				replaced[type] = credentials[type] || ref;
 			return { ...node, credentials: replaced };
 		});
 		const body = {
@@ -236,7 +285,8 @@ class N8nServer {
 			const res = await axios.get(url, { validateStatus: () => true, timeout: 5000 });
 			const text = JSON.stringify(res.data || '');
 			if (res.status !== 404 || /not registered for GET requests/i.test(text)) return;
-			if (Date.now() - started > timeoutMs) throw new Error(`webhook ${url} not registered after ${timeoutMs} ms`);
+			if (Date.now() - started > timeoutMs)
+				throw new Error(`webhook ${url} not registered after ${timeoutMs} ms`);
 			await delay(250);
 		}
 	}
@@ -245,7 +295,11 @@ class N8nServer {
 		const all = [];
 		let cursor;
 		for (let page = 0; page < 50; page++) {
-			const qs = new URLSearchParams({ workflowId: String(workflowId), includeData: String(includeData), limit: '250' });
+			const qs = new URLSearchParams({
+				workflowId: String(workflowId),
+				includeData: String(includeData),
+				limit: '250',
+			});
 			if (cursor) qs.set('cursor', cursor);
 			const res = await this.api('GET', `/executions?${qs}`);
 			all.push(...res.data.data);
@@ -260,10 +314,14 @@ class N8nServer {
 		const started = Date.now();
 		for (;;) {
 			const list = await this.executions(workflowId, { includeData });
-			const finished = list.filter((e) => e.finished || e.stoppedAt || ['success', 'error', 'crashed'].includes(e.status));
+			const finished = list.filter(
+				(e) => e.finished || e.stoppedAt || ['success', 'error', 'crashed'].includes(e.status),
+			);
 			if (finished.length >= count) return finished.sort((a, b) => Number(a.id) - Number(b.id));
 			if (Date.now() - started > timeoutMs) {
-				throw new Error(`workflow ${workflowId}: ${finished.length}/${count} executions after ${timeoutMs} ms`);
+				throw new Error(
+					`workflow ${workflowId}: ${finished.length}/${count} executions after ${timeoutMs} ms`,
+				);
 			}
 			await delay(250);
 		}

@@ -20,7 +20,12 @@ function telesignTrigger(name, parameters = {}) {
 		typeVersion: 1,
 		position: nextPosition(),
 		webhookId: crypto.randomUUID(),
-		parameters: { events: ['*'], authentication: 'telesignSignature', respond: 'lastNode', ...parameters },
+		parameters: {
+			events: ['*'],
+			authentication: 'telesignSignature',
+			respond: 'lastNode',
+			...parameters,
+		},
 		credentials: { telesignVoiceApi: { id: 'set-by-test', name: 'set-by-test' } },
 	};
 }
@@ -47,15 +52,19 @@ function cloneWorkflow(workflow, suffix) {
 	for (const node of copy.nodes) {
 		node.id = crypto.randomUUID();
 		if (node.webhookId) node.webhookId = crypto.randomUUID();
-		if (node.type === 'n8n-nodes-base.webhook') node.parameters.path = `${node.parameters.path}-${suffix}`;
+		if (node.type === 'n8n-nodes-base.webhook')
+			node.parameters.path = `${node.parameters.path}-${suffix}`;
 	}
 	return copy;
 }
 
 /** Tracks the executions of a workflow that start after this call. */
 async function newExecutions(n8n, workflowId) {
-	const existing = new Set((await n8n.executions(workflowId, { includeData: false })).map((e) => e.id));
-	const fresh = async (includeData) => (await n8n.executions(workflowId, { includeData })).filter((e) => !existing.has(e.id));
+	const existing = new Set(
+		(await n8n.executions(workflowId, { includeData: false })).map((e) => e.id),
+	);
+	const fresh = async (includeData) =>
+		(await n8n.executions(workflowId, { includeData })).filter((e) => !existing.has(e.id));
 	return {
 		/** Waits for at least n finished new executions; returns them oldest first. */
 		async waitFor(n, timeoutMs = 60_000) {
@@ -64,7 +73,9 @@ async function newExecutions(n8n, workflowId) {
 				const list = (await fresh(true)).filter((e) => e.finished || e.stoppedAt);
 				if (list.length >= n) return list.sort((a, b) => Number(a.id) - Number(b.id));
 				if (Date.now() - started > timeoutMs) {
-					throw new Error(`workflow ${workflowId}: ${list.length}/${n} new executions after ${timeoutMs} ms`);
+					throw new Error(
+						`workflow ${workflowId}: ${list.length}/${n} new executions after ${timeoutMs} ms`,
+					);
 				}
 				await new Promise((resolve) => setTimeout(resolve, 250));
 			}
@@ -92,7 +103,10 @@ function output(execution, nodeName, index = 0) {
  * to $json.body.to, speaking $json.body.message, from `callerId`, with `credential`), `parameters` on top.
  * Returns the workflow and its webhook path.
  */
-function callAndWaitWorkflow(name, { callerId, credential, parameters = {}, extraNodes = [], extraConnections = {}, settings } = {}) {
+function callAndWaitWorkflow(
+	name,
+	{ callerId, credential, parameters = {}, extraNodes = [], extraConnections = {}, settings } = {},
+) {
 	const path = `cw-${crypto.randomUUID()}`;
 	const webhook = {
 		id: crypto.randomUUID(),
@@ -109,16 +123,36 @@ function callAndWaitWorkflow(name, { callerId, credential, parameters = {}, extr
 		type: ACTION_TYPE,
 		typeVersion: 1,
 		position: [220, 0],
-		parameters: { resource: 'call', operation: 'sendAndWait', to: '={{ $json.body.to }}', callerIdNumber: callerId, message: '={{ $json.body.message }}', ...parameters },
+		parameters: {
+			resource: 'call',
+			operation: 'sendAndWait',
+			to: '={{ $json.body.to }}',
+			callerIdNumber: callerId,
+			message: '={{ $json.body.message }}',
+			...parameters,
+		},
 		credentials: { telesignVoiceApi: credential },
 	};
 	const workflow = {
 		name,
 		nodes: [webhook, call, ...extraNodes],
-		connections: { 'Alert In': { main: [[{ node: 'Call and Wait', type: 'main', index: 0 }]] }, ...extraConnections },
+		connections: {
+			'Alert In': { main: [[{ node: 'Call and Wait', type: 'main', index: 0 }]] },
+			...extraConnections,
+		},
 		settings,
 	};
 	return { workflow, path };
 }
 
-module.exports = { telesignTrigger, respondNode, callAndWaitWorkflow, cloneWorkflow, newExecutions, nodesRun, output, TRIGGER_TYPE, ACTION_TYPE };
+module.exports = {
+	telesignTrigger,
+	respondNode,
+	callAndWaitWorkflow,
+	cloneWorkflow,
+	newExecutions,
+	nodesRun,
+	output,
+	TRIGGER_TYPE,
+	ACTION_TYPE,
+};

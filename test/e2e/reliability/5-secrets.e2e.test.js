@@ -15,8 +15,11 @@ const { board } = suite;
 /** Groups of dials placed more than once with the same external_id. */
 function duplicateDials(dials) {
 	const counts = new Map();
-	for (const d of dials) if (d.external_id) counts.set(d.external_id, (counts.get(d.external_id) || 0) + 1);
-	return [...counts].filter(([, count]) => count > 1).map(([externalId, count]) => ({ external_id: externalId, count }));
+	for (const d of dials)
+		if (d.external_id) counts.set(d.external_id, (counts.get(d.external_id) || 0) + 1);
+	return [...counts]
+		.filter(([, count]) => count > 1)
+		.map(([externalId, count]) => ({ external_id: externalId, count }));
 }
 
 async function scannerSelfTest() {
@@ -25,7 +28,11 @@ async function scannerSelfTest() {
 		const probe = new SecretScanner();
 		probe.addSecret('key', account.apiKey, { basicUser: account.customerId });
 		probe.add('plain', `x ${account.apiKey} y`);
-		probe.add('basic', { headers: { authorization: `Basic ${Buffer.from(`${account.customerId}:${account.apiKey}`).toString('base64')}` } });
+		probe.add('basic', {
+			headers: {
+				authorization: `Basic ${Buffer.from(`${account.customerId}:${account.apiKey}`).toString('base64')}`,
+			},
+		});
 		probe.add('url', `?k=${encodeURIComponent(account.apiKey)}`);
 		probe.add('clean', 'nothing here');
 		const found = Object.fromEntries(probe.scan().map((s) => [s.source, s.findings.length > 0]));
@@ -43,8 +50,14 @@ async function collect(parts) {
 		executionsScanned += list.length;
 		for (const e of list) scanner.add(`n8n execution data: ${w.name}`, e);
 	}
-	scanner.add('simulator request log', parts.flatMap((part) => part.sim?.requests ?? []));
-	scanner.add('simulator call log', parts.flatMap((part) => part.sim?.calls ?? []));
+	scanner.add(
+		'simulator request log',
+		parts.flatMap((part) => part.sim?.requests ?? []),
+	);
+	scanner.add(
+		'simulator call log',
+		parts.flatMap((part) => part.sim?.calls ?? []),
+	);
 	const logText = fs.readFileSync(n8n.logPath, 'utf8');
 	scanner.add('n8n log file', logText);
 	return { executionsScanned, logText };
@@ -55,9 +68,12 @@ async function scanAll() {
 	let bytes = 0;
 	for (const source of report) {
 		bytes += source.bytes;
-		await suite.check(`no secret in ${source.source} (${source.items} item${source.items === 1 ? '' : 's'}, ${(source.bytes / 1024).toFixed(0)} KB)`, () => {
-			expect(source.findings).toEqual([]);
-		});
+		await suite.check(
+			`no secret in ${source.source} (${source.items} item${source.items === 1 ? '' : 's'}, ${(source.bytes / 1024).toFixed(0)} KB)`,
+			() => {
+				expect(source.findings).toEqual([]);
+			},
+		);
 	}
 	return { bytes, sources: report.length };
 }
@@ -69,20 +85,26 @@ test('5) secrets: the API key (and its Basic-header form) appears in no output, 
 		const dials = parts.flatMap((part) => part.sim?.dials ?? []);
 		expect(dials.length).toBeGreaterThan(0);
 		expect(duplicateDials(dials)).toEqual([]);
-		const dialRequests = parts.flatMap((part) => part.sim?.requests ?? []).filter((r) => r.path === '/v2/voice').length;
+		const dialRequests = parts
+			.flatMap((part) => part.sim?.requests ?? [])
+			.filter((r) => r.path === '/v2/voice').length;
 		return `${dials.length} dials placed, ${dialRequests} dial requests`;
 	});
 
 	await suite.timed(async () => {
 		await scannerSelfTest();
 		const { executionsScanned, logText } = await collect(parts);
-		await suite.check('the collected material is the real thing (executions with data, the trigger\'s rejections in the n8n log)', () => {
-			expect(executionsScanned).toBeGreaterThan(BURST_EVENTS);
-			expect(logText).toMatch(/Telesign Voice Trigger: request rejected/);
-			return `${executionsScanned} executions with data, n8n log ${(logText.length / 1024).toFixed(0)} KB`;
-		});
+		await suite.check(
+			"the collected material is the real thing (executions with data, the trigger's rejections in the n8n log)",
+			() => {
+				expect(executionsScanned).toBeGreaterThan(BURST_EVENTS);
+				expect(logText).toMatch(/Telesign Voice Trigger: request rejected/);
+				return `${executionsScanned} executions with data, n8n log ${(logText.length / 1024).toFixed(0)} KB`;
+			},
+		);
 		const { bytes, sources } = await scanAll();
-		board.figures['Secrets: text scanned'] = `${(bytes / 1024 / 1024).toFixed(1)} MB in ${sources} sources, ${executionsScanned} executions; forms searched: ${suite.scanner.secrets.map((s) => s.label).join(', ')}`;
+		board.figures['Secrets: text scanned'] =
+			`${(bytes / 1024 / 1024).toFixed(1)} MB in ${sources} sources, ${executionsScanned} executions; forms searched: ${suite.scanner.secrets.map((s) => s.label).join(', ')}`;
 	});
 	expect(board.failures('faults')).toEqual([]);
 	expect(board.failures('secrets')).toEqual([]);

@@ -37,7 +37,10 @@ async function until(what, fn, { timeoutMs = 60_000, pollMs = 250 } = {}) {
 			return undefined;
 		});
 		if (value) return value;
-		if (Date.now() - started > timeoutMs) throw new Error(`${what} (after ${timeoutMs} ms)${lastError ? `; last error: ${lastError.message.slice(0, 200)}` : ''}`);
+		if (Date.now() - started > timeoutMs)
+			throw new Error(
+				`${what} (after ${timeoutMs} ms)${lastError ? `; last error: ${lastError.message.slice(0, 200)}` : ''}`,
+			);
 		await delay(pollMs);
 	}
 }
@@ -49,22 +52,40 @@ async function until(what, fn, { timeoutMs = 60_000, pollMs = 250 } = {}) {
 function place(n8n, sim, credential) {
 	const at = { n8n, sim, credential, remember: (w) => w };
 	at.deployTrigger = async (name) => {
-		const node = telesignTrigger('Telesign Events', { events: ['call_completed'], respond: 'immediately' });
-		const created = await n8n.createWorkflow({ name, nodes: [node], connections: {} }, { credentials: { telesignVoiceApi: credential } });
+		const node = telesignTrigger('Telesign Events', {
+			events: ['call_completed'],
+			respond: 'immediately',
+		});
+		const created = await n8n.createWorkflow(
+			{ name, nodes: [node], connections: {} },
+			{ credentials: { telesignVoiceApi: credential } },
+		);
 		at.trigger = at.remember({ id: created.id, name, url: n8n.webhookUrl(node) });
 		await n8n.waitForWebhook(at.trigger.url);
 	};
 	/** Creates and activates "Alert In (POST {calls: [{to, message}]}) → one item per call → Call and Wait". */
 	at.deployCalls = async (name, parameters = c.PARAMETERS) => {
-		const split = { id: crypto.randomUUID(), name: 'Each Call', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [110, 0], parameters: { fieldToSplitOut: 'body.calls', options: {} } };
+		const split = {
+			id: crypto.randomUUID(),
+			name: 'Each Call',
+			type: 'n8n-nodes-base.splitOut',
+			typeVersion: 1,
+			position: [110, 0],
+			parameters: { fieldToSplitOut: 'body.calls', options: {} },
+		};
 		const { workflow, path } = callAndWaitWorkflow(`Reliability: Call and Wait, ${name}`, {
 			callerId: c.CALLER_ID,
 			credential,
 			parameters: { to: '={{ $json.to }}', message: '={{ $json.message }}', ...parameters },
 			extraNodes: [split],
-			extraConnections: { 'Alert In': { main: [[{ node: 'Each Call', type: 'main', index: 0 }]] }, 'Each Call': { main: [[{ node: 'Call and Wait', type: 'main', index: 0 }]] } },
+			extraConnections: {
+				'Alert In': { main: [[{ node: 'Each Call', type: 'main', index: 0 }]] },
+				'Each Call': { main: [[{ node: 'Call and Wait', type: 'main', index: 0 }]] },
+			},
 		});
-		const created = await n8n.createWorkflow(workflow, { credentials: { telesignVoiceApi: credential } });
+		const created = await n8n.createWorkflow(workflow, {
+			credentials: { telesignVoiceApi: credential },
+		});
 		const url = `${n8n.baseUrl}/webhook/${path}`;
 		await n8n.waitForWebhook(url);
 		return at.remember({ id: created.id, name: workflow.name, url });
@@ -72,23 +93,44 @@ function place(n8n, sim, credential) {
 	/** Starts one execution calling `numbers`; resolves once every dial was placed and the execution waits. */
 	at.startCalls = async (wf, numbers) => {
 		const before = sim.dialsPlaced().length;
-		const res = await axios.post(wf.url, { calls: numbers.map((to) => ({ to, message: c.messageFor(to) })) }, { validateStatus: () => true });
+		const res = await axios.post(
+			wf.url,
+			{ calls: numbers.map((to) => ({ to, message: c.messageFor(to) })) },
+			{ validateStatus: () => true },
+		);
 		expect(res.status).toBe(200);
 		const dials = await until(`${numbers.length} dials placed`, () => {
 			const placed = sim.dialsPlaced().slice(before);
 			return placed.length >= numbers.length ? placed : undefined;
 		});
 		const byTo = new Map(dials.map((d) => [d.to, d]));
-		const ordered = numbers.map((to) => ({ to, reference_id: byTo.get(to).reference_id, external_id: byTo.get(to).external_id }));
+		const ordered = numbers.map((to) => ({
+			to,
+			reference_id: byTo.get(to).reference_id,
+			external_id: byTo.get(to).external_id,
+		}));
 		const executionId = relay.parseMarker(ordered[0].external_id).executionId;
-		await until(`execution ${executionId} waiting`, async () => (await n8n.executions(wf.id, { includeData: false })).some((e) => e.id === executionId && e.status === 'waiting'));
+		await until(`execution ${executionId} waiting`, async () =>
+			(await n8n.executions(wf.id, { includeData: false })).some(
+				(e) => e.id === executionId && e.status === 'waiting',
+			),
+		);
 		return { executionId, dials: ordered };
 	};
 	/** Posts one event of `dial`'s call to the trigger, signed as Telesign signs: {status, answer, ms}. */
 	at.send = async (dial, [event, data], { timeoutMs = 30_000 } = {}) => {
-		const body = JSON.stringify({ event, reference_id: dial.reference_id, external_id: dial.external_id, data });
+		const body = JSON.stringify({
+			event,
+			reference_id: dial.reference_id,
+			external_id: dial.external_id,
+			data,
+		});
 		const t0 = Date.now();
-		const res = await postEvent(at.trigger.url, body, { apiKey: suite.secrets.account.apiKey, customerId: suite.secrets.account.customerId, timeoutMs });
+		const res = await postEvent(at.trigger.url, body, {
+			apiKey: suite.secrets.account.apiKey,
+			customerId: suite.secrets.account.customerId,
+			timeoutMs,
+		});
 		suite.scanner.add('answers of the relaying trigger', res.body);
 		let answer;
 		try {
@@ -100,11 +142,18 @@ function place(n8n, sim, credential) {
 	};
 	/** The execution once it has finished, with data. */
 	at.finished = async (wf, executionId, timeoutMs = 60_000) =>
-		until(`execution ${executionId} finished`, async () => {
-			const e = (await n8n.executions(wf.id, { includeData: true })).find((x) => x.id === executionId);
-			return e && ['success', 'error', 'crashed', 'canceled'].includes(e.status) ? e : undefined;
-		}, { timeoutMs });
-	at.status = async (wf, executionId) => (await n8n.executions(wf.id, { includeData: false })).find((e) => e.id === executionId)?.status;
+		until(
+			`execution ${executionId} finished`,
+			async () => {
+				const e = (await n8n.executions(wf.id, { includeData: true })).find(
+					(x) => x.id === executionId,
+				);
+				return e && ['success', 'error', 'crashed', 'canceled'].includes(e.status) ? e : undefined;
+			},
+			{ timeoutMs },
+		);
+	at.status = async (wf, executionId) =>
+		(await n8n.executions(wf.id, { includeData: false })).find((e) => e.id === executionId)?.status;
 	/** How many runs the trigger's own workflow (the call log) has had. */
 	at.triggerRuns = async () => (await n8n.executions(at.trigger.id, { includeData: false })).length;
 	return at;
@@ -122,7 +171,9 @@ async function play(at, dial, script) {
 	for (const [ev, expected, note] of script) {
 		const got = await at.send(dial, ev);
 		if (got.status !== 200 || JSON.stringify(got.answer) !== JSON.stringify(expected)) {
-			wrong.push(`${ev[0]}${note ? ` (${note})` : ''}: expected 200 ${JSON.stringify(expected)}, got ${got.status} ${JSON.stringify(got.answer)}`);
+			wrong.push(
+				`${ev[0]}${note ? ` (${note})` : ''}: expected 200 ${JSON.stringify(expected)}, got ${got.status} ${JSON.stringify(got.answer)}`,
+			);
 		}
 	}
 	return wrong;
@@ -132,7 +183,12 @@ async function play(at, dial, script) {
 function expectOutcome(item, index, dial, outcome) {
 	expect(item.pairedItem).toEqual({ item: index });
 	const { events, ...fields } = outcome;
-	expect(item.json).toMatchObject({ ...fields, to: dial.to, reference_id: dial.reference_id, external_id: null });
+	expect(item.json).toMatchObject({
+		...fields,
+		to: dial.to,
+		reference_id: dial.reference_id,
+		external_id: null,
+	});
 	expect(item.json.events).toEqual(events);
 }
 
@@ -152,11 +208,19 @@ const logSize = (logPath) => fs.statSync(logPath).size;
 async function duplicates(at) {
 	const cases = c.duplicateCases();
 	const wf = await at.deployCalls('duplicated events');
-	const { executionId, dials } = await at.startCalls(wf, cases.map(() => suite.freshNumber()));
+	const { executionId, dials } = await at.startCalls(
+		wf,
+		cases.map(() => suite.freshNumber()),
+	);
 	const wrongAnswers = [];
 	for (const [i, k] of cases.entries()) {
 		wrongAnswers[i] = await play(at, dials[i], k.script(dials[i]));
-		if (k.stillWaiting) wrongAnswers[i].push(...((await at.status(wf, executionId)) === 'waiting' ? [] : ['the execution did not wait for the other calls']));
+		if (k.stillWaiting)
+			wrongAnswers[i].push(
+				...((await at.status(wf, executionId)) === 'waiting'
+					? []
+					: ['the execution did not wait for the other calls']),
+			);
 	}
 	const execution = await at.finished(wf, executionId);
 	const items = outcomesOf(execution);
@@ -190,19 +254,38 @@ async function concurrentLastCompleted(at) {
 	const wf = await at.deployCalls('call_completed twice at once');
 	const { executionId, dials } = await at.startCalls(wf, [suite.freshNumber()]);
 	const [d] = dials;
-	const wrong = await play(at, d, [[c.events.dial(d), c.answers.prompt(d.to)], [c.events.speak('1'), c.answers.hangup()]]);
-	const both = await Promise.all([at.send(d, c.events.completed(d)), at.send(d, c.events.completed(d))]);
+	const wrong = await play(at, d, [
+		[c.events.dial(d), c.answers.prompt(d.to)],
+		[c.events.speak('1'), c.answers.hangup()],
+	]);
+	const both = await Promise.all([
+		at.send(d, c.events.completed(d)),
+		at.send(d, c.events.completed(d)),
+	]);
 	const execution = await at.finished(wf, executionId);
 	await delay(1000); // a second resume would show as a second run or execution
-	await suite.check('duplicated events: the last call_completed posted twice at the same moment → both answered {}, the execution resumes exactly once', async () => {
-		expect(wrong).toEqual([]);
-		expect(both.map((r) => [r.status, r.answer])).toEqual([[200, {}], [200, {}]]);
-		expect(execution.status).toBe('success');
-		// n8n 2.41 replaces the waiting run with the resumed one: a second resume would add a run (or an execution).
-		expect(execution.data.resultData.runData['Call and Wait']).toHaveLength(1);
-		expectOutcome(outcomesOf(execution)[0], 0, d, c.acknowledged([c.step.dial, c.step.speak('1', 'hangup'), c.step.completed]));
-		expect((await at.n8n.executions(wf.id, { includeData: false })).map((e) => e.status)).toEqual(['success']);
-	});
+	await suite.check(
+		'duplicated events: the last call_completed posted twice at the same moment → both answered {}, the execution resumes exactly once',
+		async () => {
+			expect(wrong).toEqual([]);
+			expect(both.map((r) => [r.status, r.answer])).toEqual([
+				[200, {}],
+				[200, {}],
+			]);
+			expect(execution.status).toBe('success');
+			// n8n 2.41 replaces the waiting run with the resumed one: a second resume would add a run (or an execution).
+			expect(execution.data.resultData.runData['Call and Wait']).toHaveLength(1);
+			expectOutcome(
+				outcomesOf(execution)[0],
+				0,
+				d,
+				c.acknowledged([c.step.dial, c.step.speak('1', 'hangup'), c.step.completed]),
+			);
+			expect((await at.n8n.executions(wf.id, { includeData: false })).map((e) => e.status)).toEqual(
+				['success'],
+			);
+		},
+	);
 }
 
 /** call_completed before the call's last speak_completed. */
@@ -211,31 +294,67 @@ async function outOfOrder(at) {
 	// Two calls: the first one's late speak_completed comes while the second call still goes on.
 	const two = await at.startCalls(wf, [suite.freshNumber(), suite.freshNumber()]);
 	const [a, b] = two.dials;
-	const wrongA = await play(at, a, [[c.events.dial(a), c.answers.prompt(a.to)], [c.events.completed(a), c.answers.none()], [c.events.speak('1'), c.answers.hangup()]]);
-	const wrongB = await play(at, b, [[c.events.dial(b), c.answers.prompt(b.to)], [c.events.speak('9'), c.answers.hangup()], [c.events.completed(b), c.answers.none()]]);
+	const wrongA = await play(at, a, [
+		[c.events.dial(a), c.answers.prompt(a.to)],
+		[c.events.completed(a), c.answers.none()],
+		[c.events.speak('1'), c.answers.hangup()],
+	]);
+	const wrongB = await play(at, b, [
+		[c.events.dial(b), c.answers.prompt(b.to)],
+		[c.events.speak('9'), c.answers.hangup()],
+		[c.events.completed(b), c.answers.none()],
+	]);
 	const execution = await at.finished(wf, two.executionId);
-	await suite.check('out of order: call_completed before the last speak_completed while another call goes on → the late key press still counts, each event recorded once', () => {
-		expect([...wrongA, ...wrongB]).toEqual([]);
-		const items = outcomesOf(execution);
-		expect(items).toHaveLength(2);
-		expectOutcome(items[0], 0, a, c.acknowledged([c.step.dial, c.step.completed, c.step.speak('1', 'hangup')]));
-		expectOutcome(items[1], 1, b, { answered: true, acknowledged: false, digits: '9', status: 'hangup', events: [c.step.dial, c.step.speak('9', 'hangup'), c.step.completed] });
-	});
+	await suite.check(
+		'out of order: call_completed before the last speak_completed while another call goes on → the late key press still counts, each event recorded once',
+		() => {
+			expect([...wrongA, ...wrongB]).toEqual([]);
+			const items = outcomesOf(execution);
+			expect(items).toHaveLength(2);
+			expectOutcome(
+				items[0],
+				0,
+				a,
+				c.acknowledged([c.step.dial, c.step.completed, c.step.speak('1', 'hangup')]),
+			);
+			expectOutcome(items[1], 1, b, {
+				answered: true,
+				acknowledged: false,
+				digits: '9',
+				status: 'hangup',
+				events: [c.step.dial, c.step.speak('9', 'hangup'), c.step.completed],
+			});
+		},
+	);
 	// One call: its call_completed ends the wait, so its late speak_completed finds no waiting execution.
 	const one = await at.startCalls(wf, [suite.freshNumber()]);
 	const [d] = one.dials;
-	const wrong = await play(at, d, [[c.events.dial(d), c.answers.prompt(d.to)], [c.events.completed(d), c.answers.none()]]);
+	const wrong = await play(at, d, [
+		[c.events.dial(d), c.answers.prompt(d.to)],
+		[c.events.completed(d), c.answers.none()],
+	]);
 	const resumed = await at.finished(wf, one.executionId);
 	const late = await at.send(d, c.events.speak('1'));
-	await suite.check('out of order: call_completed before the last speak_completed of the only call → it resumes at call_completed (the call has ended); the late speak_completed is answered hangup and changes nothing', async () => {
-		expect(wrong).toEqual([]);
-		expect([late.status, late.answer]).toEqual([200, c.answers.hangup()]);
-		const items = outcomesOf(resumed);
-		expect(items).toHaveLength(1);
-		expectOutcome(items[0], 0, d, { answered: true, acknowledged: false, digits: null, status: 'hangup', events: [c.step.dial, c.step.completed] });
-		const again = (await at.n8n.executions(wf.id, { includeData: true })).find((e) => e.id === one.executionId);
-		expect(outcomesOf(again)).toEqual(items);
-	});
+	await suite.check(
+		'out of order: call_completed before the last speak_completed of the only call → it resumes at call_completed (the call has ended); the late speak_completed is answered hangup and changes nothing',
+		async () => {
+			expect(wrong).toEqual([]);
+			expect([late.status, late.answer]).toEqual([200, c.answers.hangup()]);
+			const items = outcomesOf(resumed);
+			expect(items).toHaveLength(1);
+			expectOutcome(items[0], 0, d, {
+				answered: true,
+				acknowledged: false,
+				digits: null,
+				status: 'hangup',
+				events: [c.step.dial, c.step.completed],
+			});
+			const again = (await at.n8n.executions(wf.id, { includeData: true })).find(
+				(e) => e.id === one.executionId,
+			);
+			expect(outcomesOf(again)).toEqual(items);
+		},
+	);
 }
 
 /**
@@ -245,9 +364,21 @@ async function outOfOrder(at) {
  */
 async function noWaitingExecution(at, ended) {
 	const nodeId = 'd7a1c3e2-0b4f-4c55-9a61-5f2b8e9c0a11';
-	const ghost = relay.encodeMarker({ executionId: '987654321', nodeId, itemIndex: 0, signature: 'ab'.repeat(32) });
+	const ghost = relay.encodeMarker({
+		executionId: '987654321',
+		nodeId,
+		itemIndex: 0,
+		signature: 'ab'.repeat(32),
+	});
 	const variants = [
-		['an execution that never existed (marker naming execution 987654321)', { to: suite.freshNumber(), reference_id: 'GHOST0000000000000000000000000001', external_id: ghost }],
+		[
+			'an execution that never existed (marker naming execution 987654321)',
+			{
+				to: suite.freshNumber(),
+				reference_id: 'GHOST0000000000000000000000000001',
+				external_id: ghost,
+			},
+		],
 		['an execution that already resumed', ended.dials[0]],
 	];
 	for (const [label, dial] of variants) {
@@ -255,18 +386,34 @@ async function noWaitingExecution(at, ended) {
 		const callLogBefore = await at.triggerRuns();
 		const callsBefore = await executionIds(at.n8n, ended.wf.id);
 		const sent = [];
-		for (const ev of [c.events.dial(dial), c.events.speak('1'), c.events.completed(dial)]) sent.push(await at.send(dial, ev));
+		for (const ev of [c.events.dial(dial), c.events.speak('1'), c.events.completed(dial)])
+			sent.push(await at.send(dial, ev));
 		await delay(1500); // what an event starts is listed within this; the next check asserts the count
-		await suite.check(`an event for ${label} → answered hangup (call_completed {}), nothing resumes, only call_completed starts the call log (once)`, async () => {
-			expect(sent.map((r) => [r.status, r.answer])).toEqual([[200, c.answers.hangup()], [200, c.answers.hangup()], [200, c.answers.none()]]);
-			expect(await at.triggerRuns()).toBe(callLogBefore + 1);
-			expect([...(await executionIds(at.n8n, ended.wf.id))].filter((id) => !callsBefore.has(id))).toEqual([]);
-			const again = (await at.n8n.executions(ended.wf.id, { includeData: true })).find((e) => e.id === ended.executionId);
-			expect(outcomesOf(again)).toEqual(outcomesOf(ended.execution));
-			const warned = logLinesSince(at.n8n.logPath, logOffset, /event of a Call and Wait call not relayed/);
-			expect(warned.length).toBeGreaterThanOrEqual(3);
-			return warned[0].trim().slice(0, 160);
-		});
+		await suite.check(
+			`an event for ${label} → answered hangup (call_completed {}), nothing resumes, only call_completed starts the call log (once)`,
+			async () => {
+				expect(sent.map((r) => [r.status, r.answer])).toEqual([
+					[200, c.answers.hangup()],
+					[200, c.answers.hangup()],
+					[200, c.answers.none()],
+				]);
+				expect(await at.triggerRuns()).toBe(callLogBefore + 1);
+				expect(
+					[...(await executionIds(at.n8n, ended.wf.id))].filter((id) => !callsBefore.has(id)),
+				).toEqual([]);
+				const again = (await at.n8n.executions(ended.wf.id, { includeData: true })).find(
+					(e) => e.id === ended.executionId,
+				);
+				expect(outcomesOf(again)).toEqual(outcomesOf(ended.execution));
+				const warned = logLinesSince(
+					at.n8n.logPath,
+					logOffset,
+					/event of a Call and Wait call not relayed/,
+				);
+				expect(warned.length).toBeGreaterThanOrEqual(3);
+				return warned[0].trim().slice(0, 160);
+			},
+		);
 	}
 }
 
@@ -281,7 +428,10 @@ async function noWaitingExecution(at, ended) {
 async function burst(at) {
 	const N = 200;
 	const IN_FLIGHT = 16;
-	const wf = await at.deployCalls('200 calls at once', { ...c.PARAMETERS, options: { ...c.PARAMETERS.options, concurrency: 20 } });
+	const wf = await at.deployCalls('200 calls at once', {
+		...c.PARAMETERS,
+		options: { ...c.PARAMETERS.options, concurrency: 20 },
+	});
 	const numbers = Array.from({ length: N }, () => suite.freshNumber());
 	const dialStarted = Date.now();
 	const { executionId, dials } = await at.startCalls(wf, numbers);
@@ -296,14 +446,25 @@ async function burst(at) {
 	const latencies = [];
 	const wrong = [];
 	for (const [name, event, expected] of phases) {
-		const results = await runPool(dials, IN_FLIGHT, (d, i) => at.send(d, event(d, i), { timeoutMs: 120_000 }).catch((error) => ({ status: 0, answer: String(error.message), ms: 0 })));
+		const results = await runPool(dials, IN_FLIGHT, (d, i) =>
+			at
+				.send(d, event(d, i), { timeoutMs: 120_000 })
+				.catch((error) => ({ status: 0, answer: String(error.message), ms: 0 })),
+		);
 		results.forEach((r, i) => {
 			latencies.push(r.ms);
-			if (r.status !== 200 || JSON.stringify(r.answer) !== JSON.stringify(expected(dials[i]))) wrong.push(`${name} of call ${i}: ${r.status} ${JSON.stringify(r.answer).slice(0, 100)}`);
+			if (r.status !== 200 || JSON.stringify(r.answer) !== JSON.stringify(expected(dials[i])))
+				wrong.push(`${name} of call ${i}: ${r.status} ${JSON.stringify(r.answer).slice(0, 100)}`);
 		});
 	}
 	const answeredSeconds = (Date.now() - started) / 1000;
-	board.recordGroup('callAndWait', `burst: ${3 * N} events of ${N} calls (each phase's ${N} events posted together, ${IN_FLIGHT} in flight) answered 200 with the call's own action`, 3 * N, 3 * N - wrong.length, wrong);
+	board.recordGroup(
+		'callAndWait',
+		`burst: ${3 * N} events of ${N} calls (each phase's ${N} events posted together, ${IN_FLIGHT} in flight) answered 200 with the call's own action`,
+		3 * N,
+		3 * N - wrong.length,
+		wrong,
+	);
 	const execution = await at.finished(wf, executionId, 180_000);
 	const resumedSeconds = (Date.now() - started) / 1000;
 	const items = execution.status === 'success' ? outcomesOf(execution) : [];
@@ -311,23 +472,43 @@ async function burst(at) {
 	dials.forEach((d, i) => {
 		try {
 			const digits = digitsOf(i);
-			expectOutcome(items[i], i, d, { answered: true, acknowledged: digits === '1', digits, status: 'hangup', events: [c.step.dial, c.step.speak(digits, 'hangup'), c.step.completed] });
+			expectOutcome(items[i], i, d, {
+				answered: true,
+				acknowledged: digits === '1',
+				digits,
+				status: 'hangup',
+				events: [c.step.dial, c.step.speak(digits, 'hangup'), c.step.completed],
+			});
 		} catch (error) {
 			bad.push(`item ${i}: ${String(error.message).split('\n').slice(0, 3).join(' ')}`);
 		}
 	});
-	board.recordGroup('callAndWait', `burst: one execution resumed with ${N} outcomes, each item's own (digits, acknowledged, 3 events, none doubled)`, N, N - bad.length, bad);
-	await suite.check(`burst: exactly ${N} dials placed, none twice; one execution, resumed once`, async () => {
-		expect(execution.status).toBe('success');
-		expect(items).toHaveLength(N);
-		expect(dials.map((d) => d.to)).toEqual(numbers);
-		noDuplicateDials(at.sim);
-		expect((await at.n8n.executions(wf.id, { includeData: false })).map((e) => e.status)).toEqual(['success']);
-	});
+	board.recordGroup(
+		'callAndWait',
+		`burst: one execution resumed with ${N} outcomes, each item's own (digits, acknowledged, 3 events, none doubled)`,
+		N,
+		N - bad.length,
+		bad,
+	);
+	await suite.check(
+		`burst: exactly ${N} dials placed, none twice; one execution, resumed once`,
+		async () => {
+			expect(execution.status).toBe('success');
+			expect(items).toHaveLength(N);
+			expect(dials.map((d) => d.to)).toEqual(numbers);
+			noDuplicateDials(at.sim);
+			expect((await at.n8n.executions(wf.id, { includeData: false })).map((e) => e.status)).toEqual(
+				['success'],
+			);
+		},
+	);
 	const sorted = latencies.filter((ms) => ms > 0).sort((x, y) => x - y);
-	board.figures['Call and Wait burst: calls'] = `${N} items in one execution, dialled at concurrency 20 in ${dialSeconds.toFixed(1)} s (until the execution waited)`;
-	board.figures['Call and Wait burst: events'] = `${3 * N} (${N} per event type posted together, ${IN_FLIGHT} in flight), all answered after ${answeredSeconds.toFixed(1)} s; the execution listed as finished after ${resumedSeconds.toFixed(1)} s`;
-	board.figures['Call and Wait burst: answer latency p50 / p95 / max'] = `${percentile(sorted, 50)} / ${percentile(sorted, 95)} / ${sorted[sorted.length - 1]} ms`;
+	board.figures['Call and Wait burst: calls'] =
+		`${N} items in one execution, dialled at concurrency 20 in ${dialSeconds.toFixed(1)} s (until the execution waited)`;
+	board.figures['Call and Wait burst: events'] =
+		`${3 * N} (${N} per event type posted together, ${IN_FLIGHT} in flight), all answered after ${answeredSeconds.toFixed(1)} s; the execution listed as finished after ${resumedSeconds.toFixed(1)} s`;
+	board.figures['Call and Wait burst: answer latency p50 / p95 / max'] =
+		`${percentile(sorted, 50)} / ${percentile(sorted, 95)} / ${sorted[sorted.length - 1]} ms`;
 }
 
 /**
@@ -335,7 +516,15 @@ async function burst(at) {
  * then (timeLimit.ts), with what it knew (the callee answered), before n8n's own timer a minute later.
  */
 async function startLateEvents(at) {
-	const wf = await at.deployCalls('late events', { ...c.PARAMETERS, options: { ...c.PARAMETERS.options, limitWaitTime: { values: { limitType: 'afterTimeInterval', resumeAmount: 15, resumeUnit: 'seconds' } } } });
+	const wf = await at.deployCalls('late events', {
+		...c.PARAMETERS,
+		options: {
+			...c.PARAMETERS.options,
+			limitWaitTime: {
+				values: { limitType: 'afterTimeInterval', resumeAmount: 15, resumeUnit: 'seconds' },
+			},
+		},
+	});
 	const { executionId, dials } = await at.startCalls(wf, [suite.freshNumber()]);
 	const [d] = dials;
 	const early = await at.send(d, c.events.dial(d));
@@ -345,21 +534,37 @@ async function startLateEvents(at) {
 async function lateEvents(at, { wf, executionId, d, early }) {
 	const execution = await at.finished(wf, executionId, 150_000);
 	const late = [];
-	for (const ev of [c.events.speak('1'), c.events.speak('1'), c.events.completed(d)]) late.push(await at.send(d, ev));
+	for (const ev of [c.events.speak('1'), c.events.speak('1'), c.events.completed(d)])
+		late.push(await at.send(d, ev));
 	await delay(1000);
-	await suite.check('late events after the wait ran out (Limit Wait Time) → answered hangup (call_completed {}); one timeout outcome keeping what was known (answered, the prompt), unchanged by them', async () => {
-		expect([early.status, early.answer]).toEqual([200, c.answers.prompt(d.to)]);
-		expect(late.map((r) => [r.status, r.answer])).toEqual([[200, c.answers.hangup()], [200, c.answers.hangup()], [200, c.answers.none()]]);
-		expect(execution.status).toBe('success');
-		const items = outcomesOf(execution);
-		expect(items).toHaveLength(1);
-		expect(items[0].json).toMatchObject({ status: 'timeout', answered: true, acknowledged: false, digits: null, missing_facts: [], to: d.to, reference_id: d.reference_id });
-		expect(items[0].json.events).toEqual([c.step.dial]);
-		expect(items[0].json.message).toMatch(/what was known of the call/);
-		const runs = await at.n8n.executions(wf.id, { includeData: true });
-		expect(runs.map((e) => e.status)).toEqual(['success']);
-		expect(outcomesOf(runs[0])).toEqual(items);
-	});
+	await suite.check(
+		'late events after the wait ran out (Limit Wait Time) → answered hangup (call_completed {}); one timeout outcome keeping what was known (answered, the prompt), unchanged by them',
+		async () => {
+			expect([early.status, early.answer]).toEqual([200, c.answers.prompt(d.to)]);
+			expect(late.map((r) => [r.status, r.answer])).toEqual([
+				[200, c.answers.hangup()],
+				[200, c.answers.hangup()],
+				[200, c.answers.none()],
+			]);
+			expect(execution.status).toBe('success');
+			const items = outcomesOf(execution);
+			expect(items).toHaveLength(1);
+			expect(items[0].json).toMatchObject({
+				status: 'timeout',
+				answered: true,
+				acknowledged: false,
+				digits: null,
+				missing_facts: [],
+				to: d.to,
+				reference_id: d.reference_id,
+			});
+			expect(items[0].json.events).toEqual([c.step.dial]);
+			expect(items[0].json.message).toMatch(/what was known of the call/);
+			const runs = await at.n8n.executions(wf.id, { includeData: true });
+			expect(runs.map((e) => e.status)).toEqual(['success']);
+			expect(outcomesOf(runs[0])).toEqual(items);
+		},
+	);
 }
 
 test('6) Call and Wait: duplicated, out-of-order, orphaned, late events and 200 calls answering at once — nothing lost, nothing doubled; relay faults and a restart', async () => {
@@ -375,9 +580,21 @@ test('6) Call and Wait: duplicated, out-of-order, orphaned, late events and 200 
 		await outOfOrder(at);
 		await noWaitingExecution(at, ended);
 		await lateEvents(at, late);
-		await relayFaults({ suite, place, until, delay, outcomesOf, expectOutcome, logLinesSince, logSize });
+		await relayFaults({
+			suite,
+			place,
+			until,
+			delay,
+			outcomesOf,
+			expectOutcome,
+			logLinesSince,
+			logSize,
+		});
 		await burst(at); // last: the heaviest load of the category
-		await suite.check('simulator: zero duplicate dials per external_id and per number over the whole category', () => noDuplicateDials(suite.sim));
+		await suite.check(
+			'simulator: zero duplicate dials per external_id and per number over the whole category',
+			() => noDuplicateDials(suite.sim),
+		);
 	});
 	expect(board.failures('callAndWait')).toEqual([]);
 }, 900_000);

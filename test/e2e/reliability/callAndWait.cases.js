@@ -9,16 +9,32 @@
  */
 const CALLER_ID = '15550000001';
 
-const PARAMETERS = { responseType: 'keyPress', acknowledgeKey: '1', maxDigits: 1, options: { repeatMessage: 1 } };
+const PARAMETERS = {
+	responseType: 'keyPress',
+	acknowledgeKey: '1',
+	maxDigits: 1,
+	options: { repeatMessage: 1 },
+};
 const CLOSING = 'Thank you, goodbye.';
-const CLOSING_PARAMETERS = { ...PARAMETERS, options: { repeatMessage: 1, closingMessage: CLOSING } };
+const CLOSING_PARAMETERS = {
+	...PARAMETERS,
+	options: { repeatMessage: 1, closingMessage: CLOSING },
+};
 
 const messageFor = (to) => `Press 1 (${to})`;
 
 /** The actions the trigger answers Telesign with (n8n's JSON answer, parsed). */
 const answers = {
-	prompt: (to) => ({ jsonrpc: '2.0', method: 'speak', params: { tts: { message: messageFor(to), language: 'en-US' }, collect_digits: { max: 1 } } }),
-	closing: () => ({ jsonrpc: '2.0', method: 'speak', params: { tts: { message: CLOSING, language: 'en-US' } } }),
+	prompt: (to) => ({
+		jsonrpc: '2.0',
+		method: 'speak',
+		params: { tts: { message: messageFor(to), language: 'en-US' }, collect_digits: { max: 1 } },
+	}),
+	closing: () => ({
+		jsonrpc: '2.0',
+		method: 'speak',
+		params: { tts: { message: CLOSING, language: 'en-US' } },
+	}),
 	hangup: () => ({ jsonrpc: '2.0', method: 'hangup', params: {} }),
 	/** call_completed: Telesign ignores the answer; the trigger answers an empty object. */
 	none: () => ({}),
@@ -27,7 +43,12 @@ const answers = {
 /** The events of a call: [event, data]. */
 const events = {
 	dial: (dial, status = 'answered') => ['dial_completed', { to: dial.to, from: CALLER_ID, status }],
-	speak: (digits) => ['speak_completed', digits === undefined ? { status: 'speak_successful' } : { status: 'speak_successful', collected_digits: digits }],
+	speak: (digits) => [
+		'speak_completed',
+		digits === undefined
+			? { status: 'speak_successful' }
+			: { status: 'speak_successful', collected_digits: digits },
+	],
 	completed: (dial, { answered = true, status = 'hangup' } = {}) => [
 		'call_completed',
 		{
@@ -46,12 +67,24 @@ const events = {
 /** The outcome's `events` entries. */
 const step = {
 	dial: { event: 'dial_completed', status: 'answered', answer: 'prompt' },
-	speak: (digits, answer) => ({ event: 'speak_completed', status: 'speak_successful', ...(digits ? { digits } : {}), answer }),
+	speak: (digits, answer) => ({
+		event: 'speak_completed',
+		status: 'speak_successful',
+		...(digits ? { digits } : {}),
+		answer,
+	}),
 	completed: { event: 'call_completed', status: 'hangup', answer: 'nothing' },
 };
 
 /** Acknowledged with key 1, hung up by the callee after the prompt was answered. */
-const acknowledged = (steps) => ({ answered: true, acknowledged: true, digits: '1', status: 'hangup', duration: 12, events: steps });
+const acknowledged = (steps) => ({
+	answered: true,
+	acknowledged: true,
+	digits: '1',
+	status: 'hangup',
+	duration: 12,
+	events: steps,
+});
 
 /**
  * Duplicated events, one call (item) per case, played in this order in one execution: each step is
@@ -61,12 +94,22 @@ function duplicateCases() {
 	return [
 		{
 			name: 'dial_completed posted twice: the repeat is answered with the same prompt, recorded once',
-			script: (d) => [[events.dial(d), answers.prompt(d.to)], [events.dial(d), answers.prompt(d.to), 'repeat'], [events.speak('1'), answers.hangup()], [events.completed(d), answers.none()]],
+			script: (d) => [
+				[events.dial(d), answers.prompt(d.to)],
+				[events.dial(d), answers.prompt(d.to), 'repeat'],
+				[events.speak('1'), answers.hangup()],
+				[events.completed(d), answers.none()],
+			],
 			outcome: acknowledged([step.dial, step.speak('1', 'hangup'), step.completed]),
 		},
 		{
 			name: 'speak_completed with digits "1" posted twice: the repeat is answered hangup again, the key press counted once',
-			script: (d) => [[events.dial(d), answers.prompt(d.to)], [events.speak('1'), answers.hangup()], [events.speak('1'), answers.hangup(), 'repeat'], [events.completed(d), answers.none()]],
+			script: (d) => [
+				[events.dial(d), answers.prompt(d.to)],
+				[events.speak('1'), answers.hangup()],
+				[events.speak('1'), answers.hangup(), 'repeat'],
+				[events.completed(d), answers.none()],
+			],
 			outcome: acknowledged([step.dial, step.speak('1', 'hangup'), step.completed]),
 		},
 		{
@@ -78,11 +121,21 @@ function duplicateCases() {
 				[events.speak('1'), answers.hangup()],
 				[events.completed(d), answers.none()],
 			],
-			outcome: acknowledged([step.dial, step.speak(undefined, 'prompt'), step.speak('1', 'hangup'), step.completed]),
+			outcome: acknowledged([
+				step.dial,
+				step.speak(undefined, 'prompt'),
+				step.speak('1', 'hangup'),
+				step.completed,
+			]),
 		},
 		{
 			name: 'call_completed posted twice while other calls of the execution go on: both answered {}, recorded once, nothing resumes early',
-			script: (d) => [[events.dial(d), answers.prompt(d.to)], [events.speak('1'), answers.hangup()], [events.completed(d), answers.none()], [events.completed(d), answers.none(), 'repeat']],
+			script: (d) => [
+				[events.dial(d), answers.prompt(d.to)],
+				[events.speak('1'), answers.hangup()],
+				[events.completed(d), answers.none()],
+				[events.completed(d), answers.none(), 'repeat'],
+			],
 			outcome: acknowledged([step.dial, step.speak('1', 'hangup'), step.completed]),
 			stillWaiting: true,
 		},
@@ -112,8 +165,24 @@ function closingCase() {
 			[events.speak(), answers.hangup()],
 			[events.completed(d), answers.none()],
 		],
-		outcome: acknowledged([step.dial, step.speak('1', 'closing'), step.speak(undefined, 'hangup'), step.completed]),
+		outcome: acknowledged([
+			step.dial,
+			step.speak('1', 'closing'),
+			step.speak(undefined, 'hangup'),
+			step.completed,
+		]),
 	};
 }
 
-module.exports = { CALLER_ID, PARAMETERS, CLOSING_PARAMETERS, messageFor, answers, events, step, acknowledged, duplicateCases, closingCase };
+module.exports = {
+	CALLER_ID,
+	PARAMETERS,
+	CLOSING_PARAMETERS,
+	messageFor,
+	answers,
+	events,
+	step,
+	acknowledged,
+	duplicateCases,
+	closingCase,
+};

@@ -29,24 +29,40 @@ async function relayProxy(target) {
 		if (mode === 'reset') return req.socket.destroy();
 		if (mode === 'hang') return hold(res);
 		if (mode === 'error500') return answer(res, 500, '{"message":"proxy: internal error"}');
-		if (mode === 'unsigned') return answer(res, 200, JSON.stringify({ action: { jsonrpc: '2.0', method: 'dial', params: { to: '15559990000', caller_id_number: c.CALLER_ID } } }));
+		if (mode === 'unsigned')
+			return answer(
+				res,
+				200,
+				JSON.stringify({
+					action: {
+						jsonrpc: '2.0',
+						method: 'dial',
+						params: { to: '15559990000', caller_id_number: c.CALLER_ID },
+					},
+				}),
+			);
 		const chunks = [];
 		req.on('data', (chunk) => chunks.push(chunk));
 		req.on('end', () => {
-			const up = http.request(`${target}${req.url}`, { method: req.method, headers: req.headers }, (upRes) => {
-				const body = [];
-				upRes.on('data', (chunk) => body.push(chunk));
-				upRes.on('end', () => {
-					if (mode === 'answerLost') return hold(res);
-					let bytes = Buffer.concat(body);
-					if (mode === 'tampered') bytes = Buffer.from(bytes.toString('utf8').replace('Press 1', 'Press 2'));
-					const headers = { ...upRes.headers };
-					delete headers['content-length'];
-					delete headers['transfer-encoding'];
-					res.writeHead(upRes.statusCode, { ...headers, 'content-length': bytes.length });
-					res.end(bytes);
-				});
-			});
+			const up = http.request(
+				`${target}${req.url}`,
+				{ method: req.method, headers: req.headers },
+				(upRes) => {
+					const body = [];
+					upRes.on('data', (chunk) => body.push(chunk));
+					upRes.on('end', () => {
+						if (mode === 'answerLost') return hold(res);
+						let bytes = Buffer.concat(body);
+						if (mode === 'tampered')
+							bytes = Buffer.from(bytes.toString('utf8').replace('Press 1', 'Press 2'));
+						const headers = { ...upRes.headers };
+						delete headers['content-length'];
+						delete headers['transfer-encoding'];
+						res.writeHead(upRes.statusCode, { ...headers, 'content-length': bytes.length });
+						res.end(bytes);
+					});
+				},
+			);
 			up.on('error', () => res.destroy());
 			up.end(Buffer.concat(chunks));
 		});
@@ -63,24 +79,58 @@ async function relayProxy(target) {
 		proxy.server.closeAllConnections();
 		await new Promise((resolve) => proxy.server.close(resolve));
 	};
-	proxy.reopen = () => new Promise((resolve) => proxy.server.listen(proxy.port, '127.0.0.1', resolve));
+	proxy.reopen = () =>
+		new Promise((resolve) => proxy.server.listen(proxy.port, '127.0.0.1', resolve));
 	return proxy;
 }
 
 /** The relay's faults, one call each: [label, mode, the reason the trigger logs, slow (the relay's timeout)]. */
 const FAULTS = [
-	['the relay target is unreachable (connection refused)', 'closed', /relay failed: .*ECONNREFUSED/, false],
-	['the connection is reset before the waiting node sees the event', 'reset', /relay failed: .*(socket hang up|ECONNRESET)/i, false],
-	['the relay hangs (no answer within the relay timeout)', 'hang', /relay failed: .*timeout/i, true],
-	["the waiting node answered, but its answer was lost on the way (relay timeout)", 'answerLost', /relay failed: .*timeout/i, true],
+	[
+		'the relay target is unreachable (connection refused)',
+		'closed',
+		/relay failed: .*ECONNREFUSED/,
+		false,
+	],
+	[
+		'the connection is reset before the waiting node sees the event',
+		'reset',
+		/relay failed: .*(socket hang up|ECONNRESET)/i,
+		false,
+	],
+	[
+		'the relay hangs (no answer within the relay timeout)',
+		'hang',
+		/relay failed: .*timeout/i,
+		true,
+	],
+	[
+		'the waiting node answered, but its answer was lost on the way (relay timeout)',
+		'answerLost',
+		/relay failed: .*timeout/i,
+		true,
+	],
 	['the waiting URL answers HTTP 500', 'error500', /waiting execution answered HTTP 500/, false],
-	['the answer is an action not signed by the waiting node', 'unsigned', /answer not signed by the waiting node \(missing\)/, false],
-	["the waiting node's signed answer was changed on the way", 'tampered', /answer not signed by the waiting node \(bad_signature\)/, false],
+	[
+		'the answer is an action not signed by the waiting node',
+		'unsigned',
+		/answer not signed by the waiting node \(missing\)/,
+		false,
+	],
+	[
+		"the waiting node's signed answer was changed on the way",
+		'tampered',
+		/answer not signed by the waiting node \(bad_signature\)/,
+		false,
+	],
 ];
 
 async function faultCalls(h, at, proxy) {
 	const wf = await at.deployCalls('relay faults');
-	const { executionId, dials } = await at.startCalls(wf, FAULTS.map(() => h.suite.freshNumber()));
+	const { executionId, dials } = await at.startCalls(
+		wf,
+		FAULTS.map(() => h.suite.freshNumber()),
+	);
 	const seen = [];
 	for (const [i, [, mode, reason]] of FAULTS.entries()) {
 		const d = dials[i];
@@ -92,7 +142,11 @@ async function faultCalls(h, at, proxy) {
 		proxy.mode = 'forward';
 		proxy.release();
 		await h.delay(200); // the trigger's log line is written after its answer
-		const logged = h.logLinesSince(at.n8n.logPath, logOffset, /event of a Call and Wait call not relayed/);
+		const logged = h.logLinesSince(
+			at.n8n.logPath,
+			logOffset,
+			/event of a Call and Wait call not relayed/,
+		);
 		const waitingAfterFault = await at.status(wf, executionId);
 		// Telesign posts the event again (it got no usable answer): the call goes on.
 		const retry = await at.send(d, c.events.dial(d));
@@ -102,21 +156,35 @@ async function faultCalls(h, at, proxy) {
 	const execution = await at.finished(wf, executionId);
 	for (const [i, [label, , , slow]] of FAULTS.entries()) {
 		const { first, logged, reason, waitingAfterFault, retry, rest } = seen[i];
-		await h.suite.check(`relay fault: ${label} → Telesign gets hangup, the reason is logged, the execution keeps waiting; the event posted again goes on, recorded once`, () => {
-			expect([first.status, first.answer]).toEqual([200, c.answers.hangup()]);
-			// The hanging relay was given up only at the relay's bound, not earlier (a lower bound: a slow machine
-			// cannot make it fail). How fast the other faults are answered is a figure, not an assertion.
-			if (slow) expect(first.ms).toBeGreaterThanOrEqual(RELAY_TIMEOUT_MS - 500);
-			expect(logged.some((line) => reason.test(line))).toBe(true);
-			expect(waitingAfterFault).toBe('waiting');
-			expect([retry.status, retry.answer]).toEqual([200, c.answers.prompt(dials[i].to)]);
-			expect(rest.map((r) => [r.status, r.answer])).toEqual([[200, c.answers.hangup()], [200, c.answers.none()]]);
-			expect(execution.status).toBe('success');
-			const items = h.outcomesOf(execution);
-			expect(items).toHaveLength(FAULTS.length);
-			h.expectOutcome(items[i], i, dials[i], c.acknowledged([c.step.dial, c.step.speak('1', 'hangup'), c.step.completed]));
-			return `answered in ${first.ms} ms; logged: ${logged.find((line) => reason.test(line)).replace(/^.*not relayed: /, '').slice(0, 110)}`;
-		});
+		await h.suite.check(
+			`relay fault: ${label} → Telesign gets hangup, the reason is logged, the execution keeps waiting; the event posted again goes on, recorded once`,
+			() => {
+				expect([first.status, first.answer]).toEqual([200, c.answers.hangup()]);
+				// The hanging relay was given up only at the relay's bound, not earlier (a lower bound: a slow machine
+				// cannot make it fail). How fast the other faults are answered is a figure, not an assertion.
+				if (slow) expect(first.ms).toBeGreaterThanOrEqual(RELAY_TIMEOUT_MS - 500);
+				expect(logged.some((line) => reason.test(line))).toBe(true);
+				expect(waitingAfterFault).toBe('waiting');
+				expect([retry.status, retry.answer]).toEqual([200, c.answers.prompt(dials[i].to)]);
+				expect(rest.map((r) => [r.status, r.answer])).toEqual([
+					[200, c.answers.hangup()],
+					[200, c.answers.none()],
+				]);
+				expect(execution.status).toBe('success');
+				const items = h.outcomesOf(execution);
+				expect(items).toHaveLength(FAULTS.length);
+				h.expectOutcome(
+					items[i],
+					i,
+					dials[i],
+					c.acknowledged([c.step.dial, c.step.speak('1', 'hangup'), c.step.completed]),
+				);
+				return `answered in ${first.ms} ms; logged: ${logged
+					.find((line) => reason.test(line))
+					.replace(/^.*not relayed: /, '')
+					.slice(0, 110)}`;
+			},
+		);
 	}
 }
 
@@ -132,26 +200,47 @@ async function restartMidCall(h, at, own) {
 	await own.waitForWebhook(at.trigger.url);
 	const after = [await at.send(d, c.events.speak('1')), await at.send(d, c.events.completed(d))];
 	const execution = await at.finished(wf, executionId, 90_000);
-	await h.suite.check('n8n restarted mid-call (after the prompt, before the key press) → the key press counts, one outcome, events after the restart recorded once (the ones before are lost with the process\'s memory: documented)', async () => {
-		expect(own.child.pid).not.toBe(pid);
-		expect([before.status, before.answer]).toEqual([200, c.answers.prompt(d.to)]);
-		expect(after.map((r) => [r.status, r.answer])).toEqual([[200, c.answers.hangup()], [200, c.answers.none()]]);
-		expect(execution.status).toBe('success');
-		expect(h.outcomesOf(execution)).toHaveLength(1);
-		h.expectOutcome(h.outcomesOf(execution)[0], 0, d, c.acknowledged([c.step.speak('1', 'hangup'), c.step.completed]));
-		expect((await own.executions(wf.id, { includeData: false })).map((e) => e.status)).toEqual(['success']);
-	});
+	await h.suite.check(
+		"n8n restarted mid-call (after the prompt, before the key press) → the key press counts, one outcome, events after the restart recorded once (the ones before are lost with the process's memory: documented)",
+		async () => {
+			expect(own.child.pid).not.toBe(pid);
+			expect([before.status, before.answer]).toEqual([200, c.answers.prompt(d.to)]);
+			expect(after.map((r) => [r.status, r.answer])).toEqual([
+				[200, c.answers.hangup()],
+				[200, c.answers.none()],
+			]);
+			expect(execution.status).toBe('success');
+			expect(h.outcomesOf(execution)).toHaveLength(1);
+			h.expectOutcome(
+				h.outcomesOf(execution)[0],
+				0,
+				d,
+				c.acknowledged([c.step.speak('1', 'hangup'), c.step.completed]),
+			);
+			expect((await own.executions(wf.id, { includeData: false })).map((e) => e.status)).toEqual([
+				'success',
+			]);
+		},
+	);
 }
 
 /** `h`: what the test file shares (its suite, place(), until, delay, outcomesOf, expectOutcome, log readers). */
 async function relayFaults(h) {
 	const port = Number(process.env.E2E_N8N_PORT || 5688) + 4;
 	const proxy = await relayProxy(`http://127.0.0.1:${port}`);
-	const own = new N8nServer({ port, tarball: buildAndPack({ skipBuild: true }), env: { WEBHOOK_URL: `${proxy.url}/` } });
+	const own = new N8nServer({
+		port,
+		tarball: buildAndPack({ skipBuild: true }),
+		env: { WEBHOOK_URL: `${proxy.url}/` },
+	});
 	try {
 		await own.start();
 		const { account } = h.suite.secrets;
-		const credential = await own.createCredential('Reliability Telesign (relay faults)', 'telesignVoiceApi', { ...account, authMethod: 'basic', baseUrl: h.suite.sim.url });
+		const credential = await own.createCredential(
+			'Reliability Telesign (relay faults)',
+			'telesignVoiceApi',
+			{ ...account, authMethod: 'basic', baseUrl: h.suite.sim.url },
+		);
 		const at = h.place(own, h.suite.sim, credential);
 		await at.deployTrigger('Reliability: Call and Wait relay (own n8n)');
 		await faultCalls(h, at, proxy);

@@ -47,15 +47,55 @@ const healthy = (n) => ({ name: `healthy dial #${n} in the same batch`, expect: 
 function faultCases(freshNumber) {
 	return [
 		healthy(1),
-		{ name: '429 with Retry-After: 1, twice (3 retries allowed) → retried, placed once, attempts 3', fault: { status: 429, retryAfter: 1 }, times: 2, input: { rateLimitRetries: 3 }, expect: succeeded(3) },
-		{ name: '429 without Retry-After, once → retried after back-off, placed once, attempts 2', fault: { status: 429 }, times: 1, input: { rateLimitRetries: 3 }, expect: succeeded(2) },
-		{ name: '429 five times, 2 retries allowed → gives up after exactly 3 requests, nothing placed', fault: { status: 429, retryAfter: 0 }, times: 5, input: { rateLimitRetries: 2 }, expect: notPlaced(/rate_limit_exceeded .* after 3 attempts/, 3) },
-		{ name: '429 with Rate Limit Retries 0 → exactly 1 request, nothing placed', fault: { status: 429, retryAfter: 1 }, times: 1, input: { rateLimitRetries: 0 }, expect: notPlaced(/rate_limit_exceeded/, 1) },
+		{
+			name: '429 with Retry-After: 1, twice (3 retries allowed) → retried, placed once, attempts 3',
+			fault: { status: 429, retryAfter: 1 },
+			times: 2,
+			input: { rateLimitRetries: 3 },
+			expect: succeeded(3),
+		},
+		{
+			name: '429 without Retry-After, once → retried after back-off, placed once, attempts 2',
+			fault: { status: 429 },
+			times: 1,
+			input: { rateLimitRetries: 3 },
+			expect: succeeded(2),
+		},
+		{
+			name: '429 five times, 2 retries allowed → gives up after exactly 3 requests, nothing placed',
+			fault: { status: 429, retryAfter: 0 },
+			times: 5,
+			input: { rateLimitRetries: 2 },
+			expect: notPlaced(/rate_limit_exceeded .* after 3 attempts/, 3),
+		},
+		{
+			name: '429 with Rate Limit Retries 0 → exactly 1 request, nothing placed',
+			fault: { status: 429, retryAfter: 1 },
+			times: 1,
+			input: { rateLimitRetries: 0 },
+			expect: notPlaced(/rate_limit_exceeded/, 1),
+		},
 		healthy(2),
-		{ name: '500 → "may have been placed" naming the external_id, not retried', fault: { status: 500 }, expect: ambiguous(0) },
-		{ name: '503 → "may have been placed" naming the external_id, not retried', fault: { status: 503 }, expect: ambiguous(0) },
-		{ name: '502 → "may have been placed", not retried', fault: { status: 502 }, expect: ambiguous(0) },
-		{ name: '504 → "may have been placed", not retried', fault: { status: 504 }, expect: ambiguous(0) },
+		{
+			name: '500 → "may have been placed" naming the external_id, not retried',
+			fault: { status: 500 },
+			expect: ambiguous(0),
+		},
+		{
+			name: '503 → "may have been placed" naming the external_id, not retried',
+			fault: { status: 503 },
+			expect: ambiguous(0),
+		},
+		{
+			name: '502 → "may have been placed", not retried',
+			fault: { status: 502 },
+			expect: ambiguous(0),
+		},
+		{
+			name: '504 → "may have been placed", not retried',
+			fault: { status: 504 },
+			expect: ambiguous(0),
+		},
 		healthy(3),
 		{
 			name: 'answer slower (2.5 s) than the Timeout (1 s) → ambiguous timeout, not retried, the dial placed exactly once',
@@ -68,11 +108,27 @@ function faultCases(freshNumber) {
 			fault: { reset: 'before' },
 			expect: ambiguousWith(0, /connection was reset/),
 		},
-		{ name: 'connection reset after the dial was accepted → ambiguous, not retried, placed exactly once', fault: { reset: 'after' }, expect: ambiguousWith(1, /connection was reset/) },
-		{ name: '400 caller_id_number_not_owned → not placed, not retried', input: { callerId: '15559999999' }, expect: notPlaced(/caller_id_number_not_owned/, 1) },
-		{ name: '200 to_number_blocked_by_customer → refused, not placed, not retried', blocked: 'to_number_blocked_by_customer', expect: notPlaced(/^Telesign refused the call: to_number_blocked_by_customer/, 1) },
+		{
+			name: 'connection reset after the dial was accepted → ambiguous, not retried, placed exactly once',
+			fault: { reset: 'after' },
+			expect: ambiguousWith(1, /connection was reset/),
+		},
+		{
+			name: '400 caller_id_number_not_owned → not placed, not retried',
+			input: { callerId: '15559999999' },
+			expect: notPlaced(/caller_id_number_not_owned/, 1),
+		},
+		{
+			name: '200 to_number_blocked_by_customer → refused, not placed, not retried',
+			blocked: 'to_number_blocked_by_customer',
+			expect: notPlaced(/^Telesign refused the call: to_number_blocked_by_customer/, 1),
+		},
 		healthy(4),
-	].map((c, i) => ({ ...c, to: freshNumber(), externalId: `fault-${i + 1}-${crypto.randomBytes(3).toString('hex')}` }));
+	].map((c, i) => ({
+		...c,
+		to: freshNumber(),
+		externalId: `fault-${i + 1}-${crypto.randomBytes(3).toString('hex')}`,
+	}));
 }
 
 module.exports = { AMBIGUOUS, faultCases };

@@ -105,7 +105,15 @@ class Balancer {
 		const kind = req.url.startsWith('/webhook-waiting/') ? 'waiting' : 'webhook';
 		const { event, referenceId } = eventOf(body);
 		const target = this.pick(kind, referenceId);
-		const entry = { seq: this.requests.length, role: target.role, kind, method: req.method, path: req.url.split('?')[0], event, referenceId };
+		const entry = {
+			seq: this.requests.length,
+			role: target.role,
+			kind,
+			method: req.method,
+			path: req.url.split('?')[0],
+			event,
+			referenceId,
+		};
 		this.requests.push(entry);
 		entry.status = await forward(req, body, res, target.port);
 	}

@@ -60,7 +60,8 @@ function stopRecorded(state) {
 		if (services.killIfMatches(p.pid, 'n8n')) log(`stopped n8n ${p.role} (pid ${p.pid})`);
 		if (!p.userFolder || !fs.existsSync(p.userFolder)) continue;
 		// The logs outlive the run (test/.out/queue-logs/<base port>/), the user folders do not.
-		if (p.logPath && fs.existsSync(p.logPath)) fs.copyFileSync(p.logPath, path.join(logDir, `${p.role}.log`));
+		if (p.logPath && fs.existsSync(p.logPath))
+			fs.copyFileSync(p.logPath, path.join(logDir, `${p.role}.log`));
 		fs.rmSync(p.userFolder, { recursive: true, force: true });
 	}
 	if (state.redis) services.stopRedis(state.redis);
@@ -81,13 +82,21 @@ function cleanupStale(basePort) {
  */
 function n8nPorts(base, webhookProcessors = 1) {
 	const two = webhookProcessors === 2;
-	return { main: base, webhook: base + 1, webhooks: two ? [base + 1, base + 4] : [base + 1], workers: [base + 2, base + 3], balancer: two ? base + 5 : undefined };
+	return {
+		main: base,
+		webhook: base + 1,
+		webhooks: two ? [base + 1, base + 4] : [base + 1],
+		workers: [base + 2, base + 3],
+		balancer: two ? base + 5 : undefined,
+	};
 }
 
 async function assertPortsFree(ports, balancer) {
 	for (const port of [...ports.flatMap((p) => [p, p + 10000]), ...(balancer ? [balancer] : [])]) {
 		if (!(await services.portFree(port))) {
-			throw new Error(`port ${port} is in use: set QUEUE_N8N_PORT to a free base port (uses base…base+5 and +10000)`);
+			throw new Error(
+				`port ${port} is in use: set QUEUE_N8N_PORT to a free base port (uses base…base+5 and +10000)`,
+			);
 		}
 	}
 }
@@ -112,15 +121,22 @@ async function startCluster({ basePort = DEFAULT_BASE_PORT, webhookProcessors = 
 		writeState(state);
 		state.postgres = services.startPostgres(pgPort);
 		writeState(state);
-		state.redis = { port: await services.freePort(servicesFrom, servicesFrom + 9, [...brokerPorts, pgPort]) };
+		state.redis = {
+			port: await services.freePort(servicesFrom, servicesFrom + 9, [...brokerPorts, pgPort]),
+		};
 		state.redis = services.startRedis(state.redis.port);
 		writeState(state);
 		log(`queue suite: postgres on ${pgPort}, redis on ${state.redis.port}`);
 
-		const webhookRoles = ports.webhooks.map((port, i) => ({ role: i === 0 ? 'webhook' : `webhook-${i + 1}`, port }));
+		const webhookRoles = ports.webhooks.map((port, i) => ({
+			role: i === 0 ? 'webhook' : `webhook-${i + 1}`,
+			port,
+		}));
 		if (ports.balancer !== undefined) {
 			balancer = await new Balancer({ port: ports.balancer, targets: webhookRoles }).start();
-			log(`queue suite: balancer on ${ports.balancer} in front of webhook processors on ${ports.webhooks.join(', ')}`);
+			log(
+				`queue suite: balancer on ${ports.balancer} in front of webhook processors on ${ports.webhooks.join(', ')}`,
+			);
 		}
 		// Where webhook requests go in: the balancer when there is one, else the one webhook processor.
 		const webhookBase = balancer ? balancer.url : `http://127.0.0.1:${ports.webhook}`;
@@ -139,7 +155,13 @@ async function startCluster({ basePort = DEFAULT_BASE_PORT, webhookProcessors = 
 		const launch = async (role, command, port, extraEnv = {}) => {
 			const server = new N8nServer({ port, command, env: { ...common, ...extraEnv } });
 			servers.push(server);
-			const entry = { role, pid: undefined, port, userFolder: server.userFolder, logPath: server.logPath };
+			const entry = {
+				role,
+				pid: undefined,
+				port,
+				userFolder: server.userFolder,
+				logPath: server.logPath,
+			};
 			state.n8n.push(entry);
 			const started = server.start();
 			entry.pid = server.child && server.child.pid;
@@ -154,7 +176,12 @@ async function startCluster({ basePort = DEFAULT_BASE_PORT, webhookProcessors = 
 			launch('worker-1', 'worker', ports.workers[0]),
 			launch('worker-2', 'worker', ports.workers[1]),
 		]);
-		Object.assign(state, { apiKey: main.apiKey, mainUrl: main.baseUrl, webhookUrl: webhookBase, balancerUrl: balancer?.url });
+		Object.assign(state, {
+			apiKey: main.apiKey,
+			mainUrl: main.baseUrl,
+			webhookUrl: webhookBase,
+			balancerUrl: balancer?.url,
+		});
 		writeState(state);
 		return { state, servers, balancer };
 	} catch (error) {
@@ -174,4 +201,11 @@ async function stopCluster(servers = [], basePort = DEFAULT_BASE_PORT, balancer 
 	fs.rmSync(stateFile(basePort), { force: true });
 }
 
-module.exports = { DEFAULT_BASE_PORT, RECOMMENDED_QUEUE_ENV, startCluster, stopCluster, readState, n8nPorts };
+module.exports = {
+	DEFAULT_BASE_PORT,
+	RECOMMENDED_QUEUE_ENV,
+	startCluster,
+	stopCluster,
+	readState,
+	n8nPorts,
+};

@@ -15,7 +15,8 @@ const { balancerRequests } = require('./balancer');
 
 function connectCluster() {
 	const state = readState();
-	if (!state || !state.apiKey) throw new Error('no queue cluster is running (run through test/queue/jest.config.js)');
+	if (!state || !state.apiKey)
+		throw new Error('no queue cluster is running (run through test/queue/jest.config.js)');
 	const mainEntry = state.n8n.find((p) => p.role === 'main');
 	const main = new N8nServer({ port: mainEntry.port, userFolder: mainEntry.userFolder });
 	main.apiKey = state.apiKey;
@@ -36,7 +37,8 @@ function connectCluster() {
 		balancerPolicy: (policy) => balancerRequests(state.balancerUrl, policy),
 		logs,
 		/** Production webhook URL of a trigger node at the webhook processor (default) or at main. */
-		triggerUrl: (node, at = 'webhook') => main.webhookUrl(node, 'telesign-voice', at === 'main' ? state.mainUrl : state.webhookUrl),
+		triggerUrl: (node, at = 'webhook') =>
+			main.webhookUrl(node, 'telesign-voice', at === 'main' ? state.mainUrl : state.webhookUrl),
 		/** The roles ("worker-1", …) whose log says they ran the execution (n8n logs "Worker started execution <id>"). */
 		rolesThatRan: (executionId) => whoRan(logs, executionId),
 	};

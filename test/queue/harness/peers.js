@@ -22,7 +22,8 @@ function clientSocketInode(clientPort, serverPort) {
 			const fields = line.trim().split(/\s+/);
 			if (fields.length < 10) continue;
 			const [local, remote] = [fields[1], fields[2]];
-			if (local.endsWith(`:${hexPort(clientPort)}`) && remote.endsWith(`:${hexPort(serverPort)}`)) return fields[9];
+			if (local.endsWith(`:${hexPort(clientPort)}`) && remote.endsWith(`:${hexPort(serverPort)}`))
+				return fields[9];
 		}
 	}
 	return undefined;

@@ -13,12 +13,19 @@ const path = require('path');
 const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
 function run(file, args, opts = {}) {
-	const [cmd, argv] = opts.asPostgres && asRoot ? ['runuser', ['-u', 'postgres', '--', file, ...args]] : [file, args];
+	const [cmd, argv] =
+		opts.asPostgres && asRoot ? ['runuser', ['-u', 'postgres', '--', file, ...args]] : [file, args];
 	try {
-		return execFileSync(cmd, argv, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: opts.timeoutMs || 60_000 });
+		return execFileSync(cmd, argv, {
+			encoding: 'utf8',
+			stdio: ['ignore', 'pipe', 'pipe'],
+			timeout: opts.timeoutMs || 60_000,
+		});
 	} catch (error) {
 		const output = `${error.stdout || ''}${error.stderr || ''}`.trim();
-		throw new Error(`${path.basename(file)} ${args.slice(0, 2).join(' ')} failed: ${error.message.split('\n')[0]}\n${output}`);
+		throw new Error(
+			`${path.basename(file)} ${args.slice(0, 2).join(' ')} failed: ${error.message.split('\n')[0]}\n${output}`,
+		);
 	}
 }
 
@@ -41,8 +48,13 @@ async function freePort(from, to, taken = []) {
 
 function postgresBin(name) {
 	const root = '/usr/lib/postgresql';
-	const versions = fs.existsSync(root) ? fs.readdirSync(root).filter((v) => fs.existsSync(path.join(root, v, 'bin', name))) : [];
-	if (versions.length === 0) throw new Error(`Postgres (${name}) not found under ${root}: run scripts/install-queue-deps.sh as root`);
+	const versions = fs.existsSync(root)
+		? fs.readdirSync(root).filter((v) => fs.existsSync(path.join(root, v, 'bin', name)))
+		: [];
+	if (versions.length === 0)
+		throw new Error(
+			`Postgres (${name}) not found under ${root}: run scripts/install-queue-deps.sh as root`,
+		);
 	const newest = versions.sort((a, b) => Number(a) - Number(b)).pop();
 	return path.join(root, newest, 'bin', name);
 }
@@ -57,11 +69,31 @@ function startPostgres(port) {
 		const gid = Number(run('id', ['-g', 'postgres']).trim());
 		fs.chownSync(dir, uid, gid);
 	}
-	run(postgresBin('initdb'), ['-D', dir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'], { asPostgres: true, timeoutMs: 120_000 });
+	run(
+		postgresBin('initdb'),
+		['-D', dir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'],
+		{ asPostgres: true, timeoutMs: 120_000 },
+	);
 	// A test database: durability traded for speed (fsync off), enough connections for four n8n processes.
 	const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
-	run(postgresBin('pg_ctl'), ['-D', dir, '-o', options, '-l', path.join(dir, 'postgres.log'), '-w', '-t', '60', 'start'], { asPostgres: true, timeoutMs: 90_000 });
-	const psql = (sql) => run('psql', ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-v', 'ON_ERROR_STOP=1', '-qc', sql]);
+	run(
+		postgresBin('pg_ctl'),
+		['-D', dir, '-o', options, '-l', path.join(dir, 'postgres.log'), '-w', '-t', '60', 'start'],
+		{ asPostgres: true, timeoutMs: 90_000 },
+	);
+	const psql = (sql) =>
+		run('psql', [
+			'-h',
+			'127.0.0.1',
+			'-p',
+			String(port),
+			'-U',
+			'postgres',
+			'-v',
+			'ON_ERROR_STOP=1',
+			'-qc',
+			sql,
+		]);
 	psql(`CREATE USER ${DB.user} PASSWORD '${DB.password}'`);
 	psql(`CREATE DATABASE ${DB.database} OWNER ${DB.user}`);
 	return {
@@ -81,7 +113,9 @@ function startPostgres(port) {
 function stopPostgres({ dir }) {
 	if (!dir || !fs.existsSync(path.join(dir, 'postmaster.pid'))) return removeDir(dir);
 	try {
-		run(postgresBin('pg_ctl'), ['-D', dir, '-m', 'immediate', '-w', '-t', '30', 'stop'], { asPostgres: true });
+		run(postgresBin('pg_ctl'), ['-D', dir, '-m', 'immediate', '-w', '-t', '30', 'stop'], {
+			asPostgres: true,
+		});
 	} catch {
 		killPidFile(path.join(dir, 'postmaster.pid'), 'postgres');
 	}
@@ -92,20 +126,41 @@ function startRedis(port) {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'telesign-queue-redis-'));
 	const pidFile = path.join(dir, 'redis.pid');
 	run('redis-server', [
-		'--port', String(port), '--bind', '127.0.0.1', '--daemonize', 'yes', '--save', '', '--appendonly', 'no',
-		'--dir', dir, '--pidfile', pidFile, '--logfile', path.join(dir, 'redis.log'),
+		'--port',
+		String(port),
+		'--bind',
+		'127.0.0.1',
+		'--daemonize',
+		'yes',
+		'--save',
+		'',
+		'--appendonly',
+		'no',
+		'--dir',
+		dir,
+		'--pidfile',
+		pidFile,
+		'--logfile',
+		path.join(dir, 'redis.log'),
 	]);
 	const started = Date.now();
 	for (;;) {
 		try {
-			if (run('redis-cli', ['-p', String(port), 'ping'], { timeoutMs: 5000 }).trim() === 'PONG') break;
+			if (run('redis-cli', ['-p', String(port), 'ping'], { timeoutMs: 5000 }).trim() === 'PONG')
+				break;
 		} catch {
 			/* not up yet */
 		}
-		if (Date.now() - started > 20_000) throw new Error(`redis on port ${port} not up after 20 s; log: ${dir}/redis.log`);
+		if (Date.now() - started > 20_000)
+			throw new Error(`redis on port ${port} not up after 20 s; log: ${dir}/redis.log`);
 		execFileSync('sleep', ['0.2']);
 	}
-	return { dir, port, pidFile, env: { QUEUE_BULL_REDIS_HOST: '127.0.0.1', QUEUE_BULL_REDIS_PORT: String(port) } };
+	return {
+		dir,
+		port,
+		pidFile,
+		env: { QUEUE_BULL_REDIS_HOST: '127.0.0.1', QUEUE_BULL_REDIS_PORT: String(port) },
+	};
 }
 
 function stopRedis({ dir, port, pidFile }) {
@@ -147,7 +202,17 @@ function killIfMatches(pid, expected) {
 }
 
 function removeDir(dir) {
-	if (dir && dir.startsWith(os.tmpdir()) && path.basename(dir).startsWith('telesign-queue-')) fs.rmSync(dir, { recursive: true, force: true });
+	if (dir && dir.startsWith(os.tmpdir()) && path.basename(dir).startsWith('telesign-queue-'))
+		fs.rmSync(dir, { recursive: true, force: true });
 }
 
-module.exports = { portFree, freePort, startPostgres, stopPostgres, startRedis, stopRedis, killIfMatches, removeDir };
+module.exports = {
+	portFree,
+	freePort,
+	startPostgres,
+	stopPostgres,
+	startRedis,
+	stopRedis,
+	killIfMatches,
+	removeDir,
+};

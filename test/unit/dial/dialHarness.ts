@@ -10,7 +10,11 @@ export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-
 export const CALLER = '15554441313';
 export const accepted = (referenceId: string, externalId?: string) => ({
 	statusCode: 202,
-	body: { reference_id: referenceId, status: 'dial_accepted', ...(externalId ? { external_id: externalId } : {}) },
+	body: {
+		reference_id: referenceId,
+		status: 'dial_accepted',
+		...(externalId ? { external_id: externalId } : {}),
+	},
 });
 
 export function dialContext(items: Parameters[], extra: Partial<ContextOptions> = {}) {

@@ -4,7 +4,12 @@ import { TelesignVoice } from '../../../nodes/TelesignVoice/TelesignVoice.node';
 import type { Parameters } from '../../helpers/executeContext';
 import { executeContext } from '../../helpers/executeContext';
 import { realHttpRequest } from '../../helpers/realHttpRequest';
-import { plainHttpRequest, prepareBinaryData, startSimulator, storageHeaderText } from './simulatedTelesign';
+import {
+	plainHttpRequest,
+	prepareBinaryData,
+	startSimulator,
+	storageHeaderText,
+} from './simulatedTelesign';
 
 const node = new TelesignVoice();
 const REF = 'DL000000000000000000000000000001';
@@ -50,12 +55,24 @@ async function failure(items: Parameters[]) {
 }
 
 const bytesOf = (item: INodeExecutionData) => Buffer.from(item.binary!.data.data, 'base64');
-const telesignRequests = () => sim.requests().filter((r: { path: string }) => r.path.startsWith('/v2/call_recording'));
+const telesignRequests = () =>
+	sim.requests().filter((r: { path: string }) => r.path.startsWith('/v2/call_recording'));
 
 describe('Recording → Download', () => {
 	it('each file is one item: the exact bytes served, MIME type and file name from Telesign, the transcript beside the metadata', async () => {
 		seed([
-			{ reference_id: REF, date: '2024-05-01T10:00:00', duration: 3, transcribe: { language_code: 'en-GB', transcription: [{ status: 'completed', result: 'Hello.' }, { status: 'completed', result: 'Goodbye.' }] } },
+			{
+				reference_id: REF,
+				date: '2024-05-01T10:00:00',
+				duration: 3,
+				transcribe: {
+					language_code: 'en-GB',
+					transcription: [
+						{ status: 'completed', result: 'Hello.' },
+						{ status: 'completed', result: 'Goodbye.' },
+					],
+				},
+			},
 			{ reference_id: REF, date: '2024-05-01T10:00:05', duration: 1 },
 		]);
 		const { output } = await run([{ referenceId: REF }]);
@@ -81,9 +98,16 @@ describe('Recording → Download', () => {
 	it('the download carries no Telesign credential: plain request helper, no header of ours, nothing of the key at the storage host', async () => {
 		seed([{ reference_id: REF, date: '2024-05-01T10:00:00' }]);
 		const { plain, httpRequestWithAuthentication } = await run([{ referenceId: REF }]);
-		expect(httpRequestWithAuthentication.mock.calls.map(([, options]) => options.url)).toEqual([`/v2/call_recording/${REF}`]);
+		expect(httpRequestWithAuthentication.mock.calls.map(([, options]) => options.url)).toEqual([
+			`/v2/call_recording/${REF}`,
+		]);
 		expect(plain.calls).toHaveLength(1);
-		expect(plain.calls[0]).toMatchObject({ method: 'GET', encoding: 'stream', returnFullResponse: true, sendCredentialsOnCrossOriginRedirect: false });
+		expect(plain.calls[0]).toMatchObject({
+			method: 'GET',
+			encoding: 'stream',
+			returnFullResponse: true,
+			sendCredentialsOnCrossOriginRedirect: false,
+		});
 		expect(plain.calls[0].headers).toBeUndefined();
 		expect(plain.calls[0].auth).toBeUndefined();
 		const seen = storageHeaderText(sim);
@@ -91,7 +115,9 @@ describe('Recording → Download', () => {
 		expect(seen).not.toMatch(/authorization|x-ts-/i);
 		expect(seen).not.toContain(credentials.apiKey);
 		expect(seen).not.toContain(credentials.customerId);
-		expect(seen).not.toContain(Buffer.from(`${credentials.customerId}:${credentials.apiKey}`).toString('base64'));
+		expect(seen).not.toContain(
+			Buffer.from(`${credentials.customerId}:${credentials.apiKey}`).toString('base64'),
+		);
 	});
 
 	it('an expired link is read again from Telesign once, then downloaded', async () => {
@@ -107,13 +133,17 @@ describe('Recording → Download', () => {
 		seed([{ reference_id: REF, date: '2024-05-01T10:00:00' }]);
 		sim.expireNextRecordingUrls(2);
 		const { error } = await failure([{ referenceId: REF }]);
-		expect(error.message).toBe(`The download link of ${FILE} (call ${REF}) was refused (HTTP 403: the link expired or its signature was refused), also after reading it again from Telesign`);
+		expect(error.message).toBe(
+			`The download link of ${FILE} (call ${REF}) was refused (HTTP 403: the link expired or its signature was refused), also after reading it again from Telesign`,
+		);
 		expect(error.message).not.toContain('Signature=');
 		expect(sim.storageRequests()).toHaveLength(2);
 	});
 
 	it('Wait Until Available (default): a file still "recording" is read again until it is available', async () => {
-		seed([{ reference_id: REF, date: '2024-05-01T10:00:00', status: 'recording', readyAfterMs: 1500 }]);
+		seed([
+			{ reference_id: REF, date: '2024-05-01T10:00:00', status: 'recording', readyAfterMs: 1500 },
+		]);
 		const { output } = await run([{ referenceId: REF }]);
 		expect(bytesOf(output[0]).equals(sim.recordingAudio(FILE))).toBe(true);
 		expect(telesignRequests().length).toBeGreaterThanOrEqual(2);
@@ -122,10 +152,14 @@ describe('Recording → Download', () => {
 	it('without waiting, or when the wait runs out, the error names the call and the file', async () => {
 		seed([{ reference_id: REF, date: '2024-05-01T10:00:00', status: 'recording' }]);
 		const now = await failure([{ referenceId: REF, options: { waitUntilAvailable: false } }]);
-		expect(now.error.message).toBe(`The recording of call ${REF} is not available yet (${FILE}: status "recording")`);
+		expect(now.error.message).toBe(
+			`The recording of call ${REF} is not available yet (${FILE}: status "recording")`,
+		);
 		expect(telesignRequests()).toHaveLength(1);
 		const bounded = await failure([{ referenceId: REF, options: { maxWaitTime: 1 } }]);
-		expect(bounded.error.message).toBe(`The recording of call ${REF} did not become available within 1 s (${FILE}: status "recording")`);
+		expect(bounded.error.message).toBe(
+			`The recording of call ${REF} did not become available within 1 s (${FILE}: status "recording")`,
+		);
 		expect(bounded.error.description).toMatch(/Max Wait Time/);
 	});
 
@@ -141,7 +175,10 @@ describe('Recording → Download', () => {
 		seed([{ reference_id: REF, date: '2024-05-01T10:00:00' }]);
 		const { output, plain } = await run([{ referenceId: REF, options: { transcriptOnly: true } }]);
 		expect(output[0].binary).toBeUndefined();
-		expect(output[0].json).toMatchObject({ file_name: FILE, transcript: 'simulated transcription' });
+		expect(output[0].json).toMatchObject({
+			file_name: FILE,
+			transcript: 'simulated transcription',
+		});
 		expect(plain.calls).toHaveLength(0);
 		expect(sim.storageRequests()).toHaveLength(0);
 	});
@@ -156,12 +193,17 @@ describe('Recording → Download', () => {
 		expect(output.map((item) => item.json.file_name)).toEqual([`${REF}_1714557605.wav`]);
 		expect(hints.map((hint) => hint.message)).toEqual([`Call ${REF}: skipped ${FILE} (deleted)`]);
 		const { error } = await failure([{ referenceId: REF2 }]);
-		expect(error.message).toBe(`No recording of call ${REF2} can be downloaded: ${REF2}_1714557600.wav is deleted`);
+		expect(error.message).toBe(
+			`No recording of call ${REF2} can be downloaded: ${REF2}_1714557600.wav is deleted`,
+		);
 	});
 
 	it('with Continue On Fail, a malformed Reference ID and a call without recordings are error items naming them; the others download', async () => {
 		seed([{ reference_id: REF, date: '2024-05-01T10:00:00' }]);
-		const { output } = await run([{ referenceId: 'two words' }, { referenceId: 'NORECORDINGS' }, { referenceId: REF }], true);
+		const { output } = await run(
+			[{ referenceId: 'two words' }, { referenceId: 'NORECORDINGS' }, { referenceId: REF }],
+			true,
+		);
 		expect(output.map((item) => [item.json.error, item.pairedItem])).toEqual([
 			[expect.stringMatching(/^Reference ID "two words" is not a reference ID/), { item: 0 }],
 			['No recordings found for reference ID NORECORDINGS', { item: 1 }],

@@ -1,5 +1,10 @@
 import type { ListedRecording, PollState } from '../../../nodes/shared/telesign/recordingPoll';
-import { MAX_HOLD_MS, initialPollState, planPoll, readPollState } from '../../../nodes/shared/telesign/recordingPoll';
+import {
+	MAX_HOLD_MS,
+	initialPollState,
+	planPoll,
+	readPollState,
+} from '../../../nodes/shared/telesign/recordingPoll';
 
 const rec = (ref: string, date: string, status = 'available'): ListedRecording => ({
 	reference_id: ref,
@@ -11,7 +16,8 @@ const T0 = '2026-11-01T10:00:00';
 const NOW = Date.parse('2026-11-01T10:05:00Z');
 
 /** The state as n8n keeps it between polls and across restarts: JSON in the workflow's static data. */
-const persisted = (state: PollState) => readPollState(JSON.parse(JSON.stringify(state)) as Record<string, unknown>) as PollState;
+const persisted = (state: PollState) =>
+	readPollState(JSON.parse(JSON.stringify(state)) as Record<string, unknown>) as PollState;
 
 describe('Recording Trigger: what a poll emits and where the next one starts', () => {
 	it('several recordings in one second: each emitted once, also one that appears in that second after the poll', () => {
@@ -37,7 +43,11 @@ describe('Recording Trigger: what a poll emits and where the next one starts', (
 		expect(first.next.since).toBe('2026-11-01T10:01:00');
 		expect(first.next.handled).toEqual({ [`LATER/${later.file_name}`]: later.date });
 
-		const second = planPoll(persisted(first.next), [{ ...slow, status: 'available' }, later], NOW + 60_000);
+		const second = planPoll(
+			persisted(first.next),
+			[{ ...slow, status: 'available' }, later],
+			NOW + 60_000,
+		);
 		expect(second.emit.map((r) => r.reference_id)).toEqual(['SLOW']);
 		expect(second.next.since).toBe('2026-11-01T10:03:00');
 		// Files dated before the new position are forgotten: Telesign no longer lists them.
@@ -60,7 +70,9 @@ describe('Recording Trigger: what a poll emits and where the next one starts', (
 		const late = planPoll(persisted(first.next), [stuck, newer], NOW + MAX_HOLD_MS + 1);
 		expect(late.skipped.map((s) => s.recording.reference_id)).toEqual(['STUCK']);
 		expect(late.next.since).toBe('2026-11-01T10:04:00');
-		expect(planPoll(persisted(late.next), [stuck, newer], NOW + MAX_HOLD_MS + 2).skipped).toEqual([]);
+		expect(planPoll(persisted(late.next), [stuck, newer], NOW + MAX_HOLD_MS + 2).skipped).toEqual(
+			[],
+		);
 	});
 
 	it('a malformed kept state counts as none', () => {

@@ -13,7 +13,10 @@ const { TelesignSimulator } = require('../../simulator');
 export const credentials = testCredentials('basic');
 
 export async function startSimulator(options: Record<string, unknown> = {}) {
-	const sim = new TelesignSimulator({ accounts: [{ customerId: credentials.customerId, apiKey: credentials.apiKey }], ...options });
+	const sim = new TelesignSimulator({
+		accounts: [{ customerId: credentials.customerId, apiKey: credentials.apiKey }],
+		...options,
+	});
 	await sim.start();
 	return { sim, credentials: { ...credentials, baseUrl: sim.url as string } };
 }
@@ -37,14 +40,25 @@ export function plainHttpRequest() {
 }
 
 /** prepareBinaryData as n8n's in-memory mode does it: reads the stream, keeps base64, counts the bytes. */
-export async function prepareBinaryData(stream: NodeJS.ReadableStream, fileName?: string, mimeType?: string): Promise<IBinaryData> {
+export async function prepareBinaryData(
+	stream: NodeJS.ReadableStream,
+	fileName?: string,
+	mimeType?: string,
+): Promise<IBinaryData> {
 	const chunks: Buffer[] = [];
 	for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
 	const buffer = Buffer.concat(chunks);
-	return { data: buffer.toString('base64'), mimeType: mimeType ?? 'text/plain', fileName, bytes: buffer.length };
+	return {
+		data: buffer.toString('base64'),
+		mimeType: mimeType ?? 'text/plain',
+		fileName,
+		bytes: buffer.length,
+	};
 }
 
 /** Every header the storage host received, all requests together, as one text. */
-export function storageHeaderText(sim: { storageRequests: () => Array<{ headers: Record<string, unknown> }> }): string {
+export function storageHeaderText(sim: {
+	storageRequests: () => Array<{ headers: Record<string, unknown> }>;
+}): string {
 	return JSON.stringify(sim.storageRequests().map((request) => request.headers));
 }

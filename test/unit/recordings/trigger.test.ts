@@ -3,7 +3,12 @@ import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workfl
 import { TelesignVoiceRecordingTrigger } from '../../../nodes/TelesignVoiceRecordingTrigger/TelesignVoiceRecordingTrigger.node';
 import { NODE } from '../../helpers/executeContext';
 import { realHttpRequest } from '../../helpers/realHttpRequest';
-import { plainHttpRequest, prepareBinaryData, startSimulator, storageHeaderText } from './simulatedTelesign';
+import {
+	plainHttpRequest,
+	prepareBinaryData,
+	startSimulator,
+	storageHeaderText,
+} from './simulatedTelesign';
 
 const trigger = new TelesignVoiceRecordingTrigger();
 
@@ -18,24 +23,39 @@ const utcNow = () => new Date().toISOString().slice(0, 19);
  * A poll context as n8n builds one per poll. `stored` is the static data as n8n keeps it in the database: each
  * context gets a JSON copy (as after a restart) and its changes are written back only when asked (`save`).
  */
-function pollContext(stored: { data: IDataObject }, o: { mode?: 'trigger' | 'manual'; parameters?: IDataObject } = {}) {
+function pollContext(
+	stored: { data: IDataObject },
+	o: { mode?: 'trigger' | 'manual'; parameters?: IDataObject } = {},
+) {
 	const staticData = JSON.parse(JSON.stringify(stored.data)) as IDataObject;
-	const parameters: IDataObject = { downloadAudio: true, binaryPropertyName: 'data', ...o.parameters };
+	const parameters: IDataObject = {
+		downloadAudio: true,
+		binaryPropertyName: 'data',
+		...o.parameters,
+	};
 	const authenticated = realHttpRequest(credentials);
 	const info = jest.fn();
 	const context = {
 		getNode: () => ({ ...NODE, type: 'n8n-nodes-telesign-voice.telesignVoiceRecordingTrigger' }),
 		getMode: () => o.mode ?? 'trigger',
-		getNodeParameter: (name: string, fallback?: unknown) => (name in parameters ? parameters[name] : fallback),
+		getNodeParameter: (name: string, fallback?: unknown) =>
+			name in parameters ? parameters[name] : fallback,
 		getWorkflowStaticData: () => staticData,
 		logger: { info, debug: jest.fn(), warn: jest.fn(), error: jest.fn() },
 		helpers: {
-			httpRequestWithAuthentication: jest.fn(async (_type: string, options) => await authenticated(options)),
+			httpRequestWithAuthentication: jest.fn(
+				async (_type: string, options) => await authenticated(options),
+			),
 			httpRequest: plainHttpRequest().httpRequest,
 			prepareBinaryData: jest.fn(prepareBinaryData),
 		},
 	} as unknown as IPollFunctions;
-	return { context, staticData, info, save: () => (stored.data = JSON.parse(JSON.stringify(staticData)) as IDataObject) };
+	return {
+		context,
+		staticData,
+		info,
+		save: () => (stored.data = JSON.parse(JSON.stringify(staticData)) as IDataObject),
+	};
 }
 
 /**
@@ -58,15 +78,32 @@ describe('Telesign Voice Recording Trigger', () => {
 		const stored = { data: {} as IDataObject };
 		expect((await poll(stored)).items).toEqual([]); // the first poll after activation starts the position
 		const second = utcNow();
-		sim.configure({ recordings: [{ reference_id: 'CALLA', date: second, duration: 2 }, { reference_id: 'CALLB', date: second }] });
+		sim.configure({
+			recordings: [
+				{ reference_id: 'CALLA', date: second, duration: 2 },
+				{ reference_id: 'CALLB', date: second },
+			],
+		});
 		const first = await poll(stored);
-		expect(names(first.items)).toEqual(sim.recordings().map((r: { file_name: string }) => r.file_name));
-		expect(Buffer.from(first.items[0].binary!.data.data, 'base64').equals(sim.recordingAudio(first.items[0].json.file_name))).toBe(true);
-		expect(first.items[0].json).toMatchObject({ reference_id: 'CALLA', transcript: 'simulated transcription', mime_type: 'audio/wav' });
+		expect(names(first.items)).toEqual(
+			sim.recordings().map((r: { file_name: string }) => r.file_name),
+		);
+		expect(
+			Buffer.from(first.items[0].binary!.data.data, 'base64').equals(
+				sim.recordingAudio(first.items[0].json.file_name),
+			),
+		).toBe(true);
+		expect(first.items[0].json).toMatchObject({
+			reference_id: 'CALLA',
+			transcript: 'simulated transcription',
+			mime_type: 'audio/wav',
+		});
 
 		expect((await poll(stored)).items).toEqual([]); // a restart: only the stored static data is left
 		sim.configure({ recordings: [{ reference_id: 'CALLC', date: second }] });
-		expect(names((await poll(stored)).items)).toEqual([`CALLC_${Date.parse(`${second}Z`) / 1000}.wav`]);
+		expect(names((await poll(stored)).items)).toEqual([
+			`CALLC_${Date.parse(`${second}Z`) / 1000}.wav`,
+		]);
 		expect((await poll(stored)).items).toEqual([]);
 		expect(storageHeaderText(sim)).not.toMatch(/authorization/i);
 	});
@@ -83,7 +120,9 @@ describe('Telesign Voice Recording Trigger', () => {
 		});
 		const first = await poll(stored);
 		expect(first.items).toEqual([]);
-		expect(first.info).toHaveBeenCalledWith(expect.stringMatching(/skipped GONE_\d+\.wav of call GONE: deleted/));
+		expect(first.info).toHaveBeenCalledWith(
+			expect.stringMatching(/skipped GONE_\d+\.wav of call GONE: deleted/),
+		);
 		const slow = sim.recordings().find((r: { reference_id: string }) => r.reference_id === 'SLOW');
 		expect((await poll(stored)).items).toEqual([]); // nothing until the file is available
 		sim.finishRecording(slow.file_name);
@@ -104,7 +143,12 @@ describe('Telesign Voice Recording Trigger', () => {
 
 	it('a manual test fetches the newest available recording and leaves the position alone; metadata only without Download Audio', async () => {
 		const hourAgo = new Date(Date.now() - 3_000_000).toISOString().slice(0, 19);
-		sim.configure({ recordings: [{ reference_id: 'OLD', date: hourAgo }, { reference_id: 'NEW', date: utcNow() }] });
+		sim.configure({
+			recordings: [
+				{ reference_id: 'OLD', date: hourAgo },
+				{ reference_id: 'NEW', date: utcNow() },
+			],
+		});
 		const stored = { data: {} as IDataObject };
 		const { items } = await poll(stored, { mode: 'manual', parameters: { downloadAudio: false } });
 		expect(items.map((item) => item.json.reference_id)).toEqual(['NEW']);
@@ -114,6 +158,8 @@ describe('Telesign Voice Recording Trigger', () => {
 	});
 
 	it('a manual test with no recording in 30 days says so', async () => {
-		await expect(poll({ data: {} }, { mode: 'manual' })).rejects.toThrow('No recording became available in the last 30 days');
+		await expect(poll({ data: {} }, { mode: 'manual' })).rejects.toThrow(
+			'No recording became available in the last 30 days',
+		);
 	});
 });

@@ -1,32 +1,63 @@
 /** webhook(): each authentication (Telesign signature, Basic, Digest, none) accepts the genuine request and rejects the rest. */
 import { computeCallbackSignature } from '../../../nodes/shared/telesign/signing';
-import { DIGEST_NONCE_LIFETIME_MS, createDigestNonce, deriveDigestNonceSecret } from '../../../nodes/shared/telesign/digestNonce';
+import {
+	DIGEST_NONCE_LIFETIME_MS,
+	createDigestNonce,
+	deriveDigestNonceSecret,
+} from '../../../nodes/shared/telesign/digestNonce';
 import { computeDigestResponse } from '../../../nodes/shared/telesign/webhookAuth';
 
-import { VECTOR_BODY, VECTOR_SIG, CUSTOMER, TELESIGN_CREDS, HOOK_USER, WEBHOOK_ID, URL_PATH, DIAL_COMPLETED, call, expectRejected, expectUnauthorized, signed } from './triggerHarness';
+import {
+	VECTOR_BODY,
+	VECTOR_SIG,
+	CUSTOMER,
+	TELESIGN_CREDS,
+	HOOK_USER,
+	WEBHOOK_ID,
+	URL_PATH,
+	DIAL_COMPLETED,
+	call,
+	expectRejected,
+	expectUnauthorized,
+	signed,
+} from './triggerHarness';
 
 describe('webhook(): Telesign signature', () => {
 	it('accepts the callback vector (then rejects its body as not JSON): the signature is over the raw bytes', async () => {
-		const variants: Array<Record<string, string>> = [{ authorization: `TSA ${CUSTOMER}:${VECTOR_SIG}` }, { 'x-ts-authorization': VECTOR_SIG }];
+		const variants: Array<Record<string, string>> = [
+			{ authorization: `TSA ${CUSTOMER}:${VECTOR_SIG}` },
+			{ 'x-ts-authorization': VECTOR_SIG },
+		];
 		for (const headers of variants) {
-			const r = await call({ params: { authentication: 'telesignSignature' }, rawBody: VECTOR_BODY, headers });
+			const r = await call({
+				params: { authentication: 'telesignSignature' },
+				rawBody: VECTOR_BODY,
+				headers,
+			});
 			expectRejected(r, 400);
 			expect(r.res.body).toEqual({ message: expect.stringMatching(/not JSON/) });
 		}
 	});
 
 	it('rejects the callback vector with one byte of the body changed', async () => {
-		const r = await call({ params: { authentication: 'telesignSignature' }, rawBody: "{'test': 124}", headers: { 'x-ts-authorization': VECTOR_SIG } });
+		const r = await call({
+			params: { authentication: 'telesignSignature' },
+			rawBody: "{'test': 124}",
+			headers: { 'x-ts-authorization': VECTOR_SIG },
+		});
 		expectUnauthorized(r);
 	});
 
-	it.each(['authorization', 'x-ts', 'both'] as const)('accepts a signed event (%s header) and emits it unchanged', async (how) => {
-		const body = JSON.stringify(DIAL_COMPLETED);
-		const r = await call(signed(body, how));
-		expect(r.result.noWebhookResponse).toBeUndefined();
-		expect(r.result.workflowData).toEqual([[{ json: DIAL_COMPLETED }]]);
-		expect(r.res.sent).toBe(false);
-	});
+	it.each(['authorization', 'x-ts', 'both'] as const)(
+		'accepts a signed event (%s header) and emits it unchanged',
+		async (how) => {
+			const body = JSON.stringify(DIAL_COMPLETED);
+			const r = await call(signed(body, how));
+			expect(r.result.noWebhookResponse).toBeUndefined();
+			expect(r.result.workflowData).toEqual([[{ json: DIAL_COMPLETED }]]);
+			expect(r.res.sent).toBe(false);
+		},
+	);
 
 	it('verifies the exact bytes: whitespace that JSON.parse ignores still counts', async () => {
 		const body = JSON.stringify(DIAL_COMPLETED, null, 2);
@@ -58,7 +89,11 @@ describe('webhook(): Telesign signature', () => {
 			{ authorization: `TSA ${CUSTOMER}:${computeCallbackSignature('VGVzdCBLZXk=', body)}` },
 		];
 		for (const headers of cases) {
-			const r = await call({ params: { authentication: 'telesignSignature' }, rawBody: body, headers });
+			const r = await call({
+				params: { authentication: 'telesignSignature' },
+				rawBody: body,
+				headers,
+			});
 			expectUnauthorized(r);
 			expect(JSON.stringify(r.res.body)).not.toMatch(/signature|customer|key/i);
 			expect(r.res.headers['www-authenticate']).toBe('TSA realm="Telesign Voice"');
@@ -66,9 +101,18 @@ describe('webhook(): Telesign signature', () => {
 	});
 
 	it('rejects a correct signature that names another customer ID', async () => {
-		const r = await call(signed(JSON.stringify(DIAL_COMPLETED), 'authorization', '00000000-1111-2222-3333-444444444444'));
+		const r = await call(
+			signed(
+				JSON.stringify(DIAL_COMPLETED),
+				'authorization',
+				'00000000-1111-2222-3333-444444444444',
+			),
+		);
 		expectUnauthorized(r);
-		expect(r.logger.warn).toHaveBeenCalledWith(expect.any(String), expect.objectContaining({ reason: 'customer_mismatch' }));
+		expect(r.logger.warn).toHaveBeenCalledWith(
+			expect.any(String),
+			expect.objectContaining({ reason: 'customer_mismatch' }),
+		);
 	});
 
 	it('fails closed when the raw body is missing (never re-serialises the parsed body)', async () => {
@@ -85,13 +129,18 @@ describe('webhook(): Telesign signature', () => {
 		const missing = await call({ ...s, credentials: {} });
 		expectRejected(missing, 500);
 		expect(missing.logger.error).toHaveBeenCalled();
-		const noKey = await call({ ...s, credentials: { telesignVoiceApi: { ...TELESIGN_CREDS, apiKey: '' } } });
+		const noKey = await call({
+			...s,
+			credentials: { telesignVoiceApi: { ...TELESIGN_CREDS, apiKey: '' } },
+		});
 		expectRejected(noKey, 500);
 	});
 });
 
 describe('webhook(): Basic auth', () => {
-	const basic = (user: string, password: string) => ({ authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` });
+	const basic = (user: string, password: string) => ({
+		authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`,
+	});
 	const params = { authentication: 'basicAuth' };
 
 	it('accepts the right user and password', async () => {
@@ -112,12 +161,20 @@ describe('webhook(): Basic auth', () => {
 	});
 
 	it('is not fooled by a tampered body either: the body is still parsed from the raw bytes', async () => {
-		const r = await call({ params, headers: basic(HOOK_USER.user, HOOK_USER.password), rawBody: '{"event": ' });
+		const r = await call({
+			params,
+			headers: basic(HOOK_USER.user, HOOK_USER.password),
+			rawBody: '{"event": ',
+		});
 		expectRejected(r, 400);
 	});
 
 	it('fails closed when the webhook credential is unusable', async () => {
-		const r = await call({ params, headers: basic('telesign', 'short'), credentials: { telesignVoiceWebhookAuthApi: { user: 'telesign', password: 'short' } } });
+		const r = await call({
+			params,
+			headers: basic('telesign', 'short'),
+			credentials: { telesignVoiceWebhookAuthApi: { user: 'telesign', password: 'short' } },
+		});
 		expectRejected(r, 500);
 		expect(r.res.body).toEqual({ message: 'Webhook authentication is not configured' });
 	});
@@ -134,7 +191,10 @@ describe('webhook(): Digest auth (RFC 7616)', () => {
 		return match[1];
 	}
 
-	function digestHeader(nonce: string, opts: { password?: string; uri?: string; algorithm?: 'SHA-256' | 'MD5'; user?: string } = {}) {
+	function digestHeader(
+		nonce: string,
+		opts: { password?: string; uri?: string; algorithm?: 'SHA-256' | 'MD5'; user?: string } = {},
+	) {
 		const algorithm = opts.algorithm ?? 'SHA-256';
 		const uri = opts.uri ?? URL_PATH;
 		const user = opts.user ?? HOOK_USER.user;
@@ -162,17 +222,22 @@ describe('webhook(): Digest auth (RFC 7616)', () => {
 		expectUnauthorized(r);
 		const challenges = r.res.headers['www-authenticate'] as string[];
 		expect(challenges).toHaveLength(2);
-		expect(challenges[0]).toMatch(/^Digest realm="Telesign Voice", qop="auth", algorithm=SHA-256, nonce="[A-Za-z0-9_-]+"$/);
+		expect(challenges[0]).toMatch(
+			/^Digest realm="Telesign Voice", qop="auth", algorithm=SHA-256, nonce="[A-Za-z0-9_-]+"$/,
+		);
 		expect(challenges[1]).toMatch(/algorithm=MD5/);
 		expect(r.logger.warn).not.toHaveBeenCalled();
 	});
 
-	it.each(['SHA-256', 'MD5'] as const)('accepts the answer to its own challenge (%s), as another n8n process would', async (algorithm) => {
-		const first = await call({ params });
-		const nonce = nonceFromChallenge(first.res.headers['www-authenticate']);
-		const r = await call({ params, headers: digestHeader(nonce, { algorithm }) });
-		expect(r.result.workflowData).toEqual([[{ json: DIAL_COMPLETED }]]);
-	});
+	it.each(['SHA-256', 'MD5'] as const)(
+		'accepts the answer to its own challenge (%s), as another n8n process would',
+		async (algorithm) => {
+			const first = await call({ params });
+			const nonce = nonceFromChallenge(first.res.headers['www-authenticate']);
+			const r = await call({ params, headers: digestHeader(nonce, { algorithm }) });
+			expect(r.result.workflowData).toEqual([[{ json: DIAL_COMPLETED }]]);
+		},
+	);
 
 	it('rejects a wrong password, another user, another URL, or a nonce it did not issue', async () => {
 		const nonce = createDigestNonce(secret, Date.now());
@@ -180,7 +245,12 @@ describe('webhook(): Digest auth (RFC 7616)', () => {
 			digestHeader(nonce, { password: 'correct horse batterx' }),
 			digestHeader(nonce, { user: 'telesign2' }),
 			digestHeader(nonce, { uri: `/webhook/${WEBHOOK_ID}/other` }),
-			digestHeader(createDigestNonce(deriveDigestNonceSecret({ ...HOOK_USER, scope: 'other/telesign-voice' }), Date.now())),
+			digestHeader(
+				createDigestNonce(
+					deriveDigestNonceSecret({ ...HOOK_USER, scope: 'other/telesign-voice' }),
+					Date.now(),
+				),
+			),
 			{ authorization: 'Digest username="telesign"' },
 		]) {
 			const r = await call({ params, headers });

@@ -1,5 +1,10 @@
 /** The trigger's description: fields, options and what the editor shows. */
-import { NodeHelpers, Workflow, resolveWebhookDescriptionField, webhookDescriptionIsNativelyResolvable } from 'n8n-workflow';
+import {
+	NodeHelpers,
+	Workflow,
+	resolveWebhookDescriptionField,
+	webhookDescriptionIsNativelyResolvable,
+} from 'n8n-workflow';
 import type { IDataObject, INode, INodeType, INodeTypes } from 'n8n-workflow';
 import { LEGAL_ACTIONS_BY_EVENT } from '../../../nodes/shared/telesign/actions';
 import { KNOWN_EVENTS } from '../../../nodes/shared/telesign/events';
@@ -20,12 +25,20 @@ describe('Telesign Voice Trigger: description', () => {
 		expect(d.defaultVersion).toBe(1.1);
 		expect(d.usableAsTool).toBeUndefined();
 		expect(d.webhooks).toHaveLength(1);
-		expect(d.webhooks?.[0]).toMatchObject({ name: 'default', httpMethod: 'POST', path: 'telesign-voice' });
+		expect(d.webhooks?.[0]).toMatchObject({
+			name: 'default',
+			httpMethod: 'POST',
+			path: 'telesign-voice',
+		});
 	});
 
 	it('needs the credential of the chosen authentication only', () => {
 		expect(d.credentials).toEqual([
-			{ name: 'telesignVoiceApi', required: true, displayOptions: { show: { authentication: ['telesignSignature'] } } },
+			{
+				name: 'telesignVoiceApi',
+				required: true,
+				displayOptions: { show: { authentication: ['telesignSignature'] } },
+			},
 			{
 				name: 'telesignVoiceWebhookAuthApi',
 				required: true,
@@ -37,9 +50,13 @@ describe('Telesign Voice Trigger: description', () => {
 
 	it('offers every known event plus Any Event, and defaults to safe choices', () => {
 		const events = d.properties.find((p) => p.name === 'events');
-		expect(events?.options?.map((o) => ('value' in o ? o.value : undefined)).sort()).toEqual(['*', ...KNOWN_EVENTS].sort());
+		expect(events?.options?.map((o) => ('value' in o ? o.value : undefined)).sort()).toEqual(
+			['*', ...KNOWN_EVENTS].sort(),
+		);
 		expect(events?.default).toEqual(['*']);
-		expect(d.properties.find((p) => p.name === 'authentication')?.default).toBe('telesignSignature');
+		expect(d.properties.find((p) => p.name === 'authentication')?.default).toBe(
+			'telesignSignature',
+		);
 		expect(d.properties.find((p) => p.name === 'respond')?.default).toBe('lastNode');
 	});
 
@@ -51,13 +68,23 @@ describe('Telesign Voice Trigger: description', () => {
 		expect(actions).toContain('href="https://www.npmjs.com/package/n8n-nodes-telesign-voice"');
 		expect(actions.replace(/<[^>]+>/g, '').length).toBeLessThan(200);
 		// The per-event detail lives with each event, where it is picked.
-		const events = d.properties.find((p) => p.name === 'events')?.options as Array<{ value: string; description?: string }>;
+		const events = d.properties.find((p) => p.name === 'events')?.options as Array<{
+			value: string;
+			description?: string;
+		}>;
 		const eventDescription = (event: string) => events.find((o) => o.value === event)?.description;
-		for (const event of KNOWN_EVENTS) expect(eventDescription(event)).toMatch(new RegExp(`^${event}: answer with `));
-		expect(eventDescription('incoming_call')).toBe('incoming_call: answer with hangup, speak, play, play_multiple or dial');
-		expect(eventDescription('call_completed')).toBe('call_completed: answer with no action (the call is over)');
+		for (const event of KNOWN_EVENTS)
+			expect(eventDescription(event)).toMatch(new RegExp(`^${event}: answer with `));
+		expect(eventDescription('incoming_call')).toBe(
+			'incoming_call: answer with hangup, speak, play, play_multiple or dial',
+		);
+		expect(eventDescription('call_completed')).toBe(
+			'call_completed: answer with no action (the call is over)',
+		);
 		expect(LEGAL_ACTIONS_BY_EVENT.dial_completed).toContain('send_dtmf');
-		expect(eventDescription('dial_completed')).toBe('dial_completed: answer with speak, play, play_multiple, hangup or send_dtmf');
+		expect(eventDescription('dial_completed')).toBe(
+			'dial_completed: answer with speak, play, play_multiple, hangup or send_dtmf',
+		);
 		expect(d.properties.find((p) => p.name === 'noAuthNotice')?.displayName).toMatch(/anyone/i);
 	});
 
@@ -69,7 +96,9 @@ describe('Telesign Voice Trigger: description', () => {
 	])('authentication %s shows the notices %j only', (authentication, expected) => {
 		const shown = d.properties
 			.filter((p) => ['noAuthNotice', 'webhookAuthNotice', 'digestAuthNotice'].includes(p.name))
-			.filter((p) => NodeHelpers.displayParameter({ authentication, respond: 'lastNode' }, p, null, null))
+			.filter((p) =>
+				NodeHelpers.displayParameter({ authentication, respond: 'lastNode' }, p, null, null),
+			)
 			.map((p) => p.name);
 		expect(shown).toEqual(expected);
 		if (authentication === 'digestAuth') {
@@ -110,11 +139,39 @@ describe('Telesign Voice Trigger: description', () => {
 			const expr = workflow.expression;
 			return {
 				// The same calls and defaults as n8n's webhook-helpers evaluateResponseOptions().
-				responseMode: expr.getSimpleParameterValue(n, webhook.responseMode as string, 'webhook', {}, undefined, 'onReceived'),
-				responseData: expr.getComplexParameterValue(n, webhook.responseData as string, 'webhook', {}, undefined, 'firstEntryJson'),
+				responseMode: expr.getSimpleParameterValue(
+					n,
+					webhook.responseMode as string,
+					'webhook',
+					{},
+					undefined,
+					'onReceived',
+				),
+				responseData: expr.getComplexParameterValue(
+					n,
+					webhook.responseData as string,
+					'webhook',
+					{},
+					undefined,
+					'firstEntryJson',
+				),
 				// n8n evaluates this for every version-1 webhook node before reading the body.
-				binaryData: expr.getSimpleParameterValue(n, '={{$parameter["options"]["binaryData"]}}', 'webhook', {}, undefined, false),
-				subtitle: expr.getSimpleParameterValue(n, d.subtitle as string, 'webhook', {}, undefined, ''),
+				binaryData: expr.getSimpleParameterValue(
+					n,
+					'={{$parameter["options"]["binaryData"]}}',
+					'webhook',
+					{},
+					undefined,
+					false,
+				),
+				subtitle: expr.getSimpleParameterValue(
+					n,
+					d.subtitle as string,
+					'webhook',
+					{},
+					undefined,
+					'',
+				),
 			};
 		}
 
@@ -134,7 +191,12 @@ describe('Telesign Voice Trigger: description', () => {
 			(respond) => {
 				const webhook = d.webhooks?.[0] as NonNullable<typeof d.webhooks>[number];
 				expect(webhookDescriptionIsNativelyResolvable(webhook)).toBe(true);
-				const parameters = { events: ['*'], authentication: 'telesignSignature', respond, options: {} };
+				const parameters = {
+					events: ['*'],
+					authentication: 'telesignSignature',
+					respond,
+					options: {},
+				};
 				const native = {
 					responseMode: resolveWebhookDescriptionField({ parameters }, webhook, 'responseMode'),
 					responseData: resolveWebhookDescriptionField({ parameters }, webhook, 'responseData'),
@@ -146,12 +208,17 @@ describe('Telesign Voice Trigger: description', () => {
 		);
 
 		it('defaults to lastNode when the parameter is absent', () => {
-			expect(evaluate({})).toMatchObject({ responseMode: 'lastNode', responseData: 'firstEntryJson' });
+			expect(evaluate({})).toMatchObject({
+				responseMode: 'lastNode',
+				responseData: 'firstEntryJson',
+			});
 		});
 
 		it('has a readable subtitle', () => {
 			expect(evaluate({}).subtitle).toBe('Events: any');
-			expect(evaluate({ events: ['incoming_call', 'dial_completed'] }).subtitle).toBe('Events: incoming_call, dial_completed');
+			expect(evaluate({ events: ['incoming_call', 'dial_completed'] }).subtitle).toBe(
+				'Events: incoming_call, dial_completed',
+			);
 		});
 	});
 });

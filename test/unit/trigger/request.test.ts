@@ -3,7 +3,15 @@ import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 import { KNOWN_EVENTS, MAX_EVENT_BODY_BYTES } from '../../../nodes/shared/telesign/events';
 import { TelesignVoiceTrigger } from '../../../nodes/TelesignVoiceTrigger/TelesignVoiceTrigger.node';
 
-import { DIAL_COMPLETED, CALL_COMPLETED, makeContext, call, expectRejected, expectUnauthorized, signed } from './triggerHarness';
+import {
+	DIAL_COMPLETED,
+	CALL_COMPLETED,
+	makeContext,
+	call,
+	expectRejected,
+	expectUnauthorized,
+	signed,
+} from './triggerHarness';
 
 describe('webhook(): method', () => {
 	it.each(['GET', 'PUT', 'DELETE'])('%s → 405 with Allow: POST, no execution', async (method) => {
@@ -16,12 +24,18 @@ describe('webhook(): method', () => {
 describe('webhook(): raw body', () => {
 	it('reads the raw body itself when n8n has not (version 1.1, a content type n8n does not parse)', async () => {
 		const body = JSON.stringify(DIAL_COMPLETED);
-		const c = makeContext({ ...signed(body), rawBody: null, headers: { ...signed(body).headers, 'content-type': 'application/octet-stream' } });
+		const c = makeContext({
+			...signed(body),
+			rawBody: null,
+			headers: { ...signed(body).headers, 'content-type': 'application/octet-stream' },
+		});
 		const req = c.req as typeof c.req & { readRawBody: () => Promise<void> };
 		req.readRawBody = jest.fn(async () => {
 			req.rawBody = Buffer.from(body);
 		});
-		const result = await new TelesignVoiceTrigger().webhook.call(c.ctx as unknown as IWebhookFunctions);
+		const result = await new TelesignVoiceTrigger().webhook.call(
+			c.ctx as unknown as IWebhookFunctions,
+		);
 		expect(req.readRawBody).toHaveBeenCalledTimes(1);
 		expect(result.workflowData?.[0]?.[0]?.json).toEqual(DIAL_COMPLETED);
 	});
@@ -31,7 +45,9 @@ describe('webhook(): raw body', () => {
 		const c = makeContext(signed(body));
 		const req = c.req as typeof c.req & { readRawBody: () => Promise<void> };
 		req.readRawBody = jest.fn(async () => undefined);
-		const result = await new TelesignVoiceTrigger().webhook.call(c.ctx as unknown as IWebhookFunctions);
+		const result = await new TelesignVoiceTrigger().webhook.call(
+			c.ctx as unknown as IWebhookFunctions,
+		);
 		expect(req.readRawBody).not.toHaveBeenCalled();
 		expect(result.workflowData?.[0]?.[0]?.json).toEqual(DIAL_COMPLETED);
 	});
@@ -43,7 +59,9 @@ describe('webhook(): raw body', () => {
 		req.readRawBody = jest.fn(async () => {
 			throw new Error('Request body stream was aborted');
 		});
-		const result = await new TelesignVoiceTrigger().webhook.call(c.ctx as unknown as IWebhookFunctions);
+		const result = await new TelesignVoiceTrigger().webhook.call(
+			c.ctx as unknown as IWebhookFunctions,
+		);
 		expect(result).toEqual({ noWebhookResponse: true });
 		expect(c.res.statusCode).toBe(500);
 	});
@@ -56,7 +74,10 @@ describe('webhook(): bad bodies → 400, nothing starts', () => {
 		['a JSON array', '[{"event":"dial_completed"}]'],
 		['JSON without event', '{"reference_id":"x"}'],
 		['a non-string event', '{"event":42}'],
-		['too large', JSON.stringify({ event: 'dial_completed', data: { pad: 'x'.repeat(MAX_EVENT_BODY_BYTES) } })],
+		[
+			'too large',
+			JSON.stringify({ event: 'dial_completed', data: { pad: 'x'.repeat(MAX_EVENT_BODY_BYTES) } }),
+		],
 	])('%s', async (_label, rawBody) => {
 		const r = await call({ rawBody });
 		expectRejected(r, 400);
@@ -76,12 +97,15 @@ describe('webhook(): bad bodies → 400, nothing starts', () => {
 });
 
 describe('webhook(): event filter', () => {
-	it.each(['lastNode', 'responseNode', 'immediately'])('an unselected event gets 200 {} and starts nothing (respond=%s)', async (respond) => {
-		const r = await call({ params: { events: ['incoming_call', 'call_completed'], respond } });
-		expectRejected(r, 200);
-		expect(r.res.body).toEqual({});
-		expect(r.res.headers['content-type']).toMatch(/application\/json/);
-	});
+	it.each(['lastNode', 'responseNode', 'immediately'])(
+		'an unselected event gets 200 {} and starts nothing (respond=%s)',
+		async (respond) => {
+			const r = await call({ params: { events: ['incoming_call', 'call_completed'], respond } });
+			expectRejected(r, 200);
+			expect(r.res.body).toEqual({});
+			expect(r.res.headers['content-type']).toMatch(/application\/json/);
+		},
+	);
 
 	it('a selected event starts the workflow', async () => {
 		const r = await call({ params: { events: ['dial_completed'] } });
@@ -92,7 +116,10 @@ describe('webhook(): event filter', () => {
 		const future = { event: 'recording_ready', reference_id: 'R1', data: { x: 1 } };
 		const r = await call({ params: { events: ['*'] }, rawBody: JSON.stringify(future) });
 		expect(r.result.workflowData).toEqual([[{ json: future }]]);
-		const filtered = await call({ params: { events: KNOWN_EVENTS.slice() }, rawBody: JSON.stringify(future) });
+		const filtered = await call({
+			params: { events: KNOWN_EVENTS.slice() },
+			rawBody: JSON.stringify(future),
+		});
 		expectRejected(filtered, 200);
 	});
 
@@ -124,14 +151,20 @@ describe('webhook(): item', () => {
 
 describe('webhook(): response per Respond mode', () => {
 	it('immediately: the workflow starts and n8n answers {} (webhookResponse with responseData "")', async () => {
-		const r = await call({ params: { respond: 'immediately' }, rawBody: JSON.stringify(CALL_COMPLETED) });
+		const r = await call({
+			params: { respond: 'immediately' },
+			rawBody: JSON.stringify(CALL_COMPLETED),
+		});
 		expect(r.result).toEqual({ workflowData: [[{ json: CALL_COMPLETED }]], webhookResponse: {} });
 		expect(r.res.sent).toBe(false);
 	});
 
-	it.each(['lastNode', 'responseNode'])('%s: the workflow starts and n8n holds the answer', async (respond) => {
-		const r = await call({ params: { respond } });
-		expect(r.result).toEqual({ workflowData: [[{ json: DIAL_COMPLETED }]] });
-		expect(r.res.sent).toBe(false);
-	});
+	it.each(['lastNode', 'responseNode'])(
+		'%s: the workflow starts and n8n holds the answer',
+		async (respond) => {
+			const r = await call({ params: { respond } });
+			expect(r.result).toEqual({ workflowData: [[{ json: DIAL_COMPLETED }]] });
+			expect(r.res.sent).toBe(false);
+		},
+	);
 });

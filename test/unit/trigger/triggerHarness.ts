@@ -1,14 +1,26 @@
 /** The Telesign Voice Trigger under test: a fake webhook context, the signature vector and request helpers. */
-import type { IDataObject, INode, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type {
+	IDataObject,
+	INode,
+	INodeExecutionData,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
 import { computeCallbackSignature } from '../../../nodes/shared/telesign/signing';
 import { TelesignVoiceTrigger } from '../../../nodes/TelesignVoiceTrigger/TelesignVoiceTrigger.node';
 
 // The callback signature vector (https://developer.telesign.com/enterprise/docs/authenticate-callbacks). The key of the Python SDK test is "EXAMPLE----TE8s…"; Python drops only the dashes (see signing.test.ts).
-export const PY_KEY = 'EXAMPLETE8sTgg45yusumoN6BYsBVkh+yRJ5czgsnCehZaOYldPJdmFh6NeX8kunZ2zU1YWaUw/0wV6xfw==';
+export const PY_KEY =
+	'EXAMPLETE8sTgg45yusumoN6BYsBVkh+yRJ5czgsnCehZaOYldPJdmFh6NeX8kunZ2zU1YWaUw/0wV6xfw==';
 export const VECTOR_BODY = "{'test': 123}";
 export const VECTOR_SIG = 'B97g3N9lPdVaptvifxRau7bzVAC5hhRBZ6HKXABN744=';
 export const CUSTOMER = 'FFFFFFFF-EEEE-DDDD-1234-AB1234567890';
-export const TELESIGN_CREDS = { customerId: CUSTOMER, apiKey: PY_KEY, authMethod: 'basic', baseUrl: 'https://rest-ww.telesign.com' };
+export const TELESIGN_CREDS = {
+	customerId: CUSTOMER,
+	apiKey: PY_KEY,
+	authMethod: 'basic',
+	baseUrl: 'https://rest-ww.telesign.com',
+};
 export const HOOK_USER = { user: 'telesign', password: 'correct horse battery' };
 export const WEBHOOK_ID = '5b6c9d2e-0000-4000-8000-000000000001';
 export const URL_PATH = `/webhook/${WEBHOOK_ID}/telesign-voice`;
@@ -79,10 +91,20 @@ export interface CallOptions {
 }
 
 export function makeContext(opts: CallOptions = {}) {
-	const params: Params = { events: ['*'], authentication: 'none', respond: 'lastNode', options: {}, ...opts.params };
+	const params: Params = {
+		events: ['*'],
+		authentication: 'none',
+		respond: 'lastNode',
+		options: {},
+		...opts.params,
+	};
 	const res = new FakeResponse();
 	const rawBody =
-		opts.rawBody === null ? undefined : typeof opts.rawBody === 'string' ? Buffer.from(opts.rawBody) : (opts.rawBody ?? Buffer.from(JSON.stringify(DIAL_COMPLETED)));
+		opts.rawBody === null
+			? undefined
+			: typeof opts.rawBody === 'string'
+				? Buffer.from(opts.rawBody)
+				: (opts.rawBody ?? Buffer.from(JSON.stringify(DIAL_COMPLETED)));
 	let parsedBody: unknown = {};
 	try {
 		parsedBody = rawBody ? JSON.parse(rawBody.toString('utf8')) : {};
@@ -91,7 +113,11 @@ export function makeContext(opts: CallOptions = {}) {
 	}
 	const req = {
 		method: opts.method ?? 'POST',
-		headers: { 'content-type': 'application/json', host: 'n8n.example.com', ...(opts.headers ?? {}) },
+		headers: {
+			'content-type': 'application/json',
+			host: 'n8n.example.com',
+			...(opts.headers ?? {}),
+		},
 		rawBody,
 		body: parsedBody,
 		originalUrl: opts.url ?? URL_PATH,
@@ -118,7 +144,8 @@ export function makeContext(opts: CallOptions = {}) {
 		getResponseObject: () => res,
 		getBodyData,
 		getHeaderData: () => req.headers,
-		getNodeParameter: (name: string, fallback?: unknown) => (name in params ? params[name as keyof Params] : fallback),
+		getNodeParameter: (name: string, fallback?: unknown) =>
+			name in params ? params[name as keyof Params] : fallback,
 		getCredentials:
 			opts.getCredentials ??
 			(async (type: string) => {
@@ -140,7 +167,9 @@ export function makeContext(opts: CallOptions = {}) {
 
 export async function call(opts: CallOptions = {}) {
 	const c = makeContext(opts);
-	const result: IWebhookResponseData = await new TelesignVoiceTrigger().webhook.call(c.ctx as unknown as IWebhookFunctions);
+	const result: IWebhookResponseData = await new TelesignVoiceTrigger().webhook.call(
+		c.ctx as unknown as IWebhookFunctions,
+	);
 	return { ...c, result };
 }
 
@@ -155,7 +184,11 @@ export function expectUnauthorized(r: Awaited<ReturnType<typeof call>>) {
 	expect(r.res.body).toEqual({ message: 'Unauthorized' });
 }
 
-export function signed(body: string, how: 'authorization' | 'x-ts' | 'both' = 'authorization', customerId = CUSTOMER) {
+export function signed(
+	body: string,
+	how: 'authorization' | 'x-ts' | 'both' = 'authorization',
+	customerId = CUSTOMER,
+) {
 	const sig = computeCallbackSignature(PY_KEY, body);
 	const headers: Record<string, string> = {};
 	if (how !== 'x-ts') headers.authorization = `TSA ${customerId}:${sig}`;

@@ -46,7 +46,10 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
 	if (items.length === 0) return [];
 	const { results } = await runDialPipeline(this, items.length, (itemIndex, earlier) =>
 		earlier.reused ? undefined : { dial: prepareDial.call(this, itemIndex, earlier.externalId) },
@@ -55,7 +58,9 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	results.forEach((result, itemIndex) => {
 		if (result === undefined) return;
 		output.push(
-			result.ok ? { json: result.json, pairedItem: { item: itemIndex } } : errorItem(result.error, itemIndex, result.fields),
+			result.ok
+				? { json: result.json, pairedItem: { item: itemIndex } }
+				: errorItem(result.error, itemIndex, result.fields),
 		);
 	});
 	return output;

@@ -40,7 +40,9 @@ export interface PreparedDial {
 	timeoutMs: number;
 }
 
-export type DialResult = { ok: true; json: IDataObject } | { ok: false; error: NodeError; fields: IDataObject };
+export type DialResult =
+	| { ok: true; json: IDataObject }
+	| { ok: false; error: NodeError; fields: IDataObject };
 
 /** A dial this node run already sent, and what came of it. */
 export interface SentDial {
@@ -85,17 +87,26 @@ export function mayHaveCalled(result: DialResult): boolean {
  * accepted or may have placed a call, whatever the item's fields evaluate to now (an External ID such as
  * `{{ $now }}` changes between tries); undefined when it provably placed nothing (sending it again is safe).
  */
-export function reuseSentDial(this: IExecuteFunctions, itemIndex: number, sent: SentDial | undefined): DialResult | undefined {
+export function reuseSentDial(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	sent: SentDial | undefined,
+): DialResult | undefined {
 	if (sent === undefined || !mayHaveCalled(sent.result)) return undefined;
 	if (sent.result.ok) return sent.result;
 	const error = new NodeOperationError(this.getNode(), sent.result.error.message, {
 		itemIndex,
-		description: `${sent.description ?? ''} The node ran again (n8n's Retry On Fail); this dial was not sent again.`.trim(),
+		description:
+			`${sent.description ?? ''} The node ran again (n8n's Retry On Fail); this dial was not sent again.`.trim(),
 	});
 	return { ok: false, error, fields: sent.result.fields };
 }
 
-export function prepareDial(this: IExecuteFunctions, itemIndex: number, earlierExternalId?: string): PreparedDial {
+export function prepareDial(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	earlierExternalId?: string,
+): PreparedDial {
 	const options = getOptions.call(this, itemIndex);
 	const given = options.externalId;
 	// Every dial gets an external_id, so that an ambiguous failure can always be reconciled.
@@ -137,7 +148,11 @@ export function preparedFields(dial: PreparedDial, mayHaveBeenPlaced: boolean): 
 }
 
 /** The result of a dial that was never sent because the execution was stopped. */
-export function cancelledDial(this: DialContext, itemIndex: number, dial: PreparedDial): DialResult {
+export function cancelledDial(
+	this: DialContext,
+	itemIndex: number,
+	dial: PreparedDial,
+): DialResult {
 	const error = new NodeOperationError(
 		this.getNode(),
 		'No call was placed: the execution was stopped before this dial was sent',
@@ -146,13 +161,20 @@ export function cancelledDial(this: DialContext, itemIndex: number, dial: Prepar
 	return { ok: false, error, fields: preparedFields(dial, false) };
 }
 
-function transportFailure(this: DialContext, itemIndex: number, dial: PreparedDial, error: TransportError): DialResult {
+function transportFailure(
+	this: DialContext,
+	itemIndex: number,
+	dial: PreparedDial,
+	error: TransportError,
+): DialResult {
 	if (error.code === CANCELLED_CODE) return cancelledDial.call(this, itemIndex, dial);
 	const placed = error.sent !== 'no';
 	const detail = error.code ? ` (network error ${error.code})` : '';
 	const nodeError = new NodeOperationError(
 		this.getNode(),
-		placed ? callMayHaveBeenPlacedMessage(error.message, dial.externalId) : callNotPlacedMessage(error.message),
+		placed
+			? callMayHaveBeenPlacedMessage(error.message, dial.externalId)
+			: callNotPlacedMessage(error.message),
 		{
 			itemIndex,
 			description: placed
@@ -164,7 +186,11 @@ function transportFailure(this: DialContext, itemIndex: number, dial: PreparedDi
 }
 
 /** Sends one prepared dial and classifies the outcome; never throws. */
-export async function sendDial(this: DialContext, itemIndex: number, dial: PreparedDial): Promise<DialResult> {
+export async function sendDial(
+	this: DialContext,
+	itemIndex: number,
+	dial: PreparedDial,
+): Promise<DialResult> {
 	const node = this.getNode();
 	let response: TelesignResponse;
 	try {
@@ -176,7 +202,11 @@ export async function sendDial(this: DialContext, itemIndex: number, dial: Prepa
 	} catch (error) {
 		if (error instanceof TransportError) return transportFailure.call(this, itemIndex, dial, error);
 		const message = callMayHaveBeenPlacedMessage((error as Error).message, dial.externalId);
-		return { ok: false, error: new NodeOperationError(node, message, { itemIndex }), fields: preparedFields(dial, true) };
+		return {
+			ok: false,
+			error: new NodeOperationError(node, message, { itemIndex }),
+			fields: preparedFields(dial, true),
+		};
 	}
 
 	const outcome = interpretVoiceResponse(response.statusCode, response.body);
@@ -211,7 +241,9 @@ export async function sendDial(this: DialContext, itemIndex: number, dial: Prepa
 		});
 	} else {
 		const retried =
-			outcome.kind === 'rate_limited' ? ` after ${response.attempts} attempt${response.attempts === 1 ? '' : 's'}` : '';
+			outcome.kind === 'rate_limited'
+				? ` after ${response.attempts} attempt${response.attempts === 1 ? '' : 's'}`
+				: '';
 		const notPlaced = outcome.kind === 'rejected' ? '' : ' No call was placed.';
 		error = telesignApiError(node, outcome, itemIndex, {
 			message: `${outcome.message}${retried}`,
@@ -226,7 +258,9 @@ export async function sendDial(this: DialContext, itemIndex: number, dial: Prepa
 }
 
 /** One line per dial that placed or may have placed a call, for the error of a stopped batch. */
-export function dialsThatMayHaveCalled(results: ReadonlyArray<DialResult | undefined>): IDataObject[] {
+export function dialsThatMayHaveCalled(
+	results: ReadonlyArray<DialResult | undefined>,
+): IDataObject[] {
 	const dials: IDataObject[] = [];
 	results.forEach((result, itemIndex) => {
 		if (result === undefined || !mayHaveCalled(result)) return;
@@ -246,11 +280,15 @@ export function dialsThatMayHaveCalled(results: ReadonlyArray<DialResult | undef
  * The error a batch stops with (no Continue On Fail): the first failure, plus every dial that placed or may
  * have placed a call, since the node's output (and with it their reference_id / external_id) is lost.
  */
-export function stoppedBatchError(failure: NodeError, results: ReadonlyArray<DialResult | undefined>): NodeError {
+export function stoppedBatchError(
+	failure: NodeError,
+	results: ReadonlyArray<DialResult | undefined>,
+): NodeError {
 	const dials = dialsThatMayHaveCalled(results);
 	if (dials.length === 0) return failure;
 	const lines = dials.map(
-		(dial) => `item ${dial.item_index}: to ${dial.to}, reference_id ${dial.reference_id ?? 'unknown'}, external_id ${dial.external_id}`,
+		(dial) =>
+			`item ${dial.item_index}: to ${dial.to}, reference_id ${dial.reference_id ?? 'unknown'}, external_id ${dial.external_id}`,
 	);
 	failure.description = [
 		failure.description ?? '',

@@ -63,7 +63,8 @@ export async function runDialPipeline<J extends DialJob>(
 	context: IExecuteFunctions,
 	count: number,
 	prepare: (itemIndex: number, earlier: EarlierTry) => J | undefined,
-	send: (itemIndex: number, job: J) => Promise<DialResult> = async (itemIndex, job) => await sendDial.call(context, itemIndex, job.dial),
+	send: (itemIndex: number, job: J) => Promise<DialResult> = async (itemIndex, job) =>
+		await sendDial.call(context, itemIndex, job.dial),
 ): Promise<DialRun<J>> {
 	const continueOnFail = context.continueOnFail();
 	const concurrency = readConcurrency.call(context); // an invalid Concurrency fails the node before anything else
@@ -73,17 +74,25 @@ export async function runDialPipeline<J extends DialJob>(
 		prepare: (itemIndex) => {
 			const sent = sentBefore?.get(itemIndex);
 			results[itemIndex] = reuseSentDial.call(context, itemIndex, sent);
-			return prepare(itemIndex, { externalId: sent?.externalId, reused: results[itemIndex] !== undefined });
+			return prepare(itemIndex, {
+				externalId: sent?.externalId,
+				reused: results[itemIndex] !== undefined,
+			});
 		},
 		fail: (itemIndex, error, job) => {
 			if (results[itemIndex] !== undefined) return; // an earlier try's call stands, whatever failed now
-			results[itemIndex] = { ok: false, error, fields: job ? preparedFields(job.dial, false) : rawFields.call(context, itemIndex) };
+			results[itemIndex] = {
+				ok: false,
+				error,
+				fields: job ? preparedFields(job.dial, false) : rawFields.call(context, itemIndex),
+			};
 		},
 		stop: (failure) => stoppedBatchError(failure, results),
 	});
 	const toSend = [...jobs.keys()].filter((itemIndex) => results[itemIndex] === undefined);
 	// A dial of an earlier try that failed stops the node as it did then: no new dial is started.
-	const failedBefore = !continueOnFail && results.some((result) => result !== undefined && !result.ok);
+	const failedBefore =
+		!continueOnFail && results.some((result) => result !== undefined && !result.ok);
 	const settled = await runPool(
 		failedBefore ? [] : toSend,
 		concurrency,
@@ -91,22 +100,35 @@ export async function runDialPipeline<J extends DialJob>(
 			const job = jobs.get(itemIndex) as J;
 			const { dial } = job;
 			const result = await send(itemIndex, job);
-			sentBefore?.set(itemIndex, { externalId: dial.externalId, result, description: result.ok ? undefined : result.error.description });
+			sentBefore?.set(itemIndex, {
+				externalId: dial.externalId,
+				result,
+				description: result.ok ? undefined : result.error.description,
+			});
 			return result;
 		},
-		{ stopOnFailure: !continueOnFail, isFailure: (result) => !result.ok, shouldStop: () => isCancelled.call(context) },
+		{
+			stopOnFailure: !continueOnFail,
+			isFailure: (result) => !result.ok,
+			shouldStop: () => isCancelled.call(context),
+		},
 	);
 	for (const itemIndex of toSend) {
 		const { dial } = jobs.get(itemIndex) as J;
 		const outcome = settled.get(itemIndex);
 		if (outcome === undefined) {
 			// Not started: the execution was stopped, or an earlier dial failed and the node stops.
-			if (isCancelled.call(context)) results[itemIndex] = cancelledDial.call(context, itemIndex, dial);
+			if (isCancelled.call(context))
+				results[itemIndex] = cancelledDial.call(context, itemIndex, dial);
 			continue;
 		}
 		results[itemIndex] = outcome.ok
 			? outcome.value
-			: { ok: false, error: toNodeError(context.getNode(), outcome.error, itemIndex), fields: preparedFields(dial, true) };
+			: {
+					ok: false,
+					error: toNodeError(context.getNode(), outcome.error, itemIndex),
+					fields: preparedFields(dial, true),
+				};
 	}
 	if (!continueOnFail) {
 		const firstFailure = results.find((result) => result !== undefined && !result.ok);

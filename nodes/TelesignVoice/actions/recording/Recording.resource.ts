@@ -24,7 +24,8 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Download',
 				value: 'download',
-				description: 'Download the recordings of a call as audio files (binary data), with their transcripts',
+				description:
+					'Download the recordings of a call as audio files (binary data), with their transcripts',
 				action: 'Download the recordings of a call',
 			},
 			{

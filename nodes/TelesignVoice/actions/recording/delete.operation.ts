@@ -4,9 +4,18 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { referenceIdField, runOnCallRecordings } from './callRecordings';
 
 export const description: INodeProperties[] = [
-	referenceIdField('delete', 'Deletes every recording and transcript of this call. This cannot be undone.'),
+	referenceIdField(
+		'delete',
+		'Deletes every recording and transcript of this call. This cannot be undone.',
+	),
 ];
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
-	return await runOnCallRecordings(this, items, 'DELETE', (referenceId) => ({ reference_id: referenceId, deleted: true }));
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
+	return await runOnCallRecordings(this, items, 'DELETE', (referenceId) => ({
+		reference_id: referenceId,
+		deleted: true,
+	}));
 }

@@ -38,14 +38,16 @@ const properties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 1, maxValue: MAX_WAIT_SECONDS },
 				default: DEFAULT_MAX_WAIT_SECONDS,
-				description: 'Seconds to wait at most for a file that is still being recorded (with Wait Until Available)',
+				description:
+					'Seconds to wait at most for a file that is still being recorded (with Wait Until Available)',
 			},
 			{
 				displayName: 'Transcript Only',
 				name: 'transcriptOnly',
 				type: 'boolean',
 				default: false,
-				description: 'Whether to output only the transcript and the metadata, without downloading the audio',
+				description:
+					'Whether to output only the transcript and the metadata, without downloading the audio',
 			},
 			{
 				displayName: 'Wait Until Available',
@@ -75,22 +77,45 @@ interface DownloadRequest {
 }
 
 function prepare(this: IExecuteFunctions, itemIndex: number): DownloadRequest {
-	const referenceId = validateReferenceId(this.getNodeParameter('referenceId', itemIndex), 'Reference ID');
+	const referenceId = validateReferenceId(
+		this.getNodeParameter('referenceId', itemIndex),
+		'Reference ID',
+	);
 	const options = getOptions.call(this, itemIndex);
 	const download = options.transcriptOnly !== true;
-	const binaryPropertyName = String(this.getNodeParameter('binaryPropertyName', itemIndex, 'data') ?? '').trim();
+	const binaryPropertyName = String(
+		this.getNodeParameter('binaryPropertyName', itemIndex, 'data') ?? '',
+	).trim();
 	if (download && binaryPropertyName === '') {
-		throw new NodeOperationError(this.getNode(), 'Put Output File in Field is empty: name the binary field for the audio, e.g. "data"', { itemIndex });
+		throw new NodeOperationError(
+			this.getNode(),
+			'Put Output File in Field is empty: name the binary field for the audio, e.g. "data"',
+			{ itemIndex },
+		);
 	}
 	const wait = options.waitUntilAvailable !== false;
 	const maxWaitSeconds = wait
-		? validateInteger(options.maxWaitTime ?? DEFAULT_MAX_WAIT_SECONDS, 'Max Wait Time', 1, MAX_WAIT_SECONDS)
+		? validateInteger(
+				options.maxWaitTime ?? DEFAULT_MAX_WAIT_SECONDS,
+				'Max Wait Time',
+				1,
+				MAX_WAIT_SECONDS,
+			)
 		: 0;
 	return { referenceId, binaryPropertyName, maxWaitMs: maxWaitSeconds * 1000, download };
 }
 
-async function download(this: IExecuteFunctions, itemIndex: number, request: DownloadRequest): Promise<INodeExecutionData[]> {
-	const files = await readAvailableFiles.call(this, itemIndex, request.referenceId, request.maxWaitMs);
+async function download(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	request: DownloadRequest,
+): Promise<INodeExecutionData[]> {
+	const files = await readAvailableFiles.call(
+		this,
+		itemIndex,
+		request.referenceId,
+		request.maxWaitMs,
+	);
 	const available = files.filter((file) => file.status === 'available');
 	const skipped = files.filter((file) => file.status !== 'available');
 	if (skipped.length > 0) {
@@ -100,24 +125,38 @@ async function download(this: IExecuteFunctions, itemIndex: number, request: Dow
 		});
 	}
 	if (available.length === 0) {
-		throw new NodeOperationError(this.getNode(), `No recording of call ${request.referenceId} can be downloaded: ${skipped.map((file) => `${file.fileName} is ${file.status}`).join(', ')}`, {
-			itemIndex,
-			description: 'Deleted recordings cannot be downloaded any more.',
-		});
+		throw new NodeOperationError(
+			this.getNode(),
+			`No recording of call ${request.referenceId} can be downloaded: ${skipped.map((file) => `${file.fileName} is ${file.status}`).join(', ')}`,
+			{
+				itemIndex,
+				description: 'Deleted recordings cannot be downloaded any more.',
+			},
+		);
 	}
 	const output: INodeExecutionData[] = [];
 	for (const file of available) {
-		output.push(await fileItem.call(this, itemIndex, file, { download: request.download, binaryPropertyName: request.binaryPropertyName }));
+		output.push(
+			await fileItem.call(this, itemIndex, file, {
+				download: request.download,
+				binaryPropertyName: request.binaryPropertyName,
+			}),
+		);
 	}
 	return output;
 }
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
 	return await runApiOperationItems(
 		this,
 		items,
 		(itemIndex) => prepare.call(this, itemIndex),
 		async (itemIndex, request) => await download.call(this, itemIndex, request),
-		(itemIndex) => ({ reference_id: this.getNodeParameter('referenceId', itemIndex, '') as string }),
+		(itemIndex) => ({
+			reference_id: this.getNodeParameter('referenceId', itemIndex, '') as string,
+		}),
 	);
 }

@@ -2,7 +2,11 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { ValidationError, toTelesignUtc, validateInteger } from '../../../shared/telesign/validation';
+import {
+	ValidationError,
+	toTelesignUtc,
+	validateInteger,
+} from '../../../shared/telesign/validation';
 import { runApiOperation } from '../runItems';
 import type { ListRequest } from '../../../shared/recordings/api';
 import { listRecordings } from '../../../shared/recordings/api';
@@ -50,10 +54,15 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-const isBlank = (value: unknown) => value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+const isBlank = (value: unknown) =>
+	value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
 
 /** Start and End in Telesign's UTC form; an empty End is now, an empty Start DEFAULT_RANGE_HOURS before End. */
-export function resolveRange(startValue: unknown, endValue: unknown, now: Date): { start: string; end: string } {
+export function resolveRange(
+	startValue: unknown,
+	endValue: unknown,
+	now: Date,
+): { start: string; end: string } {
 	const end = isBlank(endValue) ? toTelesignUtc(now, 'End') : toTelesignUtc(endValue, 'End');
 	const start = isBlank(startValue)
 		? toTelesignUtc(new Date(Date.parse(`${end}Z`) - DEFAULT_RANGE_HOURS * 3_600_000), 'Start')
@@ -62,16 +71,28 @@ export function resolveRange(startValue: unknown, endValue: unknown, now: Date):
 }
 
 function prepare(this: IExecuteFunctions, itemIndex: number): ListRequest {
-	const { start, end } = resolveRange(this.getNodeParameter('start', itemIndex, ''), this.getNodeParameter('end', itemIndex, ''), new Date());
+	const { start, end } = resolveRange(
+		this.getNodeParameter('start', itemIndex, ''),
+		this.getNodeParameter('end', itemIndex, ''),
+		new Date(),
+	);
 	if (end < start) {
-		throw new ValidationError('End', `End must be after Start (Start ${start}, End ${end}, both UTC)`);
+		throw new ValidationError(
+			'End',
+			`End must be after Start (Start ${start}, End ${end}, both UTC)`,
+		);
 	}
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	const limit = returnAll ? undefined : validateInteger(this.getNodeParameter('limit', itemIndex, 50), 'Limit', 1, MAX_LIMIT);
+	const limit = returnAll
+		? undefined
+		: validateInteger(this.getNodeParameter('limit', itemIndex, 50), 'Limit', 1, MAX_LIMIT);
 	return { start, end, limit };
 }
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
 	return await runApiOperation(
 		this,
 		items,

@@ -17,7 +17,14 @@ export interface RespondOperation {
 }
 
 /** Every Respond action. Adding one: its operation file, its line here, its test. */
-export const respondOperations: RespondOperation[] = [dial, hangup, play, rawAction, sendDtmf, speak];
+export const respondOperations: RespondOperation[] = [
+	dial,
+	hangup,
+	play,
+	rawAction,
+	sendDtmf,
+	speak,
+];
 
 /** What the router runs for each Operation value. */
 export const respondExecutes: Record<string, OperationExecute> = Object.fromEntries(
@@ -40,7 +47,9 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['respond'] } },
 		// n8n lists options in the order given: alphabetical, as its lint rules ask of literal lists.
-		options: respondOperations.map((operation) => operation.option).sort((a, b) => a.name.localeCompare(b.name)),
+		options: respondOperations
+			.map((operation) => operation.option)
+			.sort((a, b) => a.name.localeCompare(b.name)),
 		default: 'speak',
 	},
 	...respondOperations.flatMap((operation) => operation.description),

@@ -1,10 +1,21 @@
 /** Respond → Dial (a bridge): connects the caller of an inbound call to another number (a dial in answer to incoming_call). */
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+	INodePropertyOptions,
+} from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { buildDialAction } from '../../../shared/telesign/actions';
 import { getOptions } from '../runItems';
-import { dialNumberFields, externalIdOption, maxCallDurationOption, readDialInput, sendDtmfOption } from '../dialFields';
+import {
+	dialNumberFields,
+	externalIdOption,
+	maxCallDurationOption,
+	readDialInput,
+	sendDtmfOption,
+} from '../dialFields';
 import { respondOptionsCollection } from './respondFields';
 import { runRespondOperation } from './runRespondOperation';
 
@@ -12,7 +23,8 @@ import { runRespondOperation } from './runRespondOperation';
 export const option: INodePropertyOptions = {
 	name: 'Dial',
 	value: 'dial',
-	description: 'Connect the caller of an inbound call to another number (bridge or transfer); answers incoming_call',
+	description:
+		'Connect the caller of an inbound call to another number (bridge or transfer); answers incoming_call',
 	action: 'Connect the caller to another number',
 };
 
@@ -27,7 +39,10 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
 	return await runRespondOperation.call(this, items, function (itemIndex) {
 		return buildDialAction(readDialInput.call(this, itemIndex, getOptions.call(this, itemIndex)));
 	});

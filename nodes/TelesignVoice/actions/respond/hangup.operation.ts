@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+	INodePropertyOptions,
+} from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { buildHangupAction } from '../../../shared/telesign/actions';
@@ -15,12 +20,13 @@ export const option: INodePropertyOptions = {
 
 const displayOptions = { show: { resource: ['respond'], operation: [option.value as string] } };
 
-const properties: INodeProperties[] = [
-	respondOptionsCollection(),
-];
+const properties: INodeProperties[] = [respondOptionsCollection()];
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
 	return await runRespondOperation.call(this, items, () => buildHangupAction());
 }

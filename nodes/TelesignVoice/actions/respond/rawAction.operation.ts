@@ -1,5 +1,10 @@
 /** Respond → Raw Action: any action by name (play_multiple, or whatever the typed operations do not cover). */
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+	INodePropertyOptions,
+} from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { buildRawAction } from '../../../shared/telesign/actions';
@@ -25,7 +30,8 @@ const properties: INodeProperties[] = [
 		required: true,
 		default: '',
 		placeholder: 'play_multiple',
-		description: 'The name of the Telesign action, as in Telesign\'s reference (lower case, e.g. play_multiple)',
+		description:
+			"The name of the Telesign action, as in Telesign's reference (lower case, e.g. play_multiple)",
 	},
 	{
 		displayName: 'Params',
@@ -33,14 +39,17 @@ const properties: INodeProperties[] = [
 		type: 'json',
 		default: '{}',
 		description: 'The "params" object of the action, as JSON',
-		hint: 'Sent as written: check the field names in Telesign\'s reference for your account',
+		hint: "Sent as written: check the field names in Telesign's reference for your account",
 	},
 	respondOptionsCollection(),
 ];
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
 	return await runRespondOperation.call(this, items, function (itemIndex) {
 		return buildRawAction({
 			method: this.getNodeParameter('method', itemIndex),

@@ -21,7 +21,9 @@ export function respondOptionsCollection(extra: INodeProperties[] = []): INodePr
 		type: 'collection',
 		placeholder: 'Add option',
 		default: {},
-		options: [answerTelesignNowOption, ...extra].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+		options: [answerTelesignNowOption, ...extra].sort((a, b) =>
+			a.displayName.localeCompare(b.displayName),
+		),
 	};
 }
 
@@ -50,5 +52,10 @@ export function collectDigitsFields(): INodeProperties[] {
 /** The number of digits to collect, or undefined when collecting is off. */
 export function readCollectDigits(this: IExecuteFunctions, itemIndex: number): number | undefined {
 	if (!this.getNodeParameter('collectDigits', itemIndex, false)) return undefined;
-	return validateInteger(this.getNodeParameter('maxDigits', itemIndex, 1), 'Max Digits', 1, MAX_COLLECT_DIGITS);
+	return validateInteger(
+		this.getNodeParameter('maxDigits', itemIndex, 1),
+		'Max Digits',
+		1,
+		MAX_COLLECT_DIGITS,
+	);
 }

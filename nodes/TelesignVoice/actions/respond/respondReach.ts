@@ -15,9 +15,12 @@ export type RespondReach = 'answersTrigger' | 'noTrigger' | 'triggerRespondsImme
  * A trigger without a Respond parameter uses the default (With Action From Last Node), so it can.
  */
 export function respondReach(parents: NodeTypeAndVersion[]): RespondReach {
-	const triggers = parents.filter((parent) => !parent.disabled && parent.type.endsWith(TRIGGER_TYPE_SUFFIX));
+	const triggers = parents.filter(
+		(parent) => !parent.disabled && parent.type.endsWith(TRIGGER_TYPE_SUFFIX),
+	);
 	if (triggers.length === 0) return 'noTrigger';
-	if (triggers.every((trigger) => trigger.parameters?.respond === 'immediately')) return 'triggerRespondsImmediately';
+	if (triggers.every((trigger) => trigger.parameters?.respond === 'immediately'))
+		return 'triggerRespondsImmediately';
 	return 'answersTrigger';
 }
 
@@ -46,14 +49,17 @@ export function respondReachHint(reach: RespondReach): NodeExecutionHint | undef
 
 /** Adds the warning to this run when the action cannot reach a call. Never fails the node. */
 export function warnIfActionReachesNoCall(this: IExecuteFunctions): void {
-	if (typeof this.getParentNodes !== 'function' || typeof this.addExecutionHints !== 'function') return;
+	if (typeof this.getParentNodes !== 'function' || typeof this.addExecutionHints !== 'function')
+		return;
 	// An AI agent's tool call answers the agent, not a trigger: the graph says nothing about it.
 	if (typeof this.isToolExecution === 'function' && this.isToolExecution()) return;
 	let parents: NodeTypeAndVersion[];
 	try {
 		parents = this.getParentNodes(this.getNode().name, { includeNodeParameters: true });
 	} catch (error) {
-		this.logger.debug(`Telesign Voice: could not read the upstream nodes: ${(error as Error).message}`);
+		this.logger.debug(
+			`Telesign Voice: could not read the upstream nodes: ${(error as Error).message}`,
+		);
 		return;
 	}
 	const hint = respondReachHint(respondReach(parents));

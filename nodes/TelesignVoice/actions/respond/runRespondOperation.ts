@@ -3,7 +3,12 @@
  * first action is also sent at once as the HTTP answer to a Telesign Voice Trigger that waits for a respond node.
  * An operation only describes its fields and builds its action (see speak.operation.ts).
  */
-import type { IDataObject, IExecuteFunctions, IN8nHttpFullResponse, INodeExecutionData } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IN8nHttpFullResponse,
+	INodeExecutionData,
+} from 'n8n-workflow';
 
 import type { TelesignAction } from '../../../shared/telesign/actions';
 import { getOptions, runEachItem } from '../runItems';
@@ -15,9 +20,14 @@ import { warnIfActionReachesNoCall } from './respondReach';
  * A failure here must not fail the item (the action is still output, and a "last node" trigger still answers
  * with it), but the call waits for an answer that never comes: it is warned in the log and shown on the node.
  */
-export async function answerTelesign(this: IExecuteFunctions, action: TelesignAction): Promise<boolean> {
+export async function answerTelesign(
+	this: IExecuteFunctions,
+	action: TelesignAction,
+): Promise<boolean> {
 	if (typeof this.sendResponse !== 'function') {
-		this.logger.debug('Telesign Voice: no sendResponse in this context (e.g. run as a tool); Telesign not answered from here');
+		this.logger.debug(
+			'Telesign Voice: no sendResponse in this context (e.g. run as a tool); Telesign not answered from here',
+		);
 		return false;
 	}
 	const response: IN8nHttpFullResponse = {
@@ -54,7 +64,8 @@ export async function runRespondOperation(
 		const action = build.call(this, itemIndex);
 		if (!answered) {
 			answered = true;
-			if (getOptions.call(this, itemIndex).answerTelesignNow !== false) await answerTelesign.call(this, action);
+			if (getOptions.call(this, itemIndex).answerTelesignNow !== false)
+				await answerTelesign.call(this, action);
 		}
 		return action as unknown as IDataObject;
 	});

@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+	INodePropertyOptions,
+} from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { DEFAULT_SEND_DTMF_PARAM, buildSendDtmfAction } from '../../../shared/telesign/actions';
@@ -24,7 +29,8 @@ const properties: INodeProperties[] = [
 		required: true,
 		default: '',
 		placeholder: '1234#',
-		description: 'The key presses to send on the call: 0-9, A-D, * and #; each "w" waits half a second',
+		description:
+			'The key presses to send on the call: 0-9, A-D, * and #; each "w" waits half a second',
 		hint: 'Telesign accepts Send DTMF in answer to dial_completed',
 	},
 	respondOptionsCollection([
@@ -41,7 +47,10 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
 	return await runRespondOperation.call(this, items, function (itemIndex) {
 		return buildSendDtmfAction({
 			digits: this.getNodeParameter('digits', itemIndex),

@@ -18,22 +18,37 @@ function node(name, type, typeVersion, position, parameters, extra = {}) {
  * "Continue" (n8n 2.x: onError = continueRegularOutput), so each failed item becomes an item with `error`.
  * `nodeSettings` are node-level settings such as {retryOnFail: true, maxTries: 3, waitBetweenTries: 0}.
  */
-function batchWorkflow(name, parameters, { continueOnFail = true, credential, nodeSettings = {} } = {}) {
+function batchWorkflow(
+	name,
+	parameters,
+	{ continueOnFail = true, credential, nodeSettings = {} } = {},
+) {
 	const hookPath = `reliability-${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-${crypto.randomBytes(4).toString('hex')}`;
 	const action = node('Telesign Voice', ACTION_TYPE, 1, [440, 0], parameters, {
 		onError: continueOnFail ? 'continueRegularOutput' : 'stopWorkflow',
 		...nodeSettings,
 	});
-	if (credential) action.credentials = { telesignVoiceApi: { id: credential.id, name: credential.name } };
+	if (credential)
+		action.credentials = { telesignVoiceApi: { id: credential.id, name: credential.name } };
 	const batchIn = node(
 		'Batch In',
 		'n8n-nodes-base.webhook',
 		2,
 		[0, 0],
-		{ httpMethod: 'POST', path: hookPath, responseMode: 'lastNode', responseData: 'allEntries', options: {} },
+		{
+			httpMethod: 'POST',
+			path: hookPath,
+			responseMode: 'lastNode',
+			responseData: 'allEntries',
+			options: {},
+		},
 		{ webhookId: crypto.randomUUID() },
 	);
-	const split = node('One Item per Case', 'n8n-nodes-base.splitOut', 1, [220, 0], { fieldToSplitOut: 'body.cases', include: 'noOtherFields', options: {} });
+	const split = node('One Item per Case', 'n8n-nodes-base.splitOut', 1, [220, 0], {
+		fieldToSplitOut: 'body.cases',
+		include: 'noOtherFields',
+		options: {},
+	});
 	return {
 		hookPath,
 		workflow: {
@@ -58,7 +73,11 @@ async function deployBatch(n8n, name, parameters, options = {}) {
 		name: workflow.name,
 		url,
 		async run(cases, { timeoutMs = 120_000 } = {}) {
-			const res = await axios.post(url, { cases }, { validateStatus: () => true, timeout: timeoutMs });
+			const res = await axios.post(
+				url,
+				{ cases },
+				{ validateStatus: () => true, timeout: timeoutMs },
+			);
 			options.onResponse?.(res);
 			return { status: res.status, data: res.data };
 		},

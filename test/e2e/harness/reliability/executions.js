@@ -10,14 +10,26 @@ async function executionIds(n8n, workflowId) {
  * Waits until at least `count` new executions (ids not in `before`) have finished; light (no execution data).
  * Returns the finished new executions.
  */
-async function waitForNewExecutions(n8n, workflowId, before, count, { timeoutMs = 120_000, pollMs = 500 } = {}) {
+async function waitForNewExecutions(
+	n8n,
+	workflowId,
+	before,
+	count,
+	{ timeoutMs = 120_000, pollMs = 500 } = {},
+) {
 	const started = Date.now();
 	for (;;) {
-		const fresh = (await n8n.executions(workflowId, { includeData: false })).filter((e) => !before.has(e.id));
-		const finished = fresh.filter((e) => e.stoppedAt || ['success', 'error', 'crashed', 'canceled'].includes(e.status));
+		const fresh = (await n8n.executions(workflowId, { includeData: false })).filter(
+			(e) => !before.has(e.id),
+		);
+		const finished = fresh.filter(
+			(e) => e.stoppedAt || ['success', 'error', 'crashed', 'canceled'].includes(e.status),
+		);
 		if (finished.length >= count) return { finished, all: fresh };
 		if (Date.now() - started > timeoutMs) {
-			throw new Error(`workflow ${workflowId}: ${finished.length}/${count} new finished executions after ${timeoutMs} ms`);
+			throw new Error(
+				`workflow ${workflowId}: ${finished.length}/${count} new finished executions after ${timeoutMs} ms`,
+			);
 		}
 		await new Promise((resolve) => setTimeout(resolve, pollMs));
 	}

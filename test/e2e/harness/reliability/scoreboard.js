@@ -26,10 +26,20 @@ class Scoreboard {
 		this.ran.add(category);
 		try {
 			const detail = await fn();
-			this.cases.push({ category, name, ok: true, detail: typeof detail === 'string' ? detail : undefined });
+			this.cases.push({
+				category,
+				name,
+				ok: true,
+				detail: typeof detail === 'string' ? detail : undefined,
+			});
 			return true;
 		} catch (error) {
-			this.cases.push({ category, name, ok: false, error: String(error?.message ?? error).slice(0, 1500) });
+			this.cases.push({
+				category,
+				name,
+				ok: false,
+				error: String(error?.message ?? error).slice(0, 1500),
+			});
 			return false;
 		}
 	}
@@ -48,18 +58,26 @@ class Scoreboard {
 	}
 
 	failures(category) {
-		return this.cases.filter((c) => c.category === category && !c.ok).map((c) => `${c.name}: ${c.error ?? 'failed'}`);
+		return this.cases
+			.filter((c) => c.category === category && !c.ok)
+			.map((c) => `${c.name}: ${c.error ?? 'failed'}`);
 	}
 
 	toJSON() {
-		return { cases: this.cases, figures: this.figures, durations: this.durations, ran: [...this.ran] };
+		return {
+			cases: this.cases,
+			figures: this.figures,
+			durations: this.durations,
+			ran: [...this.ran],
+		};
 	}
 
 	/** Adds another board's cases, figures, durations and categories run (its toJSON()). */
 	absorb(saved) {
 		this.cases.push(...saved.cases);
 		Object.assign(this.figures, saved.figures);
-		for (const [key, seconds] of Object.entries(saved.durations)) this.durations[key] = (this.durations[key] || 0) + seconds;
+		for (const [key, seconds] of Object.entries(saved.durations))
+			this.durations[key] = (this.durations[key] || 0) + seconds;
 		for (const key of saved.ran) this.ran.add(key);
 	}
 
@@ -85,13 +103,23 @@ class Scoreboard {
 			'| Category | Cases tried | Passed | Rate | Time |',
 			'|---|---:|---:|---:|---:|',
 			...rows.map((r) => {
-				const rate = r.tried === 0 ? (r.ran ? '—' : 'not run') : `${((100 * r.passed) / r.tried).toFixed(1)} %`;
+				const rate =
+					r.tried === 0
+						? r.ran
+							? '—'
+							: 'not run'
+						: `${((100 * r.passed) / r.tried).toFixed(1)} %`;
 				const time = r.seconds === undefined ? '' : `${r.seconds.toFixed(1)} s`;
 				return `| ${r.title} | ${r.tried} | ${r.passed} | ${rate} | ${time} |`;
 			}),
 		];
-		const total = rows.reduce((a, r) => ({ tried: a.tried + r.tried, passed: a.passed + r.passed }), { tried: 0, passed: 0 });
-		lines.push(`| **Total** | **${total.tried}** | **${total.passed}** | **${total.tried ? ((100 * total.passed) / total.tried).toFixed(1) : 0} %** | |`);
+		const total = rows.reduce(
+			(a, r) => ({ tried: a.tried + r.tried, passed: a.passed + r.passed }),
+			{ tried: 0, passed: 0 },
+		);
+		lines.push(
+			`| **Total** | **${total.tried}** | **${total.passed}** | **${total.tried ? ((100 * total.passed) / total.tried).toFixed(1) : 0} %** | |`,
+		);
 		return lines.join('\n');
 	}
 
@@ -133,7 +161,11 @@ class Scoreboard {
 			if (cases.length === 0) out.push('(not run)');
 			for (const c of cases) {
 				const count = c.tried !== undefined ? ` (${c.passed}/${c.tried})` : '';
-				const detail = c.ok ? (c.detail ? ` — ${c.detail}` : '') : ` — ${String(c.error).split('\n')[0]}`;
+				const detail = c.ok
+					? c.detail
+						? ` — ${c.detail}`
+						: ''
+					: ` — ${String(c.error).split('\n')[0]}`;
 				out.push(`- ${c.ok ? '✅' : '❌'} ${c.name}${count}${detail}`);
 			}
 			out.push('');

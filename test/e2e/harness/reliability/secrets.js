@@ -16,15 +16,25 @@ class SecretScanner {
 		const forms = new Map([[label, value]]);
 		forms.set(`${label} (URL-encoded)`, encodeURIComponent(value));
 		forms.set(`${label} (JSON-escaped)`, JSON.stringify(value).slice(1, -1));
-		if (basicUser !== undefined) forms.set(`${label} (in a Basic header)`, Buffer.from(`${basicUser}:${value}`).toString('base64'));
+		if (basicUser !== undefined)
+			forms.set(
+				`${label} (in a Basic header)`,
+				Buffer.from(`${basicUser}:${value}`).toString('base64'),
+			);
 		for (const [formLabel, formValue] of forms) {
-			if (formValue.length >= 8 && !this.secrets.some((s) => s.value === formValue)) this.secrets.push({ label: formLabel, value: formValue });
+			if (formValue.length >= 8 && !this.secrets.some((s) => s.value === formValue))
+				this.secrets.push({ label: formLabel, value: formValue });
 		}
 	}
 
 	add(source, value) {
 		if (value === undefined || value === null) return;
-		const text = typeof value === 'string' ? value : Buffer.isBuffer(value) ? value.toString('utf8') : safeJson(value);
+		const text =
+			typeof value === 'string'
+				? value
+				: Buffer.isBuffer(value)
+					? value.toString('utf8')
+					: safeJson(value);
 		if (!this.sources.has(source)) this.sources.set(source, []);
 		this.sources.get(source).push(text);
 	}
@@ -48,7 +58,11 @@ class SecretScanner {
 				bytes += text.length;
 				for (const secret of this.secrets) {
 					const at = text.indexOf(secret.value);
-					if (at >= 0) findings.push({ label: secret.label, where: `#${index} at ${at}: …${text.slice(Math.max(0, at - 60), at)}[SECRET]…` });
+					if (at >= 0)
+						findings.push({
+							label: secret.label,
+							where: `#${index} at ${at}: …${text.slice(Math.max(0, at - 60), at)}[SECRET]…`,
+						});
 				}
 			});
 			return { source, items: texts.length, bytes, findings };

@@ -45,7 +45,8 @@ const PARTIAL_REPORT_FILE = path.join(REPO_ROOT, 'test', '.out', 'reliability-pa
  * and a webhook password: the same in every file of one run, new in the next run.
  */
 function runSecrets(runId) {
-	const bytes = (label, n) => crypto.createHmac('sha256', runId).update(`reliability ${label}`).digest().subarray(0, n);
+	const bytes = (label, n) =>
+		crypto.createHmac('sha256', runId).update(`reliability ${label}`).digest().subarray(0, n);
 	const hex = (label, n) => bytes(label, n).toString('hex');
 	const suiteKeyText = `reliability-suite-secret-${hex('api key', 12)}`;
 	return {
@@ -68,15 +69,24 @@ const RECORDINGS = [
 ];
 
 function startSimulator(account) {
-	const recent = { reference_id: 'RELRECENT0001', date: new Date(Date.now() - 3_600_000).toISOString().slice(0, 19) };
-	const sim = new TelesignSimulator({ accounts: [account], ownedNumbers: [CALLER_ID], recordings: [...RECORDINGS, recent] });
+	const recent = {
+		reference_id: 'RELRECENT0001',
+		date: new Date(Date.now() - 3_600_000).toISOString().slice(0, 19),
+	};
+	const sim = new TelesignSimulator({
+		accounts: [account],
+		ownedNumbers: [CALLER_ID],
+		recordings: [...RECORDINGS, recent],
+	});
 	return sim.start().then(() => sim);
 }
 
 function addSecrets(scanner, s) {
 	scanner.addSecret('API key', s.account.apiKey, { basicUser: s.account.customerId });
 	scanner.addSecret('API key, decoded', s.suiteKeyText);
-	scanner.addSecret('API key of the wrong-key credential', s.wrongKey, { basicUser: s.account.customerId });
+	scanner.addSecret('API key of the wrong-key credential', s.wrongKey, {
+		basicUser: s.account.customerId,
+	});
 	scanner.addSecret('webhook password', s.webhookPassword, { basicUser: WEBHOOK_USER });
 }
 
@@ -86,10 +96,31 @@ function credentialMaker(suite) {
 	const suffix = crypto.randomBytes(3).toString('hex');
 	const { account, wrongKey, webhookPassword } = suite.secrets;
 	const make = {
-		basic: () => ['Reliability Telesign (Basic)', 'telesignVoiceApi', { ...account, authMethod: 'basic', baseUrl: suite.sim.url }],
-		digest: () => ['Reliability Telesign (Digest)', 'telesignVoiceApi', { ...account, authMethod: 'digest', baseUrl: suite.sim.url }],
-		wrongKey: () => ['Reliability Telesign (wrong key)', 'telesignVoiceApi', { customerId: account.customerId, apiKey: wrongKey, authMethod: 'basic', baseUrl: suite.sim.url }],
-		webhook: () => ['Reliability webhook auth', 'telesignVoiceWebhookAuthApi', { user: WEBHOOK_USER, password: webhookPassword }],
+		basic: () => [
+			'Reliability Telesign (Basic)',
+			'telesignVoiceApi',
+			{ ...account, authMethod: 'basic', baseUrl: suite.sim.url },
+		],
+		digest: () => [
+			'Reliability Telesign (Digest)',
+			'telesignVoiceApi',
+			{ ...account, authMethod: 'digest', baseUrl: suite.sim.url },
+		],
+		wrongKey: () => [
+			'Reliability Telesign (wrong key)',
+			'telesignVoiceApi',
+			{
+				customerId: account.customerId,
+				apiKey: wrongKey,
+				authMethod: 'basic',
+				baseUrl: suite.sim.url,
+			},
+		],
+		webhook: () => [
+			'Reliability webhook auth',
+			'telesignVoiceWebhookAuthApi',
+			{ user: WEBHOOK_USER, password: webhookPassword },
+		],
 	};
 	return (kind) => {
 		if (!made[kind]) {
@@ -103,11 +134,25 @@ function credentialMaker(suite) {
 /**
  * An active workflow: Telesign Voice Trigger (given authentication, answers with the last node) → Respond Speak.
  */
-async function deployTrigger(suite, label, authentication, { speak = '={{ "Verified " + $json.reference_id }}' } = {}) {
-	const trigger = telesignTrigger(`${label} Events`, { authentication, respond: 'lastNode', options: { includeHeaders: true } });
-	const credential = await suite.credential(authentication === 'telesignSignature' ? 'basic' : 'webhook');
+async function deployTrigger(
+	suite,
+	label,
+	authentication,
+	{ speak = '={{ "Verified " + $json.reference_id }}' } = {},
+) {
+	const trigger = telesignTrigger(`${label} Events`, {
+		authentication,
+		respond: 'lastNode',
+		options: { includeHeaders: true },
+	});
+	const credential = await suite.credential(
+		authentication === 'telesignSignature' ? 'basic' : 'webhook',
+	);
 	const ref = { id: credential.id, name: credential.name };
-	trigger.credentials = authentication === 'telesignSignature' ? { telesignVoiceApi: ref } : { telesignVoiceWebhookAuthApi: ref };
+	trigger.credentials =
+		authentication === 'telesignSignature'
+			? { telesignVoiceApi: ref }
+			: { telesignVoiceWebhookAuthApi: ref };
 	const answer = respondNode('Answer', 'speak', { message: speak });
 	const created = await suite.n8n.createWorkflow({
 		name: `Reliability: ${label} trigger`,
@@ -116,7 +161,13 @@ async function deployTrigger(suite, label, authentication, { speak = '={{ "Verif
 	});
 	const url = suite.n8n.webhookUrl(trigger);
 	await suite.n8n.waitForWebhook(url);
-	return suite.remember({ id: created.id, name: `Reliability: ${label} trigger`, url, trigger, label });
+	return suite.remember({
+		id: created.id,
+		name: `Reliability: ${label} trigger`,
+		url,
+		trigger,
+		label,
+	});
 }
 
 /** The parts the files of this run saved so far, in category order. */
@@ -137,7 +188,9 @@ function savePart(suite) {
 		notes: suite.notes,
 		workflows: suite.workflows,
 		texts: suite.scanner.texts(),
-		sim: suite.sim ? { requests: suite.sim.requests(), calls: suite.sim.calls(), dials: suite.sim.dialsPlaced() } : undefined,
+		sim: suite.sim
+			? { requests: suite.sim.requests(), calls: suite.sim.calls(), dials: suite.sim.dialsPlaced() }
+			: undefined,
 	};
 	fs.mkdirSync(PARTS_DIR, { recursive: true });
 	fs.writeFileSync(path.join(PARTS_DIR, `${suite.category}.json`), JSON.stringify(part));
@@ -149,7 +202,14 @@ function writeReport(suite) {
 	const board = new Scoreboard(CATEGORIES);
 	for (const part of parts) board.absorb(part.board);
 	const totalSeconds = parts.reduce((sum, part) => sum + part.seconds, 0);
-	const meta = { date: new Date().toISOString(), n8nVersion: N8N_VERSION, totalSeconds, notes: parts.flatMap((p) => p.notes), loadAtStart: parts[0].loadAtStart, ...machineMeta() };
+	const meta = {
+		date: new Date().toISOString(),
+		n8nVersion: N8N_VERSION,
+		totalSeconds,
+		notes: parts.flatMap((p) => p.notes),
+		loadAtStart: parts[0].loadAtStart,
+		...machineMeta(),
+	};
 	const complete = board.allRan() && BURST_EVENTS === 1000;
 	const file = complete ? REPORT_FILE : PARTIAL_REPORT_FILE;
 	fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -158,10 +218,15 @@ function writeReport(suite) {
 	const text = board.markdown(meta);
 	fs.writeFileSync(file, text.endsWith('\n') ? text : `${text}\n`);
 	const own = board.rows().find((r) => r.key === suite.category);
-	process.stdout.write(`\nReliability and security suite, ${own.title}: ${own.passed}/${own.tried} passed\n`);
+	process.stdout.write(
+		`\nReliability and security suite, ${own.title}: ${own.passed}/${own.tried} passed\n`,
+	);
 	if (board.allRan()) {
-		process.stdout.write(`Reliability and security suite (${totalSeconds.toFixed(1)} s)\n${board.table()}\n`);
-		for (const [name, value] of Object.entries(board.figures)) process.stdout.write(`  ${name}: ${value}\n`);
+		process.stdout.write(
+			`Reliability and security suite (${totalSeconds.toFixed(1)} s)\n${board.table()}\n`,
+		);
+		for (const [name, value] of Object.entries(board.figures))
+			process.stdout.write(`  ${name}: ${value}\n`);
 	}
 	process.stdout.write(`  report: ${path.relative(REPO_ROOT, file)}\n`);
 }
@@ -182,7 +247,11 @@ function reliabilitySuite(category, { simulator = true } = {}) {
 		},
 		check: (name, fn) => suite.board.check(category, name, fn),
 		rememberResponse: (source) => (res) => suite.scanner.add(source, res.data),
-		voiceRequests: (since = 0) => suite.sim.requests().slice(since).filter((r) => r.path === '/v2/voice'),
+		voiceRequests: (since = 0) =>
+			suite.sim
+				.requests()
+				.slice(since)
+				.filter((r) => r.path === '/v2/voice'),
 		deployTrigger: (...args) => deployTrigger(suite, ...args),
 		/** The saved parts of the files that ran before this one in this run. */
 		earlierParts: () => loadParts(suite.runId).filter((part) => part.category !== category),
@@ -196,7 +265,8 @@ function reliabilitySuite(category, { simulator = true } = {}) {
 		try {
 			return await fn();
 		} finally {
-			suite.board.durations[category] = (suite.board.durations[category] || 0) + (Date.now() - started) / 1000;
+			suite.board.durations[category] =
+				(suite.board.durations[category] || 0) + (Date.now() - started) / 1000;
 		}
 	};
 	beforeAll(async () => {
@@ -217,4 +287,11 @@ function reliabilitySuite(category, { simulator = true } = {}) {
 	return suite;
 }
 
-module.exports = { reliabilitySuite, CATEGORIES, BURST_EVENTS, BURST_CONCURRENCY, CALLER_ID, WEBHOOK_USER };
+module.exports = {
+	reliabilitySuite,
+	CATEGORIES,
+	BURST_EVENTS,
+	BURST_CONCURRENCY,
+	CALLER_ID,
+	WEBHOOK_USER,
+};

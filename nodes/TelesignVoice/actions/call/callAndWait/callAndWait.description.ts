@@ -43,7 +43,13 @@ const limitWaitTimeOption: INodeProperties = {
 	name: 'limitWaitTime',
 	type: 'fixedCollection',
 	description: `How long the workflow waits for the calls to end. Without it the node waits ${DEFAULT_WAIT_MINUTES} minutes; calls still running then are reported with status "timeout".`,
-	default: { values: { limitType: 'afterTimeInterval', resumeAmount: DEFAULT_WAIT_MINUTES, resumeUnit: 'minutes' } },
+	default: {
+		values: {
+			limitType: 'afterTimeInterval',
+			resumeAmount: DEFAULT_WAIT_MINUTES,
+			resumeUnit: 'minutes',
+		},
+	},
 	options: [
 		{
 			displayName: 'Values',
@@ -55,8 +61,16 @@ const limitWaitTimeOption: INodeProperties = {
 					type: 'options',
 					default: 'afterTimeInterval',
 					options: [
-						{ name: 'After Time Interval', value: 'afterTimeInterval', description: 'Waits for a certain amount of time' },
-						{ name: 'At Specified Time', value: 'atSpecifiedTime', description: 'Waits until a date and time' },
+						{
+							name: 'After Time Interval',
+							value: 'afterTimeInterval',
+							description: 'Waits for a certain amount of time',
+						},
+						{
+							name: 'At Specified Time',
+							value: 'atSpecifiedTime',
+							description: 'Waits until a date and time',
+						},
 					],
 				},
 				{
@@ -120,7 +134,8 @@ function recipientsFields(): INodeProperties[] {
 			{
 				name: 'One After Another',
 				value: 'oneAfterAnother',
-				description: 'Call the next person when a call ends without acknowledgement (busy, no answer, wrong key, hung up)',
+				description:
+					'Call the next person when a call ends without acknowledgement (busy, no answer, wrong key, hung up)',
 			},
 		],
 	};
@@ -130,7 +145,9 @@ function recipientsFields(): INodeProperties[] {
 const properties: INodeProperties[] = [
 	relayNotice,
 	...recipientsFields(),
-	messageProperty('What Telesign speaks when the call is answered (text-to-speech). Say which key to press.'),
+	messageProperty(
+		'What Telesign speaks when the call is answered (text-to-speech). Say which key to press.',
+	),
 	languageProperty(),
 	{
 		displayName: 'Response Type',
@@ -138,8 +155,16 @@ const properties: INodeProperties[] = [
 		type: 'options',
 		default: 'keyPress',
 		options: [
-			{ name: 'Approval', value: 'approval', description: 'A key approves (and optionally another declines); outputs approved' },
-			{ name: 'Key Press', value: 'keyPress', description: 'Collect one or more keys; a given key acknowledges' },
+			{
+				name: 'Approval',
+				value: 'approval',
+				description: 'A key approves (and optionally another declines); outputs approved',
+			},
+			{
+				name: 'Key Press',
+				value: 'keyPress',
+				description: 'Collect one or more keys; a given key acknowledges',
+			},
 			{ name: 'None', value: 'none', description: 'Speak the message and hang up' },
 		],
 	},
@@ -158,7 +183,8 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		default: '1',
 		placeholder: '1',
-		description: 'The key(s) that acknowledge, e.g. 1. Leave empty to count any key as acknowledged.',
+		description:
+			'The key(s) that acknowledge, e.g. 1. Leave empty to count any key as acknowledged.',
 		displayOptions: { show: { responseType: ['keyPress'] } },
 	},
 	{
@@ -208,7 +234,8 @@ const properties: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'Thank you, goodbye.',
-				description: 'Spoken once the callee has answered the prompt (or did not), before hanging up',
+				description:
+					'Spoken once the callee has answered the prompt (or did not), before hanging up',
 			},
 			concurrencyOption,
 			{
@@ -223,8 +250,7 @@ const properties: INodeProperties[] = [
 			},
 			{
 				...externalIdOption,
-				description:
-					`Your own ID for this call, up to ${MAX_USER_EXTERNAL_ID_LENGTH} characters. It is returned as external_id and appended to the external_id Telesign gets, after the marker that leads the call's events back to this execution. Empty: external_id is null.`,
+				description: `Your own ID for this call, up to ${MAX_USER_EXTERNAL_ID_LENGTH} characters. It is returned as external_id and appended to the external_id Telesign gets, after the marker that leads the call's events back to this execution. Empty: external_id is null.`,
 			},
 			{
 				displayName: 'Key Messages',
@@ -233,14 +259,22 @@ const properties: INodeProperties[] = [
 				placeholder: 'Add Key Message',
 				typeOptions: { multipleValues: true },
 				default: {},
-				description: 'A message per key, spoken after that key instead of the Closing Message (e.g. 1 → "You own the incident")',
+				description:
+					'A message per key, spoken after that key instead of the Closing Message (e.g. 1 → "You own the incident")',
 				displayOptions: { show: { '/responseType': ['keyPress', 'approval'] } },
 				options: [
 					{
 						displayName: 'Key Message',
 						name: 'values',
 						values: [
-							{ displayName: 'Key', name: 'key', type: 'string', default: '1', placeholder: '1', description: 'The key(s) pressed' },
+							{
+								displayName: 'Key',
+								name: 'key',
+								type: 'string',
+								default: '1',
+								placeholder: '1',
+								description: 'The key(s) pressed',
+							},
 							{
 								displayName: 'Message',
 								name: 'message',

@@ -19,9 +19,19 @@ import { NodeOperationError } from 'n8n-workflow';
 import { buildDialAction } from '../../../../shared/telesign/actions';
 import type { WaitSettings } from '../../../../shared/telesign/callAndWait';
 import { buildOutcome, buildWaitSettings } from '../../../../shared/telesign/callAndWait';
-import { buildChainPlan, isChain, parseRecipients, stepCount } from '../../../../shared/telesign/escalation';
+import {
+	buildChainPlan,
+	isChain,
+	parseRecipients,
+	stepCount,
+} from '../../../../shared/telesign/escalation';
 import { ValidationError } from '../../../../shared/telesign/validation';
-import { MAX_USER_EXTERNAL_ID_LENGTH, buildExternalId, encodeMarker, relayKeyFor } from '../../../../shared/relay';
+import {
+	MAX_USER_EXTERNAL_ID_LENGTH,
+	buildExternalId,
+	encodeMarker,
+	relayKeyFor,
+} from '../../../../shared/relay';
 import { errorItem } from '../../nodeErrors';
 import { getOptions } from '../../runItems';
 import { readDialInput, readSendLimits } from '../../dialFields';
@@ -40,7 +50,11 @@ import { FALLBACK_AFTER_MS, armTimeLimit } from './timeLimit';
 
 export { description } from './callAndWait.description';
 
-function readSettings(this: IExecuteFunctions, itemIndex: number, options: IDataObject): WaitSettings {
+function readSettings(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	options: IDataObject,
+): WaitSettings {
 	const approvalOptions = this.getNodeParameter('approvalOptions', itemIndex, {}) as IDataObject;
 	const approval = (approvalOptions?.values ?? {}) as IDataObject;
 	const responseType = this.getNodeParameter('responseType', itemIndex, 'keyPress');
@@ -48,8 +62,12 @@ function readSettings(this: IExecuteFunctions, itemIndex: number, options: IData
 		message: this.getNodeParameter('message', itemIndex),
 		language: readLanguage.call(this, itemIndex),
 		responseType,
-		maxDigits: responseType === 'keyPress' ? this.getNodeParameter('maxDigits', itemIndex, 1) : undefined,
-		acknowledgeKey: responseType === 'keyPress' ? this.getNodeParameter('acknowledgeKey', itemIndex, '1') : undefined,
+		maxDigits:
+			responseType === 'keyPress' ? this.getNodeParameter('maxDigits', itemIndex, 1) : undefined,
+		acknowledgeKey:
+			responseType === 'keyPress'
+				? this.getNodeParameter('acknowledgeKey', itemIndex, '1')
+				: undefined,
 		approvalType: approval.approvalType,
 		approveKey: approval.approveKey,
 		declineKey: approval.declineKey,
@@ -110,8 +128,12 @@ function prepare(this: IExecuteFunctions, itemIndex: number, resume: ResumeParts
 	const marker = { ...resume, itemIndex };
 	const chained = isChain(plan);
 	// A chain's longest marker is checked here too, so that no later step can fail Telesign's limit.
-	if (chained) buildExternalId(encodeMarker({ ...marker, step: stepCount(plan) - 1 }), userExternalId);
-	const externalId = buildExternalId(encodeMarker(chained ? { ...marker, step: 0 } : marker), userExternalId);
+	if (chained)
+		buildExternalId(encodeMarker({ ...marker, step: stepCount(plan) - 1 }), userExternalId);
+	const externalId = buildExternalId(
+		encodeMarker(chained ? { ...marker, step: 0 } : marker),
+		userExternalId,
+	);
 	const input = readDialInput.call(this, itemIndex, { ...options, sendDtmf: undefined });
 	const action = buildDialAction({ ...input, to: recipients[0], externalId });
 	const dial = {
@@ -122,26 +144,48 @@ function prepare(this: IExecuteFunctions, itemIndex: number, resume: ResumeParts
 		...readSendLimits(options),
 	};
 	if (!chained) return { dial, settings, userExternalId };
-	const chainDial = { body: dial.body, callerIdNumber: dial.callerIdNumber, retries: dial.retries, timeoutMs: dial.timeoutMs };
-	return { dial, settings, userExternalId, chain: { plan, dial: chainDial, marker, started: { placed: [], failed: [] } } };
+	const chainDial = {
+		body: dial.body,
+		callerIdNumber: dial.callerIdNumber,
+		retries: dial.retries,
+		timeoutMs: dial.timeoutMs,
+	};
+	return {
+		dial,
+		settings,
+		userExternalId,
+		chain: { plan, dial: chainDial, marker, started: { placed: [], failed: [] } },
+	};
 }
 
 /** The pipeline's send: one dial, or the first calls of an on-call list. */
-async function sendJob(this: IExecuteFunctions, itemIndex: number, job: WaitJob): Promise<DialResult> {
+async function sendJob(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	job: WaitJob,
+): Promise<DialResult> {
 	if (job.chain === undefined) return await sendDial.call(this, itemIndex, job.dial);
 	const stopped = () => this.getExecutionCancelSignal?.()?.aborted === true;
 	return await startChain(this, itemIndex, job.chain, job.userExternalId ?? null, stopped);
 }
 
-const UNIT_MS: Record<string, number> = { seconds: 1000, minutes: 60_000, hours: 3_600_000, days: 86_400_000 };
+const UNIT_MS: Record<string, number> = {
+	seconds: 1000,
+	minutes: 60_000,
+	hours: 3_600_000,
+	days: 86_400_000,
+};
 
 /** When the wait ends at the latest (n8n's waiting state resumes the execution then). */
 export function waitTillOf(this: IExecuteFunctions, nowMs = Date.now()): Date {
-	const limit = ((getOptions.call(this, 0).limitWaitTime as IDataObject | undefined)?.values ?? {}) as IDataObject;
+	const limit = ((getOptions.call(this, 0).limitWaitTime as IDataObject | undefined)?.values ??
+		{}) as IDataObject;
 	let till: Date;
 	if (limit.limitType === 'atSpecifiedTime') till = new Date(String(limit.maxDateAndTime ?? ''));
 	else if (limit.resumeAmount !== undefined) {
-		till = new Date(nowMs + Number(limit.resumeAmount) * (UNIT_MS[String(limit.resumeUnit ?? 'minutes')] ?? NaN));
+		till = new Date(
+			nowMs + Number(limit.resumeAmount) * (UNIT_MS[String(limit.resumeUnit ?? 'minutes')] ?? NaN),
+		);
 	} else till = new Date(nowMs + DEFAULT_WAIT_MINUTES * 60_000);
 	if (Number.isNaN(till.getTime())) {
 		throw new NodeOperationError(this.getNode(), 'Limit Wait Time is not a valid time', {
@@ -153,10 +197,14 @@ export function waitTillOf(this: IExecuteFunctions, nowMs = Date.now()): Date {
 
 /** A call an earlier try of this run placed (Retry On Fail) whose fields fail now: it cannot be followed. */
 function notFollowed(this: IExecuteFunctions, itemIndex: number): NodeOperationError {
-	return new NodeOperationError(this.getNode(), 'This call was placed by an earlier try of the node, but its fields could not be read again to follow it', {
-		itemIndex,
-		description: 'It was not dialled again. Its outcome is not known to this node.',
-	});
+	return new NodeOperationError(
+		this.getNode(),
+		'This call was placed by an earlier try of the node, but its fields could not be read again to follow it',
+		{
+			itemIndex,
+			description: 'It was not dialled again. Its outcome is not known to this node.',
+		},
+	);
 }
 
 function newWaitingCall(job: WaitJob, json: IDataObject): WaitingCall {
@@ -166,17 +214,26 @@ function newWaitingCall(job: WaitJob, json: IDataObject): WaitingCall {
 		to: job.dial.to,
 		user_external_id: job.userExternalId ?? null,
 	};
-	if (job.chain !== undefined) call.chain = { ...job.chain, started: json.chain_started as unknown as ChainStart };
+	if (job.chain !== undefined)
+		call.chain = { ...job.chain, started: json.chain_started as unknown as ChainStart };
 	return call;
 }
 
 /** What n8n outputs for an item if no process that followed its calls is alive at the time limit. */
 function timeoutOutcome(call: WaitingCall): IDataObject {
-	if (call.chain !== undefined) return chainOutcome({ ...call, chain: call.chain }, undefined, true);
-	return buildOutcome(call.settings, [], { referenceId: call.reference_id ?? undefined, externalId: call.user_external_id, to: call.to }) as IDataObject;
+	if (call.chain !== undefined)
+		return chainOutcome({ ...call, chain: call.chain }, undefined, true);
+	return buildOutcome(call.settings, [], {
+		referenceId: call.reference_id ?? undefined,
+		externalId: call.user_external_id,
+		to: call.to,
+	}) as IDataObject;
 }
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
 	if (items.length === 0) return [];
 	const waitTill = waitTillOf.call(this);
 	const resume = resumeParts.call(this);
@@ -193,8 +250,15 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		const job = jobs.get(itemIndex);
 		if (!result.ok || job === undefined) {
 			const failed = result.ok
-				? errorItem(notFollowed.call(this, itemIndex), itemIndex, { ...result.json, call_may_have_been_placed: true })
-				: errorItem(result.error, itemIndex, { ...result.fields, answered: false, acknowledged: false });
+				? errorItem(notFollowed.call(this, itemIndex), itemIndex, {
+						...result.json,
+						call_may_have_been_placed: true,
+					})
+				: errorItem(result.error, itemIndex, {
+						...result.fields,
+						answered: false,
+						acknowledged: false,
+					});
 			timeoutItems.push(failed);
 			waiting[itemIndex] = { failed: failed.json };
 			return;
@@ -208,7 +272,14 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	keepWaitingState(this, { items: waiting, limit });
 	keepAsTimeoutOutput(items, timeoutItems);
 	const relayKey = await relayKeyFor(this);
-	armTimeLimit({ key: resume.signature, nodeId: resume.nodeId, limit, relayKey, http: this.helpers.httpRequest, logger: this.logger });
+	armTimeLimit({
+		key: resume.signature,
+		nodeId: resume.nodeId,
+		limit,
+		relayKey,
+		http: this.helpers.httpRequest,
+		logger: this.logger,
+	});
 	await this.putExecutionToWait(new Date(limit.atMs + FALLBACK_AFTER_MS));
 	return timeoutItems;
 }

@@ -4,19 +4,54 @@
  * is answered with the call's next step, decided once (followedCalls.ts), without resuming; when the last call
  * has ended, the execution resumes with one outcome item per input item.
  */
-import type { IDataObject, INodeExecutionData, IWebhookDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type {
+	IDataObject,
+	INodeExecutionData,
+	IWebhookDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
 
 import { buildOutcome, decideNext } from '../../../../shared/telesign/callAndWait';
 import { parseEventBody } from '../../../../shared/telesign/events';
-import { markerTargetsThisNode, parseMarker, readRawBody, sendSignedAnswer, verifyRelayedRequest } from '../../../../shared/relay';
+import {
+	markerTargetsThisNode,
+	parseMarker,
+	readRawBody,
+	sendSignedAnswer,
+	verifyRelayedRequest,
+} from '../../../../shared/relay';
 import type { FollowedCall } from './followedCalls';
-import { adoptKnown, callOf, callsOf, forget, hasTimeLimit, recordStep, repeatAnswer, sameEvent } from './followedCalls';
+import {
+	adoptKnown,
+	callOf,
+	callsOf,
+	forget,
+	hasTimeLimit,
+	recordStep,
+	repeatAnswer,
+	sameEvent,
+} from './followedCalls';
 import { dialDueSteps } from './chain';
 import type { FollowedChain } from './followedChains';
-import { adoptKnownChains, chainFinished, chainOf, chainOutcome, followChainEvent, forgetChains, knownChainOf } from './followedChains';
+import {
+	adoptKnownChains,
+	chainFinished,
+	chainOf,
+	chainOutcome,
+	followChainEvent,
+	forgetChains,
+	knownChainOf,
+} from './followedChains';
 import { armTimeLimit, parseTimeLimitRequest } from './timeLimit';
 import type { WaitingItem } from './waitingState';
-import { failedItemOf, readTimeLimit, readWaitingItem, readWaitingState, waitingCallOf } from './waitingState';
+import {
+	failedItemOf,
+	readTimeLimit,
+	readWaitingItem,
+	readWaitingState,
+	waitingCallOf,
+} from './waitingState';
 
 /** The resume URL's webhook: n8n's `/webhook-waiting/<executionId>/<nodeId>`, valid while the execution waits. */
 export const callAndWaitWebhooks: IWebhookDescription[] = [
@@ -40,7 +75,12 @@ function refuse(this: IWebhookFunctions, status: number, message: string): IWebh
  * The outcome items, or undefined while a dialled call has not ended (at the time limit, a call that has not
  * ended is a timeout outcome with what is known of it).
  */
-function outcomes(items: WaitingItem[], key: string, calls: Map<number, FollowedCall>, atTimeLimit = false): INodeExecutionData[] | undefined {
+function outcomes(
+	items: WaitingItem[],
+	key: string,
+	calls: Map<number, FollowedCall>,
+	atTimeLimit = false,
+): INodeExecutionData[] | undefined {
 	const output: INodeExecutionData[] = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		const waiting = waitingCallOf(items[itemIndex]);
@@ -53,7 +93,10 @@ function outcomes(items: WaitingItem[], key: string, calls: Map<number, Followed
 			const chain = knownChainOf(key, itemIndex);
 			const finished = chain !== undefined && chainFinished(chain, waiting.chain.plan);
 			if (!finished && !atTimeLimit) return undefined;
-			output.push({ json: chainOutcome({ ...waiting, chain: waiting.chain }, chain, !finished), pairedItem: { item: itemIndex } });
+			output.push({
+				json: chainOutcome({ ...waiting, chain: waiting.chain }, chain, !finished),
+				pairedItem: { item: itemIndex },
+			});
 			continue;
 		}
 		const found = calls.get(itemIndex);
@@ -71,17 +114,32 @@ function outcomes(items: WaitingItem[], key: string, calls: Map<number, Followed
 }
 
 /** A time-limit request (timeLimit.ts): resumes with every call's outcome, what this and the sender know. */
-function endAtTimeLimit(this: IWebhookFunctions, key: Buffer, raw: Buffer, nowMs: number): IWebhookResponseData {
+function endAtTimeLimit(
+	this: IWebhookFunctions,
+	key: Buffer,
+	raw: Buffer,
+	nowMs: number,
+): IWebhookResponseData {
 	const request = parseTimeLimitRequest(raw);
 	const query = this.getQueryData() as IDataObject;
 	const limit = readTimeLimit(this);
-	if (request === undefined || request.node_id !== this.getNode().id || request.signature !== query.signature || request.at_ms !== limit?.atMs) {
+	if (
+		request === undefined ||
+		request.node_id !== this.getNode().id ||
+		request.signature !== query.signature ||
+		request.at_ms !== limit?.atMs
+	) {
 		return refuse.call(this, 400, 'Not the time limit of this waiting node');
 	}
 	const calls = callsOf(request.signature, nowMs);
 	adoptKnown(calls, request.calls);
 	const items = readWaitingState(this);
-	adoptKnownChains(request.signature, (item) => waitingCallOf(items[item])?.chain, request.chains ?? [], nowMs);
+	adoptKnownChains(
+		request.signature,
+		(item) => waitingCallOf(items[item])?.chain,
+		request.chains ?? [],
+		nowMs,
+	);
 	const output = outcomes(items, request.signature, calls, true) ?? [];
 	sendSignedAnswer(this, key, null);
 	forget(request.signature);
@@ -94,7 +152,14 @@ function followTimeLimit(this: IWebhookFunctions, signature: string, relayKey: B
 	if (hasTimeLimit(signature)) return;
 	const limit = readTimeLimit(this);
 	if (limit === undefined) return;
-	armTimeLimit({ key: signature, nodeId: this.getNode().id, limit, relayKey, http: this.helpers.httpRequest, logger: this.logger });
+	armTimeLimit({
+		key: signature,
+		nodeId: this.getNode().id,
+		limit,
+		relayKey,
+		http: this.helpers.httpRequest,
+		logger: this.logger,
+	});
 }
 
 export async function callAndWaitWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
@@ -102,10 +167,13 @@ export async function callAndWaitWebhook(this: IWebhookFunctions): Promise<IWebh
 	const nowMs = Date.now();
 	const relay = await verifyRelayedRequest(this, raw, nowMs);
 	if (!relay.ok) {
-		this.logger.warn('Telesign Voice: request to a waiting call refused (not relayed by a Telesign Voice Trigger)', {
-			node: this.getNode().name,
-			reason: relay.reason,
-		});
+		this.logger.warn(
+			'Telesign Voice: request to a waiting call refused (not relayed by a Telesign Voice Trigger)',
+			{
+				node: this.getNode().name,
+				reason: relay.reason,
+			},
+		);
 		return refuse.call(this, 401, 'Unauthorized');
 	}
 	if (relay.kind === 'timeLimit') return endAtTimeLimit.call(this, relay.key, raw, nowMs);
@@ -123,13 +191,24 @@ export async function callAndWaitWebhook(this: IWebhookFunctions): Promise<IWebh
 		followTimeLimit.call(this, marker.signature, relay.key);
 		chain = chainOf(marker.signature, marker.itemIndex, waiting.chain, nowMs);
 		const { event, data, reference_id: referenceId } = parsed.event;
-		const followed = followChainEvent(chain, waiting.settings, waiting.chain.plan, marker.step ?? 0, { event, data, referenceId: typeof referenceId === 'string' ? referenceId : undefined }, nowMs);
+		const followed = followChainEvent(
+			chain,
+			waiting.settings,
+			waiting.chain.plan,
+			marker.step ?? 0,
+			{ event, data, referenceId: typeof referenceId === 'string' ? referenceId : undefined },
+			nowMs,
+		);
 		action = followed.action;
 		ended = followed.callEnded;
 	} else if (waiting !== undefined) {
 		followTimeLimit.call(this, marker.signature, relay.key);
 		const { event, data } = parsed.event;
-		const call = callOf(calls, marker.itemIndex, typeof parsed.event.reference_id === 'string' ? parsed.event.reference_id : undefined);
+		const call = callOf(
+			calls,
+			marker.itemIndex,
+			typeof parsed.event.reference_id === 'string' ? parsed.event.reference_id : undefined,
+		);
 		const identity = sameEvent(event, data);
 		const repeat = repeatAnswer(call, identity, nowMs);
 		if (repeat !== undefined) {

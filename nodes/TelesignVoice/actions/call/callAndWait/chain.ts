@@ -51,11 +51,19 @@ export interface ChainProgress {
 }
 
 /** The external_id of a step's call: the marker with the step, then the user's External ID. */
-export function externalIdOfStep(chain: Pick<WaitingChain, 'marker'>, step: number, userExternalId: string | null | undefined): string {
+export function externalIdOfStep(
+	chain: Pick<WaitingChain, 'marker'>,
+	step: number,
+	userExternalId: string | null | undefined,
+): string {
 	return buildExternalId(encodeMarker({ ...chain.marker, step }), userExternalId ?? undefined);
 }
 
-export function dialOfStep(chain: WaitingChain, step: number, userExternalId: string | null | undefined): PreparedDial {
+export function dialOfStep(
+	chain: WaitingChain,
+	step: number,
+	userExternalId: string | null | undefined,
+): PreparedDial {
 	const externalId = externalIdOfStep(chain, step, userExternalId);
 	const to = chain.plan.recipients[step % chain.plan.recipients.length];
 	const params = { ...(chain.dial.body.params as IDataObject), to, external_id: externalId };
@@ -70,7 +78,13 @@ export function dialOfStep(chain: WaitingChain, step: number, userExternalId: st
 }
 
 export function progressFrom(started: ChainStart, isDecided: () => boolean): ChainProgress {
-	const progress: ChainProgress = { dialled: new Set(), ended: new Set(), placed: new Map(started.placed), failed: new Map(started.failed), isDecided };
+	const progress: ChainProgress = {
+		dialled: new Set(),
+		ended: new Set(),
+		placed: new Map(started.placed),
+		failed: new Map(started.failed),
+		isDecided,
+	};
 	for (const [step] of started.placed) progress.dialled.add(step);
 	for (const [step] of started.failed) {
 		progress.dialled.add(step);
@@ -80,7 +94,9 @@ export function progressFrom(started: ChainStart, isDecided: () => boolean): Cha
 }
 
 function failureText(result: Extract<DialResult, { ok: false }>): string {
-	return result.error.description ? `${result.error.message}. ${result.error.description}` : result.error.message;
+	return result.error.description
+		? `${result.error.message}. ${result.error.description}`
+		: result.error.message;
 }
 
 /**
@@ -102,16 +118,27 @@ export async function dialDueSteps(
 		const steps = nextSteps(chain.plan, progress.dialled, progress.ended, progress.isDecided());
 		if (steps.length === 0 || stopped()) return sent;
 		for (const step of steps) progress.dialled.add(step); // before any await: see the comment at the top
-		const results = await Promise.all(steps.map(async (step) => await sendDial.call(context, itemIndex, dialOfStep(chain, step, userExternalId))));
+		const results = await Promise.all(
+			steps.map(
+				async (step) =>
+					await sendDial.call(context, itemIndex, dialOfStep(chain, step, userExternalId)),
+			),
+		);
 		steps.forEach((step, index) => {
 			const result = results[index];
 			sent.set(step, result);
 			if (result.ok) {
-				progress.placed.set(step, typeof result.json.reference_id === 'string' ? result.json.reference_id : null);
+				progress.placed.set(
+					step,
+					typeof result.json.reference_id === 'string' ? result.json.reference_id : null,
+				);
 				return;
 			}
 			const { status, reference_id: referenceId } = result.fields;
-			progress.failed.set(step, failedDialAttempt(chain.plan, step, { status, referenceId, error: failureText(result) }));
+			progress.failed.set(
+				step,
+				failedDialAttempt(chain.plan, step, { status, referenceId, error: failureText(result) }),
+			);
 			progress.ended.add(step);
 		});
 	}
@@ -122,14 +149,29 @@ export async function dialDueSteps(
  * item: ok when a call was placed (or may have been), carrying what was dialled; the first failure when no dial
  * placed anything (e.g. Caller ID Number not leased: every dial is refused), with every attempt in its fields.
  */
-export async function startChain(context: DialContext, itemIndex: number, chain: WaitingChain, userExternalId: string | null, stopped: () => boolean): Promise<DialResult> {
+export async function startChain(
+	context: DialContext,
+	itemIndex: number,
+	chain: WaitingChain,
+	userExternalId: string | null,
+	stopped: () => boolean,
+): Promise<DialResult> {
 	const progress = progressFrom({ placed: [], failed: [] }, () => false);
 	const sent = await dialDueSteps(context, itemIndex, chain, userExternalId, progress, stopped);
 	const started: ChainStart = { placed: [...progress.placed], failed: [...progress.failed] };
 	const results = [...sent.entries()].sort(([a], [b]) => a - b).map(([, result]) => result);
 	const placed = results.find((result) => result.ok);
-	if (placed !== undefined) return { ok: true, json: { ...placed.json, chain_started: started as unknown as IDataObject } };
+	if (placed !== undefined)
+		return { ok: true, json: { ...placed.json, chain_started: started as unknown as IDataObject } };
 	const failure = results.find(mayHaveCalled) ?? results[0];
-	if (failure === undefined || failure.ok) return cancelledDial.call(context, itemIndex, dialOfStep(chain, 0, userExternalId)); // stopped first
-	return { ok: false, error: failure.error, fields: { ...failure.fields, attempts: started.failed.map(([, attempt]) => attempt) as unknown as IDataObject[] } };
+	if (failure === undefined || failure.ok)
+		return cancelledDial.call(context, itemIndex, dialOfStep(chain, 0, userExternalId)); // stopped first
+	return {
+		ok: false,
+		error: failure.error,
+		fields: {
+			...failure.fields,
+			attempts: started.failed.map(([, attempt]) => attempt) as unknown as IDataObject[],
+		},
+	};
 }

@@ -68,7 +68,11 @@ export function callsOf(key: string, nowMs = Date.now()): Map<number, FollowedCa
 }
 
 /** The followed call of an item; a call with another reference_id (an earlier run of the node) is replaced. */
-export function callOf(calls: Map<number, FollowedCall>, itemIndex: number, referenceId: string | undefined): FollowedCall {
+export function callOf(
+	calls: Map<number, FollowedCall>,
+	itemIndex: number,
+	referenceId: string | undefined,
+): FollowedCall {
 	let call = calls.get(itemIndex);
 	if (call === undefined || call.referenceId !== referenceId) {
 		call = { referenceId, steps: [], answers: new Map(), lastPromptEndsMs: 0, repeats: 0 };
@@ -98,7 +102,12 @@ export function timeLimitAt(key: string): number | undefined {
 	return executions.get(key)?.limit?.atMs;
 }
 
-export function setTimeLimit(key: string, atMs: number, timer: AbortController, nowMs = Date.now()): void {
+export function setTimeLimit(
+	key: string,
+	atMs: number,
+	timer: AbortController,
+	nowMs = Date.now(),
+): void {
 	callsOf(key, nowMs); // creates the entry if this process follows the execution from now on
 	const execution = executions.get(key) as Execution;
 	execution.limit?.timer.abort(); // a timer for another wait of the same node run (Retry On Fail) is replaced
@@ -115,7 +124,12 @@ export interface KnownCall {
 
 export function knownCalls(key: string): KnownCall[] {
 	const calls = executions.get(key)?.calls ?? new Map<number, FollowedCall>();
-	return [...calls].map(([item, call]) => ({ item, reference_id: call.referenceId ?? null, steps: call.steps, completed: call.completed ?? null }));
+	return [...calls].map(([item, call]) => ({
+		item,
+		reference_id: call.referenceId ?? null,
+		steps: call.steps,
+		completed: call.completed ?? null,
+	}));
 }
 
 /**
@@ -126,7 +140,12 @@ export function adoptKnown(calls: Map<number, FollowedCall>, known: readonly Kno
 	for (const other of known) {
 		const own = calls.get(other.item);
 		const referenceId = other.reference_id ?? undefined;
-		if (own !== undefined && own.referenceId === referenceId && (own.completed !== undefined || own.steps.length >= other.steps.length)) continue;
+		if (
+			own !== undefined &&
+			own.referenceId === referenceId &&
+			(own.completed !== undefined || own.steps.length >= other.steps.length)
+		)
+			continue;
 		const call = callOf(calls, other.item, referenceId);
 		call.steps = [...other.steps];
 		call.completed = other.completed ?? undefined;
@@ -158,16 +177,25 @@ const ONCE_PER_CALL = new Set(['dial_completed', 'call_completed']);
 export const FASTEST_SPEECH_CHARS_PER_SECOND = 30;
 
 function soonestSpokenMs(action: Decision['action']): number {
-	const tts = action?.method === 'speak' ? (action.params.tts as { message?: unknown } | undefined) : undefined;
+	const tts =
+		action?.method === 'speak'
+			? (action.params.tts as { message?: unknown } | undefined)
+			: undefined;
 	const message = tts?.message;
-	return typeof message === 'string' ? Math.ceil((message.length * 1000) / FASTEST_SPEECH_CHARS_PER_SECOND) : 0;
+	return typeof message === 'string'
+		? Math.ceil((message.length * 1000) / FASTEST_SPEECH_CHARS_PER_SECOND)
+		: 0;
 }
 
 /**
  * What a repeat of an already handled event is answered, or undefined when the event is a new step (decide it
  * and record it with recordStep). Counts the repeat.
  */
-export function repeatAnswer(call: FollowedCall, identity: string, nowMs = Date.now()): { action: Decision['action'] } | undefined {
+export function repeatAnswer(
+	call: FollowedCall,
+	identity: string,
+	nowMs = Date.now(),
+): { action: Decision['action'] } | undefined {
 	if (!call.answers.has(identity)) return undefined;
 	const event = identity.slice(0, identity.indexOf('|'));
 	const last = call.steps[call.steps.length - 1];

@@ -13,11 +13,25 @@ import type { IDataObject } from 'n8n-workflow';
 import type { WaitSettings } from '../../../../shared/telesign/callAndWait';
 import { decideNext } from '../../../../shared/telesign/callAndWait';
 import type { Attempt, ChainDecision, ChainPlan } from '../../../../shared/telesign/escalation';
-import { answerDecidedElsewhere, attemptOf, buildChainOutcome, nextSteps, stepInfo, verdictOf } from '../../../../shared/telesign/escalation';
+import {
+	answerDecidedElsewhere,
+	attemptOf,
+	buildChainOutcome,
+	nextSteps,
+	stepInfo,
+	verdictOf,
+} from '../../../../shared/telesign/escalation';
 import type { ChainProgress, WaitingChain } from './chain';
 import { progressFrom } from './chain';
 import type { FollowedCall } from './followedCalls';
-import { IDLE_LIMIT_MS, callOf, hasTimeLimit, recordStep, repeatAnswer, sameEvent } from './followedCalls';
+import {
+	IDLE_LIMIT_MS,
+	callOf,
+	hasTimeLimit,
+	recordStep,
+	repeatAnswer,
+	sameEvent,
+} from './followedCalls';
 import type { WaitingCall } from './waitingState';
 
 export interface FollowedChain extends ChainProgress {
@@ -38,7 +52,8 @@ interface Chains {
 const executions = new Map<string, Chains>();
 
 function sweep(nowMs: number): void {
-	for (const [key, chains] of executions) if (!hasTimeLimit(key) && nowMs - chains.touchedMs > IDLE_LIMIT_MS) executions.delete(key);
+	for (const [key, chains] of executions)
+		if (!hasTimeLimit(key) && nowMs - chains.touchedMs > IDLE_LIMIT_MS) executions.delete(key);
 }
 
 function newChain(waiting: WaitingChain): FollowedChain {
@@ -50,7 +65,12 @@ function newChain(waiting: WaitingChain): FollowedChain {
 }
 
 /** The chain of an item of one waiting node run (key: its resume signature), started from what execute() dialled. */
-export function chainOf(key: string, itemIndex: number, waiting: WaitingChain, nowMs = Date.now()): FollowedChain {
+export function chainOf(
+	key: string,
+	itemIndex: number,
+	waiting: WaitingChain,
+	nowMs = Date.now(),
+): FollowedChain {
 	sweep(nowMs);
 	let chains = executions.get(key);
 	if (chains === undefined) {
@@ -83,7 +103,8 @@ function seeStep(chain: FollowedChain, plan: ChainPlan, step: number): void {
 		chain.dialled.add(s);
 		chain.ended.add(s);
 	}
-	if (plan.strategy === 'allAtOnce') for (let s = roundStart; s < roundStart + n; s++) chain.dialled.add(s);
+	if (plan.strategy === 'allAtOnce')
+		for (let s = roundStart; s < roundStart + n; s++) chain.dialled.add(s);
 	chain.dialled.add(step);
 }
 
@@ -106,7 +127,8 @@ export function followChainEvent(
 	const call = callOf(chain.calls, step, event.referenceId);
 	const identity = sameEvent(event.event, event.data);
 	const repeat = repeatAnswer(call, identity, nowMs);
-	if (repeat !== undefined) return { action: (repeat.action as unknown as IDataObject) ?? null, callEnded: false };
+	if (repeat !== undefined)
+		return { action: (repeat.action as unknown as IDataObject) ?? null, callEnded: false };
 	const facts = { event: event.event, data: event.data };
 	let decision;
 	if (chain.decision !== undefined && chain.decision.step !== step) {
@@ -116,14 +138,26 @@ export function followChainEvent(
 		decision = decideNext(settings, call.steps, facts);
 		const verdict = verdictOf(settings, decision.step, call.steps);
 		if (verdict !== undefined && chain.decision === undefined) {
-			chain.decision = { step, verdict, digits: decision.step.digits ?? null, at: new Date(nowMs).toISOString() };
+			chain.decision = {
+				step,
+				verdict,
+				digits: decision.step.digits ?? null,
+				at: new Date(nowMs).toISOString(),
+			};
 		}
 	}
 	recordStep(call, identity, decision, event.data, nowMs);
 	if (decision.ended) {
 		if (event.referenceId !== undefined) chain.placed.set(step, event.referenceId);
 		chain.ended.add(step);
-		chain.attempts.set(step, attemptOf(settings, plan, step, call.steps, { referenceId: event.referenceId, completed: call.completed, endedByOthers: chain.endedByOthers.has(step) }));
+		chain.attempts.set(
+			step,
+			attemptOf(settings, plan, step, call.steps, {
+				referenceId: event.referenceId,
+				completed: call.completed,
+				endedByOthers: chain.endedByOthers.has(step),
+			}),
+		);
 	}
 	return { action: (decision.action as unknown as IDataObject) ?? null, callEnded: decision.ended };
 }
@@ -131,11 +165,17 @@ export function followChainEvent(
 /** Decided (or every step called) and every call this process knows of has ended. */
 export function chainFinished(chain: FollowedChain, plan: ChainPlan): boolean {
 	if (![...chain.dialled].every((step) => chain.ended.has(step))) return false;
-	return chain.decision !== undefined || nextSteps(plan, chain.dialled, chain.ended, false).length === 0;
+	return (
+		chain.decision !== undefined || nextSteps(plan, chain.dialled, chain.ended, false).length === 0
+	);
 }
 
 /** Every attempt known: ended here, failed dials, calls still going (timeout), and steps only known by number. */
-function attemptsOf(waiting: WaitingCall, plan: ChainPlan, chain: FollowedChain): Map<number, Attempt> {
+function attemptsOf(
+	waiting: WaitingCall,
+	plan: ChainPlan,
+	chain: FollowedChain,
+): Map<number, Attempt> {
 	const attempts = new Map<number, Attempt>();
 	for (const step of chain.dialled) {
 		const known = chain.attempts.get(step) ?? chain.failed.get(step);
@@ -143,25 +183,50 @@ function attemptsOf(waiting: WaitingCall, plan: ChainPlan, chain: FollowedChain)
 		else if (chain.calls.has(step) || (chain.placed.has(step) && !chain.ended.has(step))) {
 			const call = chain.calls.get(step);
 			const referenceId = call?.referenceId ?? chain.placed.get(step) ?? null;
-			attempts.set(step, attemptOf(waiting.settings, plan, step, call?.steps ?? [], { referenceId, completed: call?.completed, endedByOthers: chain.endedByOthers.has(step) }));
+			attempts.set(
+				step,
+				attemptOf(waiting.settings, plan, step, call?.steps ?? [], {
+					referenceId,
+					completed: call?.completed,
+					endedByOthers: chain.endedByOthers.has(step),
+				}),
+			);
 		} else {
 			// Ended, but followed by another n8n process (or before a restart): who, which round, and the
 			// reference_id if execute() placed it.
 			const referenceId = chain.placed.get(step) ?? null;
-			attempts.set(step, { ...stepInfo(plan, step), reference_id: referenceId, answered: null, status: null, digits: null, hung_up_during_message: null, details_missing: true });
+			attempts.set(step, {
+				...stepInfo(plan, step),
+				reference_id: referenceId,
+				answered: null,
+				status: null,
+				digits: null,
+				hung_up_during_message: null,
+				details_missing: true,
+			});
 		}
 	}
 	return attempts;
 }
 
 /** The outcome item of a chain item (timedOut: the wait ran out before the chain finished). */
-export function chainOutcome(waiting: WaitingCall & { chain: WaitingChain }, chain: FollowedChain | undefined, timedOut: boolean): IDataObject {
+export function chainOutcome(
+	waiting: WaitingCall & { chain: WaitingChain },
+	chain: FollowedChain | undefined,
+	timedOut: boolean,
+): IDataObject {
 	const plan = waiting.chain.plan;
 	const known = chain ?? newChain(waiting.chain);
-	return buildChainOutcome(waiting.settings, plan, attemptsOf(waiting, plan, known), known.decision, {
-		userExternalId: waiting.user_external_id,
-		timedOut,
-	}) as IDataObject;
+	return buildChainOutcome(
+		waiting.settings,
+		plan,
+		attemptsOf(waiting, plan, known),
+		known.decision,
+		{
+			userExternalId: waiting.user_external_id,
+			timedOut,
+		},
+	) as IDataObject;
 }
 
 /** What this process knows of an item's chain, as it travels in a time-limit request (timeLimit.ts). */
@@ -181,20 +246,29 @@ export function knownChains(key: string): KnownChain[] {
 		dialled: [...chain.dialled],
 		ended: [...chain.ended],
 		attempts: [...chain.attempts, ...chain.failed],
-		calls: [...chain.calls].map(([step, call]) => [step, { reference_id: call.referenceId ?? null, steps: call.steps }]),
+		calls: [...chain.calls].map(([step, call]) => [
+			step,
+			{ reference_id: call.referenceId ?? null, steps: call.steps },
+		]),
 		decision: chain.decision ?? null,
 	}));
 }
 
 /** Takes in what another process knew of the chains (a time-limit request); what this process knows wins. */
-export function adoptKnownChains(key: string, waitingChainOf: (item: number) => WaitingChain | undefined, known: readonly KnownChain[], nowMs = Date.now()): void {
+export function adoptKnownChains(
+	key: string,
+	waitingChainOf: (item: number) => WaitingChain | undefined,
+	known: readonly KnownChain[],
+	nowMs = Date.now(),
+): void {
 	for (const other of Array.isArray(known) ? known : []) {
 		const waiting = waitingChainOf(other.item);
 		if (waiting === undefined) continue;
 		const chain = chainOf(key, other.item, waiting, nowMs);
 		for (const step of other.dialled ?? []) chain.dialled.add(step);
 		for (const step of other.ended ?? []) chain.ended.add(step);
-		for (const [step, attempt] of other.attempts ?? []) if (!chain.attempts.has(step) && !chain.failed.has(step)) chain.attempts.set(step, attempt);
+		for (const [step, attempt] of other.attempts ?? [])
+			if (!chain.attempts.has(step) && !chain.failed.has(step)) chain.attempts.set(step, attempt);
 		for (const [step, call] of other.calls ?? []) {
 			const own = chain.calls.get(step);
 			if (own !== undefined && own.steps.length >= call.steps.length) continue;

@@ -71,7 +71,10 @@ async function sendTimeLimit(setup: TimerSetup): Promise<void> {
 			method: 'POST',
 			url: setup.limit.resumeUrl,
 			body,
-			headers: { 'content-type': 'application/json', ...signRelay(setup.relayKey, 'timeLimit', body, Date.now()) },
+			headers: {
+				'content-type': 'application/json',
+				...signRelay(setup.relayKey, 'timeLimit', body, Date.now()),
+			},
 			encoding: 'text',
 			json: false,
 			returnFullResponse: true,
@@ -79,11 +82,16 @@ async function sendTimeLimit(setup: TimerSetup): Promise<void> {
 			timeout: RELAY_TIMEOUT_MS,
 		})) as { statusCode: number };
 		// Another process's request may have ended the wait first: n8n then refuses this one.
-		setup.logger.debug('Telesign Voice: time limit of a waiting Call and Wait sent', { statusCode: response.statusCode });
-	} catch (error) {
-		setup.logger.warn('Telesign Voice: the time limit of a waiting Call and Wait could not be sent; n8n ends the wait a minute later', {
-			reason: (error as Error).message,
+		setup.logger.debug('Telesign Voice: time limit of a waiting Call and Wait sent', {
+			statusCode: response.statusCode,
 		});
+	} catch (error) {
+		setup.logger.warn(
+			'Telesign Voice: the time limit of a waiting Call and Wait could not be sent; n8n ends the wait a minute later',
+			{
+				reason: (error as Error).message,
+			},
+		);
 	}
 }
 
@@ -106,9 +114,21 @@ export function armTimeLimit(setup: TimerSetup, nowMs = Date.now()): void {
 
 export function parseTimeLimitRequest(raw: Buffer): TimeLimitRequest | undefined {
 	try {
-		const parsed = (JSON.parse(raw.toString('utf8')) as IDataObject).time_limit as TimeLimitRequest | undefined;
-		if (typeof parsed?.node_id !== 'string' || typeof parsed.signature !== 'string' || typeof parsed.at_ms !== 'number') return undefined;
-		return { ...parsed, calls: Array.isArray(parsed.calls) ? parsed.calls.filter((call) => Number.isInteger(call?.item) && Array.isArray(call.steps)) : [] };
+		const parsed = (JSON.parse(raw.toString('utf8')) as IDataObject).time_limit as
+			| TimeLimitRequest
+			| undefined;
+		if (
+			typeof parsed?.node_id !== 'string' ||
+			typeof parsed.signature !== 'string' ||
+			typeof parsed.at_ms !== 'number'
+		)
+			return undefined;
+		return {
+			...parsed,
+			calls: Array.isArray(parsed.calls)
+				? parsed.calls.filter((call) => Number.isInteger(call?.item) && Array.isArray(call.steps))
+				: [],
+		};
 	} catch {
 		return undefined;
 	}

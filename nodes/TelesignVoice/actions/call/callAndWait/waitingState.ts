@@ -15,7 +15,12 @@
  * test/engine/callAndWait.state.engine.test.js fails if n8n stops doing either (its harness removes the waiting
  * run before the webhook as n8n does).
  */
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, IWebhookFunctions } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	IWebhookFunctions,
+} from 'n8n-workflow';
 
 import type { WaitSettings } from '../../../../shared/telesign/callAndWait';
 import type { WaitingChain } from './chain';
@@ -42,7 +47,10 @@ export interface WaitingState {
 }
 
 /** Makes `timeoutItems` what n8n outputs when the wait runs out (see 2. above). */
-export function keepAsTimeoutOutput(items: INodeExecutionData[], timeoutItems: INodeExecutionData[]): void {
+export function keepAsTimeoutOutput(
+	items: INodeExecutionData[],
+	timeoutItems: INodeExecutionData[],
+): void {
 	items.splice(0, items.length, ...timeoutItems);
 }
 
@@ -68,14 +76,19 @@ function ownState(context: IWebhookFunctions): string {
 function read(context: IWebhookFunctions, expression: string): unknown {
 	try {
 		// Copied: the value comes through n8n's expression isolate and is kept per call by the webhook.
-		return JSON.parse(JSON.stringify(context.evaluateExpression(`{{ ${expression} }}`, 0) ?? null)) as unknown;
+		return JSON.parse(
+			JSON.stringify(context.evaluateExpression(`{{ ${expression} }}`, 0) ?? null),
+		) as unknown;
 	} catch {
 		return undefined; // no state saved (not a waiting Call and Wait of this node)
 	}
 }
 
 /** One item's state: an event in the middle of a call reads only its own item. */
-export function readWaitingItem(context: IWebhookFunctions, itemIndex: number): WaitingItem | undefined {
+export function readWaitingItem(
+	context: IWebhookFunctions,
+	itemIndex: number,
+): WaitingItem | undefined {
 	const item = read(context, `${ownState(context)}.items[${itemIndex}]`);
 	return item !== null && typeof item === 'object' ? (item as WaitingItem) : undefined;
 }
