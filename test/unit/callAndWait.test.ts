@@ -1,11 +1,12 @@
-import type { CallStep, WaitSettings } from '../../nodes/shared/telesign/callAndWait';
+import type { CallStep } from '../../nodes/shared/telesign/callAndWait';
 import {
 	TIMEOUT_MESSAGE,
 	TIMEOUT_MESSAGE_WITH_EVENTS,
 	buildOutcome,
-	buildWaitSettings,
 	decideNext,
 } from '../../nodes/shared/telesign/callAndWait';
+import type { WaitSettings } from '../../nodes/shared/telesign/callAndWaitSettings';
+import { buildWaitSettings } from '../../nodes/shared/telesign/callAndWaitSettings';
 import { ValidationError } from '../../nodes/shared/telesign/validation';
 
 const keyPress = (extra: Partial<Parameters<typeof buildWaitSettings>[0]> = {}) =>

@@ -1,19 +1,24 @@
-import type { CallStep, WaitSettings } from '../../nodes/shared/telesign/callAndWait';
-import { buildWaitSettings, decideNext } from '../../nodes/shared/telesign/callAndWait';
-import type { Attempt, ChainPlan } from '../../nodes/shared/telesign/escalation';
+import type { CallStep } from '../../nodes/shared/telesign/callAndWait';
+import { decideNext } from '../../nodes/shared/telesign/callAndWait';
+import type { WaitSettings } from '../../nodes/shared/telesign/callAndWaitSettings';
+import { buildWaitSettings } from '../../nodes/shared/telesign/callAndWaitSettings';
+import type { ChainPlan } from '../../nodes/shared/telesign/escalation';
 import {
 	MAX_RECIPIENTS,
 	answerDecidedElsewhere,
-	attemptOf,
-	buildChainOutcome,
 	buildChainPlan,
-	failedDialAttempt,
 	isChain,
 	nextSteps,
 	parseRecipients,
 	stepInfo,
 	verdictOf,
 } from '../../nodes/shared/telesign/escalation';
+import type { Attempt } from '../../nodes/shared/telesign/escalationOutcome';
+import {
+	attemptOf,
+	buildChainOutcome,
+	failedDialAttempt,
+} from '../../nodes/shared/telesign/escalationOutcome';
 import { ValidationError } from '../../nodes/shared/telesign/validation';
 
 const A = '15555550001';

@@ -3,11 +3,11 @@
  * (message, responseType with an "approval" type, approvalOptions, options.limitWaitTime), so n8n turns the node
  * into a Human-in-the-loop tool for its AI Agent.
  */
+import { MAX_REPEATS } from '../../../../shared/telesign/callAndWaitSettings';
 import type { INodeProperties } from 'n8n-workflow';
 import { SEND_AND_WAIT_OPERATION, updateDisplayOptions } from 'n8n-workflow';
 
 import { MAX_COLLECT_DIGITS } from '../../../../shared/telesign/actions';
-import { MAX_REPEATS } from '../../../../shared/telesign/callAndWait';
 import { MAX_MORE_ROUNDS, MAX_RECIPIENTS } from '../../../../shared/telesign/escalation';
 import { MAX_USER_EXTERNAL_ID_LENGTH } from '../../../../shared/relay';
 import {

@@ -17,8 +17,9 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeOperationError } from 'n8n-workflow';
 
 import { buildDialAction } from '../../../../shared/telesign/actions';
-import type { WaitSettings } from '../../../../shared/telesign/callAndWait';
-import { buildOutcome, buildWaitSettings } from '../../../../shared/telesign/callAndWait';
+import { buildOutcome } from '../../../../shared/telesign/callAndWait';
+import type { WaitSettings } from '../../../../shared/telesign/callAndWaitSettings';
+import { buildWaitSettings } from '../../../../shared/telesign/callAndWaitSettings';
 import {
 	buildChainPlan,
 	isChain,

@@ -12,8 +12,10 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { Attempt, ChainPlan } from '../../../../shared/telesign/escalation';
-import { failedDialAttempt, nextSteps } from '../../../../shared/telesign/escalation';
+import type { ChainPlan } from '../../../../shared/telesign/escalation';
+import { nextSteps } from '../../../../shared/telesign/escalation';
+import type { Attempt } from '../../../../shared/telesign/escalationOutcome';
+import { failedDialAttempt } from '../../../../shared/telesign/escalationOutcome';
 import { buildExternalId, encodeMarker } from '../../../../shared/relay';
 import type { DialContext, DialResult, PreparedDial } from '../dial.steps';
 import { cancelledDial, mayHaveCalled, sendDial } from '../dial.steps';

@@ -10,17 +10,17 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { WaitSettings } from '../../../../shared/telesign/callAndWait';
 import { decideNext } from '../../../../shared/telesign/callAndWait';
-import type { Attempt, ChainDecision, ChainPlan } from '../../../../shared/telesign/escalation';
+import type { WaitSettings } from '../../../../shared/telesign/callAndWaitSettings';
+import type { ChainPlan } from '../../../../shared/telesign/escalation';
 import {
 	answerDecidedElsewhere,
-	attemptOf,
-	buildChainOutcome,
 	nextSteps,
 	stepInfo,
 	verdictOf,
 } from '../../../../shared/telesign/escalation';
+import type { Attempt, ChainDecision } from '../../../../shared/telesign/escalationOutcome';
+import { attemptOf, buildChainOutcome } from '../../../../shared/telesign/escalationOutcome';
 import type { ChainProgress, WaitingChain } from './chain';
 import { progressFrom } from './chain';
 import type { FollowedCall } from './followedCalls';

@@ -15,6 +15,7 @@
  * test/engine/callAndWait.state.engine.test.js fails if n8n stops doing either (its harness removes the waiting
  * run before the webhook as n8n does).
  */
+import type { WaitSettings } from '../../../../shared/telesign/callAndWaitSettings';
 import type {
 	IDataObject,
 	IExecuteFunctions,
@@ -22,7 +23,6 @@ import type {
 	IWebhookFunctions,
 } from 'n8n-workflow';
 
-import type { WaitSettings } from '../../../../shared/telesign/callAndWait';
 import type { WaitingChain } from './chain';
 import type { TimeLimit } from './timeLimit';
 
