@@ -8,9 +8,9 @@
  * resumes it, and a worker runs it to the end. So the execution is resumed through another process than the
  * worker that started it — the job is queued again by the webhook processor.
  */
-const { connectCluster, logCount } = require('./harness/context');
+const { connectCluster, logCount, postAlert } = require('./harness/context');
 const { DEMO_NUMBERS } = require('../e2e/harness/examples');
-const { telesignTrigger, callAndWaitWorkflow, newExecutions } = require('../e2e/harness/workflows');
+const { telesignTrigger, newExecutions } = require('../e2e/harness/workflows');
 const { createTelesignCredential } = require('../e2e/harness/callAndWait');
 const { TelesignSimulator } = require('../simulator');
 
@@ -22,29 +22,12 @@ let triggerUrl;
 const deployed = [];
 
 /** Webhook (alert in, answered at once) → Telesign Voice (Call and Wait for Response, Key Press 1). */
-async function deployCallAndWait(name) {
-	const { workflow, path } = callAndWaitWorkflow(name, {
-		callerId: DEMO_NUMBERS.callerId,
+function deployCallAndWait(name) {
+	return cluster.deployCallAndWait(name, {
 		credential,
+		deployed,
 		parameters: { responseType: 'keyPress', acknowledgeKey: '1' },
 	});
-	const created = await cluster.main.createWorkflow(workflow, {
-		credentials: { telesignVoiceApi: credential },
-	});
-	deployed.push(created.id);
-	const url = `${cluster.webhookUrl}/webhook/${path}`;
-	await cluster.main.waitForWebhook(url);
-	return { id: created.id, url };
-}
-
-async function postAlert(url, body) {
-	const res = await fetch(url, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify(body),
-		signal: AbortSignal.timeout(30_000),
-	});
-	expect(res.status).toBe(200);
 }
 
 /** Waits until n executions of the workflow are in n8n's waiting state at the same time; returns their ids. */

@@ -12,11 +12,11 @@
  * from the webhook processor that answered the previous call's call_completed.
  */
 const http = require('http');
-const { connectCluster } = require('./harness/context');
+const { connectCluster, postAlert } = require('./harness/context');
 const { forward, readBody } = require('./harness/balancer');
 const { senderOf } = require('./harness/peers');
 const { DEMO_NUMBERS } = require('../e2e/harness/examples');
-const { telesignTrigger, callAndWaitWorkflow } = require('../e2e/harness/workflows');
+const { telesignTrigger } = require('../e2e/harness/workflows');
 const { createTelesignCredential } = require('../e2e/harness/callAndWait');
 const { TelesignSimulator } = require('../simulator');
 
@@ -57,29 +57,12 @@ async function startFront(simPort) {
 /** The step a marker carries (`tsw1.<execution>.<node>.<item>-<step>.<signature>`). */
 const stepOf = (externalId) => Number(externalId.split('.')[3].split('-')[1]);
 
-async function deployChain(name, parameters) {
-	const { workflow, path } = callAndWaitWorkflow(`${name} ${Date.now()}`, {
-		callerId: DEMO_NUMBERS.callerId,
+function deployChain(name, parameters) {
+	return cluster.deployCallAndWait(`${name} ${Date.now()}`, {
 		credential,
+		deployed,
 		parameters: { to: '={{ $json.body.oncall }}', ...parameters },
 	});
-	const created = await cluster.main.createWorkflow(workflow, {
-		credentials: { telesignVoiceApi: credential },
-	});
-	deployed.push(created.id);
-	const url = `${cluster.webhookUrl}/webhook/${path}`;
-	await cluster.main.waitForWebhook(url);
-	return { id: created.id, url };
-}
-
-async function postAlert(url, body) {
-	const res = await fetch(url, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify(body),
-		signal: AbortSignal.timeout(30_000),
-	});
-	expect(res.status).toBe(200);
 }
 
 /** The workflow's one execution once it has ended (waited for, not slept for). */

@@ -12,6 +12,8 @@ const fs = require('fs');
 const { N8nServer, delay } = require('../../e2e/harness/n8n');
 const { readState, RECOMMENDED_QUEUE_ENV } = require('./cluster');
 const { balancerRequests } = require('./balancer');
+const { DEMO_NUMBERS } = require('../../e2e/harness/examples');
+const { callAndWaitWorkflow } = require('../../e2e/harness/workflows');
 
 function connectCluster() {
 	const state = readState();
@@ -41,7 +43,36 @@ function connectCluster() {
 			main.webhookUrl(node, 'telesign-voice', at === 'main' ? state.mainUrl : state.webhookUrl),
 		/** The roles ("worker-1", …) whose log says they ran the execution (n8n logs "Worker started execution <id>"). */
 		rolesThatRan: (executionId) => whoRan(logs, executionId),
+		/**
+		 * Creates a Webhook → Call and Wait workflow (e2e harness/workflows.js) through main and waits until its
+		 * production URL answers at the webhook side; `deployed` collects the id for the file's afterAll.
+		 */
+		deployCallAndWait: async (name, { credential, parameters, deployed }) => {
+			const { workflow, path } = callAndWaitWorkflow(name, {
+				callerId: DEMO_NUMBERS.callerId,
+				credential,
+				parameters,
+			});
+			const created = await main.createWorkflow(workflow, {
+				credentials: { telesignVoiceApi: credential },
+			});
+			deployed.push(created.id);
+			const url = `${state.webhookUrl}/webhook/${path}`;
+			await main.waitForWebhook(url);
+			return { id: created.id, url };
+		},
 	};
+}
+
+/** Posts an alert to a deployed workflow's webhook (it answers at once; the call goes on in the background). */
+async function postAlert(url, body) {
+	const res = await fetch(url, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify(body),
+		signal: AbortSignal.timeout(30_000),
+	});
+	if (res.status !== 200) throw new Error(`the alert to ${url} was answered ${res.status}`);
 }
 
 function whoRan(logs, executionId) {
@@ -71,4 +102,4 @@ function logCount(cluster, executionId, verb) {
 	return counts;
 }
 
-module.exports = { connectCluster, delay, logCount, RECOMMENDED_QUEUE_ENV };
+module.exports = { connectCluster, delay, logCount, postAlert, RECOMMENDED_QUEUE_ENV };
