@@ -17,7 +17,7 @@ const {
 	TelesignSimulator,
 	DEFAULT_ACCOUNT,
 } = require('./harness/context');
-const { newExecutions } = require('./harness/workflows');
+const { newExecutions, waitForPollPosition } = require('./harness/workflows');
 
 const TABLE = 'telesign_recordings';
 const COLUMNS = [
@@ -158,7 +158,9 @@ test('the example, activated: the polling trigger emits each new recording once 
 		activate: true,
 	});
 	workflows.push(created.id);
-	// Activation ran the first poll, which keeps its position; recordings from now on are new.
+	// The first poll after activation keeps its position (n8n activates asynchronously: wait for it);
+	// recordings dated from then on are new.
+	await waitForPollPosition(n8n, created.id, 'On New Call Recording');
 	const runs = await newExecutions(n8n, created.id);
 	const second = utcNow();
 	const refs = ['A', 'B', 'C'].map(

@@ -11,7 +11,7 @@
  */
 const crypto = require('crypto');
 const { connectCluster, logCount } = require('./harness/context');
-const { newExecutions } = require('../e2e/harness/workflows');
+const { newExecutions, waitForPollPosition } = require('../e2e/harness/workflows');
 const { createTelesignCredential } = require('../e2e/harness/callAndWait');
 const { TelesignSimulator } = require('../simulator');
 
@@ -179,7 +179,9 @@ test('the Recording Trigger polls on main; a worker runs the workflow with the a
 		{ activate: true },
 	);
 	deployed.push(created.id);
-	// Activation ran the first poll on main, which keeps its position: recordings dated from now on are new.
+	// The first poll after activation keeps its position (n8n activates asynchronously: wait for it);
+	// recordings dated from then on are new.
+	await waitForPollPosition(cluster.main, created.id, 'On New Call Recording');
 	const runs = await newExecutions(cluster.main, created.id);
 	const second = utcNow();
 	const refs = ['A', 'B', 'C'].map(

@@ -66,15 +66,23 @@ async function newExecutions(n8n, workflowId) {
 	const fresh = async (includeData) =>
 		(await n8n.executions(workflowId, { includeData })).filter((e) => !existing.has(e.id));
 	return {
-		/** Waits for at least n finished new executions; returns them oldest first. */
-		async waitFor(n, timeoutMs = 60_000) {
+		/**
+		 * Waits for at least n finished new executions; returns them oldest first. With `startNode`, only the
+		 * executions that ran that node count: a workflow that also holds a trigger gets the trigger's executions
+		 * too (e.g. a late call_completed of an earlier test's call), which must not stand in for the ones awaited.
+		 */
+		async waitFor(n, timeoutMs = 60_000, startNode = undefined) {
 			const started = Date.now();
 			for (;;) {
-				const list = (await fresh(true)).filter((e) => e.finished || e.stoppedAt);
+				const list = (await fresh(true)).filter(
+					(e) =>
+						(e.finished || e.stoppedAt) &&
+						(startNode === undefined || nodesRun(e).includes(startNode)),
+				);
 				if (list.length >= n) return list.sort((a, b) => Number(a.id) - Number(b.id));
 				if (Date.now() - started > timeoutMs) {
 					throw new Error(
-						`workflow ${workflowId}: ${list.length}/${n} new executions after ${timeoutMs} ms`,
+						`workflow ${workflowId}: ${list.length}/${n} new executions${startNode ? ` started at ${startNode}` : ''} after ${timeoutMs} ms`,
 					);
 				}
 				await new Promise((resolve) => setTimeout(resolve, 250));
@@ -84,6 +92,27 @@ async function newExecutions(n8n, workflowId) {
 			return (await fresh(false)).length;
 		},
 	};
+}
+
+/**
+ * Waits until a polling trigger's first poll after activation has kept its position in the workflow's static data
+ * (the public API's GET /workflows/:id returns it), and returns that position. n8n 2.41 activates a workflow
+ * through its publication outbox, after POST /activate has answered: until that first poll has run, a recording
+ * dated "now" may be older than the position it takes, and so never new.
+ */
+async function waitForPollPosition(n8n, workflowId, nodeName, timeoutMs = 60_000) {
+	const started = Date.now();
+	for (;;) {
+		const res = await n8n.api('GET', `/workflows/${workflowId}`);
+		const position = res.data.staticData?.[`node:${nodeName}`];
+		if (typeof position?.since === 'string') return position;
+		if (Date.now() - started > timeoutMs) {
+			throw new Error(
+				`workflow ${workflowId}: "${nodeName}" kept no poll position within ${timeoutMs} ms (is the workflow active?)`,
+			);
+		}
+		await new Promise((resolve) => setTimeout(resolve, 250));
+	}
 }
 
 function nodesRun(execution) {
@@ -151,6 +180,7 @@ module.exports = {
 	callAndWaitWorkflow,
 	cloneWorkflow,
 	newExecutions,
+	waitForPollPosition,
 	nodesRun,
 	output,
 	TRIGGER_TYPE,
