@@ -2,9 +2,9 @@
  * The waiting node's webhook (what n8n calls for each request to the resume URL) and the trigger's relay, with
  * fake n8n contexts: only relayed events steer a call, and the execution resumes once every call has ended.
  */
-import { buildWaitSettings } from '../../nodes/shared/telesign/callAndWaitSettings';
 import type { IDataObject, INodeExecutionData, IWebhookFunctions } from 'n8n-workflow';
 
+import { buildWaitSettings } from '../../nodes/shared/telesign/callAndWaitSettings';
 import { computeCallbackSignature } from '../../nodes/shared/telesign/signing';
 import {
 	buildExternalId,
